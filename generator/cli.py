@@ -1,0 +1,113 @@
+"""The `lakip` command: the only place that prints and exits.
+
+Heavy libraries (WeasyPrint, MkDocs, GitPython) are imported inside the commands that need them,
+so `lakip validate` and `lakip status` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from generator import __version__
+from generator.errors import LakipError
+
+# argparse's own messages, in Indonesian (argparse looks them up through gettext's `_`).
+_ARGPARSE_ID = {
+    "usage: ": "penggunaan: ",
+    "positional arguments": "argumen posisi",
+    "options": "opsi",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: galat: %(message)s\n",
+    "the following arguments are required: %s": "argumen wajib tidak ada: %s",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "pilihan tidak sah: %(value)r (pilih salah satu: %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "nilai %(type)s tidak sah: %(value)r",
+    "expected one argument": "diharapkan satu nilai",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "opsi ambigu: %(option)s bisa berarti %(matches)s",
+    "not allowed with argument %s": "tidak boleh bersama argumen %s",
+    "one of the arguments %s is required": "salah satu argumen %s wajib diisi",
+}
+argparse._ = lambda text: _ARGPARSE_ID.get(text, text)  # type: ignore[attr-defined]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _repo_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repo", metavar="DIR", type=Path, default=None,
+                        help="folder repositori lakip (bawaan: folder ini atau induknya)")
+
+
+def _tahun_arg(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--tahun", metavar="TAHUN", type=int, default=None, help=help_text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lakip",
+        description="LAKIP sebagai kode: data kinerja, SOP penyusunan LAKIP dalam git, "
+                    "dokumen dan situs progres.",
+        epilog="Keluar dengan kode 0 bila beres, 1 bila ada temuan atau galat, 2 bila perintah "
+               "salah tulis.",
+    )
+    parser.add_argument("--version", action="version", version=f"lakip {__version__}",
+                        help="tampilkan versi lakip lalu keluar")
+    commands = parser.add_subparsers(dest="command", metavar="PERINTAH", title="perintah")
+
+    validate = commands.add_parser(
+        "validate", help="periksa semua data (YAML/Markdown) beserta aturan antarberkas",
+        description="Periksa berkas content/ dan sop/: sintaks, skema, dan aturan antarberkas. "
+                    "Semua galat dilaporkan sekaligus sebagai PATH:BARIS:KOLOM: tingkat: pesan.")
+    _repo_arg(validate)
+    _tahun_arg(validate, "hanya periksa tahun ini (bawaan: semua tahun)")
+    validate.add_argument("--json", action="store_true", help="keluaran JSON untuk skrip")
+    validate.set_defaults(func=_cmd_validate)
+    return parser
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from generator.build import find_repo, run_validate
+
+    root = find_repo(args.repo)
+    issues = run_validate(root, args.tahun)
+    errors = sum(i.is_error for i in issues)
+    warnings = len(issues) - errors
+    if args.json:
+        print(json.dumps([i.as_json() for i in issues], ensure_ascii=False, indent=2))
+    else:
+        for issue in issues:
+            print(issue.format())
+        if errors or warnings:
+            print(f"{errors} galat, {warnings} peringatan", file=sys.stderr)
+        else:
+            print("Data valid: tidak ada galat atau peringatan.", file=sys.stderr)
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except LakipError as e:
+        print(f"lakip: galat: {e.pesan}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("lakip: dihentikan.", file=sys.stderr)
+        return 130
+    except Exception as e:  # a bug of ours: say so plainly, traceback only on request
+        if os.environ.get("LAKIP_DEBUG"):
+            traceback.print_exc()
+        print(f"lakip: galat internal ({type(e).__name__}: {e}). Jalankan ulang dengan "
+              "LAKIP_DEBUG=1 dan laporkan keluarannya kepada pengelola lakip.", file=sys.stderr)
+        return 3

@@ -1,0 +1,76 @@
+"""Where a problem is and what it is: the one shape every stage reports problems in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+GALAT = "galat"
+PERINGATAN = "peringatan"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: path relative to the repository root, 1-based line and column.
+
+    Line and column are 0 when the problem concerns the whole file.
+    """
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Issue:
+    loc: Location
+    tingkat: str  # GALAT or PERINGATAN
+    kode: str  # stable code for scripts, e.g. "kunci-tidak-dikenal"
+    pesan: str
+    petunjuk: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.tingkat == GALAT
+
+    def format(self) -> str:
+        hint = f" (petunjuk: {self.petunjuk})" if self.petunjuk else ""
+        return f"{self.loc}: {self.tingkat}: {self.pesan}{hint}"
+
+    def sort_key(self) -> tuple:
+        return (self.loc.path, self.loc.line, self.loc.col, self.tingkat, self.pesan)
+
+    def as_json(self) -> dict:
+        return {
+            "berkas": self.loc.path,
+            "baris": self.loc.line,
+            "kolom": self.loc.col,
+            "tingkat": self.tingkat,
+            "kode": self.kode,
+            "pesan": self.pesan if not self.petunjuk else f"{self.pesan} (petunjuk: {self.petunjuk})",
+        }
+
+
+def galat(loc: Location, kode: str, pesan: str, petunjuk: str | None = None) -> Issue:
+    return Issue(loc, GALAT, kode, pesan, petunjuk)
+
+
+def peringatan(loc: Location, kode: str, pesan: str, petunjuk: str | None = None) -> Issue:
+    return Issue(loc, PERINGATAN, kode, pesan, petunjuk)
+
+
+def sorted_issues(issues: list[Issue]) -> list[Issue]:
+    return sorted(set(issues), key=Issue.sort_key)
+
+
+class LakipError(Exception):
+    """A problem that stops a command; its message is Indonesian and meant for the user."""
+
+    def __init__(self, pesan: str, exit_code: int = 1):
+        super().__init__(pesan)
+        self.pesan = pesan
+        self.exit_code = exit_code

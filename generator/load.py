@@ -1,0 +1,378 @@
+"""The only reader of content/ and sop/: files -> checked documents -> model objects.
+
+A file that cannot be parsed or breaks its schema is reported and left out of the model (its path
+goes into Repo.broken), so that cross-file rules do not pile consequences on top of the real
+problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from generator import model as m
+from generator.errors import Issue, Location, galat, peringatan
+from generator.schema import check
+from generator.yamlpos import Doc, decode, parse_text, split_front_matter
+
+CONTENT = "content"
+SOP_FILE = "sop/lakip.yaml"
+PERSONIL_FILE = "sop/personil.yaml"
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_FILES = {"perjanjian-kinerja.yaml", "pengiriman.yaml"}
+_YEAR_DIRS = {"bidang", "narasi", "reviu", "bukti"}
+
+
+class _Reader:
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self.issues: list[Issue] = []
+        self.broken: set[str] = set()
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def text(self, rel: str) -> str | None:
+        path = self.root / rel
+        if not path.resolve().is_relative_to(self.root):
+            self._fail(galat(Location(rel, 1, 1), "berkas-di-luar-repo",
+                             "berkas adalah tautan ke luar repositori",
+                             "salin berkasnya ke dalam repositori, jangan memakai symlink"))
+            return None
+        text, issues = decode(path.read_bytes(), rel)
+        if issues:
+            self._fail(*issues)
+        return text
+
+    def yaml(self, rel: str, kind: str) -> Doc | None:
+        text = self.text(rel)
+        if text is None:
+            return None
+        doc, issues = parse_text(text, rel)
+        return self._checked(rel, doc, issues, kind)
+
+    def markdown(self, rel: str, kind: str) -> tuple[Doc, str, int] | None:
+        text = self.text(rel)
+        if text is None:
+            return None
+        front, offset, body, body_line, issues = split_front_matter(text, rel)
+        if front is None:
+            self._fail(*issues)
+            return None
+        doc, issues = parse_text(front, rel, line_offset=offset)
+        if doc is None and any(i.kode == "berkas-kosong" for i in issues):
+            issues = [galat(Location(rel, 2, 1), "front-matter-kosong", "front matter kosong",
+                            "isi paling sedikit kunci 'bagian' (narasi) atau 'langkah', 'peran', "
+                            "'keputusan' (reviu)")]
+        doc = self._checked(rel, doc, issues, kind)
+        return (doc, body, body_line) if doc else None
+
+    def _checked(self, rel: str, doc: Doc | None, issues: list[Issue], kind: str) -> Doc | None:
+        if doc is not None:
+            issues = check(doc, kind)
+        if issues:
+            self._fail(*issues)
+            return None
+        return doc
+
+    def _fail(self, *issues: Issue) -> None:
+        self.issues.extend(issues)
+        self.broken.update(i.loc.path for i in issues if i.is_error)
+
+    def missing(self, rel: str, what: str, hint: str) -> None:
+        self._fail(galat(Location(rel), "berkas-tidak-ada", f"berkas {what} tidak ada", hint))
+
+
+def load_repo(root: Path) -> tuple[m.Repo, list[Issue]]:
+    """Read every data file of the repository at `root`. Never raises on bad content."""
+    reader = _Reader(root)
+    content = reader.root / CONTENT
+
+    instansi = None
+    if (content / "instansi.yaml").is_file():
+        doc = reader.yaml(f"{CONTENT}/instansi.yaml", "instansi")
+        instansi = _instansi(doc) if doc else None
+    else:
+        reader.missing(f"{CONTENT}/instansi.yaml", "profil instansi",
+                       "buat content/instansi.yaml; contohnya ada di docs/data-reference.md")
+
+    renstra = []
+    for path in sorted((content / "renstra").glob("*")):
+        rel = reader.rel(path)
+        if path.suffix != ".yaml" or not path.is_file():
+            reader.issues.append(_ignored(rel, "content/renstra/<mulai>-<selesai>.yaml"))
+            continue
+        doc = reader.yaml(rel, "renstra")
+        if doc:
+            renstra.append(_renstra(doc))
+
+    years = []
+    for path in sorted(content.iterdir()) if content.is_dir() else []:
+        if path.name in ("instansi.yaml", "renstra"):
+            continue
+        if path.is_dir() and _YEAR.match(path.name):
+            years.append(_year(reader, path))
+        else:
+            reader.issues.append(_ignored(reader.rel(path), "content/<tahun>/ (empat angka)"))
+
+    sop = personil = None
+    if (reader.root / SOP_FILE).is_file():
+        doc = reader.yaml(SOP_FILE, "sop")
+        sop = _sop(doc) if doc else None
+    else:
+        reader.missing(SOP_FILE, "SOP", "salin sop/lakip.yaml dari templat lakip")
+    if (reader.root / PERSONIL_FILE).is_file():
+        doc = reader.yaml(PERSONIL_FILE, "personil")
+        personil = _personil(doc) if doc else None
+    else:
+        reader.missing(PERSONIL_FILE, "daftar personil", "buat sop/personil.yaml")
+
+    repo = m.Repo(reader.root, instansi, tuple(renstra), tuple(years), sop, personil,
+                  frozenset(reader.broken))
+    return repo, reader.issues
+
+
+def _ignored(rel: str, expected: str) -> Issue:
+    return peringatan(Location(rel), "berkas-diabaikan",
+                      f"berkas atau folder tidak dikenal, diabaikan; diharapkan {expected}",
+                      "periksa nama dan ekstensinya (.yaml, bukan .yml)")
+
+
+# ---------------------------------------------------------------- builders (schema already passed)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _instansi(doc: Doc) -> m.Instansi:
+    v = doc.value
+    skala = tuple(m.Kategori(k["label"], _dec(k.get("di_atas")))
+                  for k in v.get("skala_kategori", ())) or m.DEFAULT_SKALA
+    return m.Instansi(
+        nama=v["nama"], pemerintah=v["pemerintah"], kota=v["kota"],
+        kepala=m.Pejabat(**v["kepala"]), visi=v["visi"], misi=tuple(v["misi"]),
+        tugas=v["tugas"], fungsi=tuple(v["fungsi"]),
+        bidang=tuple(m.Bidang(b["id"], b["nama"], doc.loc(("bidang", i, "id")), b.get("kepala"),
+                              b.get("tugas")) for i, b in enumerate(v["bidang"])),
+        loc=doc.loc(), contoh=v.get("contoh", False), singkatan=v.get("singkatan"),
+        alamat=v.get("alamat"), telepon=v.get("telepon"), email=v.get("email"),
+        laman=v.get("laman"), logo=v.get("logo"), dasar_hukum=tuple(v.get("dasar_hukum", ())),
+        skala_kategori=skala,
+    )
+
+
+def _dec(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _renstra(doc: Doc) -> m.Renstra:
+    v = doc.value
+    tujuan = []
+    for ti, t in enumerate(v["tujuan"]):
+        sasaran = []
+        for si, s in enumerate(t["sasaran"]):
+            indikator = []
+            for ii, i in enumerate(s["indikator"]):
+                at = ("tujuan", ti, "sasaran", si, "indikator", ii)
+                awal = i.get("kondisi_awal")
+                standar = i.get("standar_nasional")
+                indikator.append(m.Indikator(
+                    id=i["id"], uraian=i["uraian"], satuan=i["satuan"], polaritas=i["polaritas"],
+                    bidang=i["bidang"], target={int(k): Decimal(x) for k, x in i["target"].items()},
+                    loc=doc.loc((*at, "id")), bidang_loc=doc.loc((*at, "bidang")), sasaran=s["id"],
+                    rumus=i.get("rumus"), rumus_capaian=i.get("rumus_capaian", "R/T"),
+                    sumber_data=i.get("sumber_data"),
+                    kondisi_awal=(awal["tahun"], Decimal(awal["nilai"])) if awal else None,
+                    standar_nasional=(Decimal(standar["nilai"]), standar["sumber"])
+                    if standar else None,
+                ))
+            sasaran.append(m.Sasaran(s["id"], s["uraian"], tuple(indikator),
+                                     doc.loc(("tujuan", ti, "sasaran", si, "id")), t["id"]))
+        tujuan.append(m.Tujuan(t["id"], t["uraian"], tuple(sasaran), doc.loc(("tujuan", ti, "id"))))
+    return m.Renstra(doc.path, v["periode"]["mulai"], v["periode"]["selesai"], tuple(tujuan),
+                     doc.loc(), doc.loc(("periode",)), v.get("nomor"), v.get("judul"))
+
+
+def _year(reader: _Reader, folder: Path) -> m.Tahun:
+    rel = reader.rel(folder)
+    tahun = int(folder.name)
+    for path in sorted(folder.iterdir()):
+        if path.name not in _YEAR_FILES and not (path.is_dir() and path.name in _YEAR_DIRS):
+            reader.issues.append(_ignored(reader.rel(path), "perjanjian-kinerja.yaml, "
+                                          "pengiriman.yaml, bidang/, narasi/, reviu/ atau bukti/"))
+
+    pk = None
+    if (folder / "perjanjian-kinerja.yaml").is_file():
+        doc = reader.yaml(f"{rel}/perjanjian-kinerja.yaml", "perjanjian-kinerja")
+        pk = _pk(doc) if doc else None
+    else:
+        reader.missing(f"{rel}/perjanjian-kinerja.yaml", f"Perjanjian Kinerja tahun {tahun}",
+                       "setiap folder tahun memerlukan perjanjian-kinerja.yaml")
+
+    bidang = []
+    for path in _files(reader, folder / "bidang", ".yaml", f"{rel}/bidang/<bidang-id>.yaml"):
+        doc = reader.yaml(reader.rel(path), "bidang")
+        if doc:
+            bidang.append(_bidang(reader, doc, folder))
+    narasi = []
+    for path in _files(reader, folder / "narasi", ".md", f"{rel}/narasi/*.md"):
+        parsed = reader.markdown(reader.rel(path), "narasi")
+        if parsed:
+            doc, body, line = parsed
+            v = doc.value
+            narasi.append(m.Narasi(doc.path, v["bagian"], body, line, doc.loc(("bagian",)),
+                                   v.get("judul"), v.get("urutan", 0)))
+    reviu = []
+    for path in _files(reader, folder / "reviu", ".md", f"{rel}/reviu/*.md"):
+        parsed = reader.markdown(reader.rel(path), "reviu")
+        if parsed:
+            doc, body, _ = parsed
+            v = doc.value
+            reviu.append(m.Reviu(doc.path, v["langkah"], v["peran"], v["keputusan"], body,
+                                 doc.loc(), doc.loc(("langkah",)), doc.loc(("peran",)),
+                                 doc.loc(("keputusan",)), _date(v.get("tanggal")), v.get("oleh"),
+                                 v.get("judul")))
+    pengiriman = None
+    if (folder / "pengiriman.yaml").is_file():
+        doc = reader.yaml(f"{rel}/pengiriman.yaml", "pengiriman")
+        if doc:
+            pengiriman = _pengiriman(doc)
+    return m.Tahun(tahun, rel, pk, tuple(bidang), tuple(narasi), tuple(reviu), pengiriman)
+
+
+def _files(reader: _Reader, folder: Path, suffix: str, expected: str) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix == suffix:
+            found.append(path)
+        elif path.name != ".gitkeep":
+            reader.issues.append(_ignored(reader.rel(path), expected))
+    return found
+
+
+def _pk(doc: Doc) -> m.PerjanjianKinerja:
+    v = doc.value
+    kedua = v.get("pihak_kedua")
+    return m.PerjanjianKinerja(
+        path=doc.path, tahun=v["tahun"], tanggal=_date(v["tanggal"]),
+        target=tuple(m.Nilai(k, x, doc.loc(("target", k), key=True))
+                     for k, x in v["target"].items()),
+        program=tuple(
+            m.Kode(p["kode"], p["nama"], doc.loc(("program", i, "kode")), p["pagu"],
+                   tuple(p.get("sasaran", ())),
+                   tuple(doc.loc(("program", i, "sasaran", j)) for j in
+                         range(len(p.get("sasaran", ())))))
+            for i, p in enumerate(v["program"])),
+        loc=doc.loc(), tahun_loc=doc.loc(("tahun",)), nomor=v.get("nomor"),
+        renstra=v.get("renstra"), renstra_loc=doc.loc(("renstra",)) if "renstra" in v else None,
+        pihak_kedua=(kedua["nama"], kedua["jabatan"]) if kedua else None,
+        rencana_aksi=tuple((m.Nilai(k, 0, doc.loc(("rencana_aksi", k), key=True)),
+                            {tw: Decimal(x) for tw, x in row.items()})
+                           for k, row in v.get("rencana_aksi", {}).items()),
+        kegiatan=tuple(m.Kode(k["kode"], k["nama"], doc.loc(("kegiatan", i, "kode")))
+                       for i, k in enumerate(v.get("kegiatan", ()))),
+    )
+
+
+def _bidang(reader: _Reader, doc: Doc, folder: Path) -> m.DataBidang:
+    v = doc.value
+    realisasi = []
+    for ind, r in v.get("realisasi", {}).items():
+        at = ("realisasi", ind)
+        bukti = tuple(_bukti(reader, folder, p, doc.loc((*at, "bukti", i)))
+                      for i, p in enumerate(r.get("bukti", ())))
+        realisasi.append(m.Realisasi(
+            ind, r["nilai"], doc.loc(at, key=True), doc.loc((*at, "nilai")),
+            _dec(r.get("capaian")), r.get("catatan"), r.get("analisis"), r.get("solusi"), bukti))
+    subs = []
+    for i, s in enumerate(v.get("sub_kegiatan", ())):
+        k = s.get("keluaran")
+        subs.append(m.SubKegiatan(
+            s["kode"], s["nama"], s["pagu"], s["realisasi"], doc.loc(("sub_kegiatan", i, "kode")),
+            doc.loc(("sub_kegiatan", i, "realisasi")),
+            m.Keluaran(k["uraian"], k["satuan"], k["target"], k.get("realisasi")) if k else None))
+    return m.DataBidang(doc.path, v["bidang"], doc.loc(("bidang",)), tuple(realisasi), tuple(subs))
+
+
+def _bukti(reader: _Reader, folder: Path, written: str, loc: Location) -> m.Bukti:
+    candidate = Path(written)
+    if candidate.is_absolute():
+        return m.Bukti(written, loc, exists=False, inside_repo=False)
+    resolved = (folder / candidate).resolve()
+    inside = resolved.is_relative_to(reader.root)
+    return m.Bukti(written, loc, exists=inside and resolved.is_file(), inside_repo=inside)
+
+
+def _pengiriman(doc: Doc) -> m.Pengiriman:
+    v = doc.value
+    surat = v.get("surat_pengantar")
+    terima = v.get("tanda_terima")
+    return m.Pengiriman(
+        doc.path,
+        m.SuratPengantar(surat["nomor"], _date(surat["tanggal"]), surat["perihal"],
+                         surat["kepada"], surat.get("sifat"), surat.get("lampiran"),
+                         surat.get("di"), tuple(surat.get("tembusan", ()))) if surat else None,
+        m.TandaTerima(_date(terima["tanggal"]), terima["penerima"], terima.get("nomor"),
+                      terima.get("jabatan"), terima.get("bukti")) if terima else None,
+    )
+
+
+def _sop(doc: Doc) -> m.Sop:
+    v = doc.value
+    default_ttd = v.get("tanda_tangan", True)
+    langkah = []
+    for i, s in enumerate(v["langkah"]):
+        at = ("langkah", i)
+        keputusan = s.get("keputusan", {})
+        langkah.append(m.Langkah(
+            no=s["no"], kegiatan=s["kegiatan"], pelaksana=s["pelaksana"],
+            kelengkapan=s["kelengkapan"], waktu=s["waktu"], output=s["output"],
+            tanda_tangan=s.get("tanda_tangan", default_ttd), loc=doc.loc((*at, "no")),
+            pelaksana_loc=doc.loc((*at, "pelaksana")), judul=s.get("judul"),
+            keterangan=s.get("keterangan"), keputusan=dict(keputusan),
+            keputusan_loc={k: doc.loc((*at, "keputusan", k)) for k in keputusan},
+            pengesahan=s.get("pengesahan"), syarat=tuple(s.get("syarat", ())),
+        ))
+    jam = v["jam_kerja"]
+    libur = v.get("hari_libur", {})
+    return m.Sop(
+        path=doc.path, id=v["id"], judul=v["judul"], nomor=v["nomor"],
+        tanggal_pembuatan=_date(v["tanggal_pembuatan"]),
+        tanggal_efektif=_date(v["tanggal_efektif"]), disahkan_oleh=dict(v["disahkan_oleh"]),
+        jam_kerja=(dt.time.fromisoformat(jam["mulai"]), dt.time.fromisoformat(jam["selesai"])),
+        zona_waktu=v["zona_waktu"],
+        peran=tuple(m.Peran(r["id"], r["nama"], doc.loc(("peran", i, "id")), r.get("singkatan"))
+                    for i, r in enumerate(v["peran"])),
+        langkah=tuple(langkah), loc=doc.loc(), zona_waktu_loc=doc.loc(("zona_waktu",)),
+        jam_kerja_loc=doc.loc(("jam_kerja",)), tanggal_revisi=_date(v.get("tanggal_revisi")),
+        pemerintah=v.get("pemerintah"), instansi=v.get("instansi"), unit=v.get("unit"),
+        dasar_hukum=tuple(v.get("dasar_hukum", ())),
+        kualifikasi_pelaksana=tuple(v.get("kualifikasi_pelaksana", ())),
+        keterkaitan=tuple(v.get("keterkaitan", ())), peralatan=tuple(v.get("peralatan", ())),
+        peringatan=tuple(v.get("peringatan", ())), pencatatan=tuple(v.get("pencatatan", ())),
+        hari_libur_negara=libur.get("negara", "ID"),
+        hari_libur_kategori=tuple(libur.get("kategori", ("public", "government"))),
+    )
+
+
+def _personil(doc: Doc) -> tuple[m.Personil, ...]:
+    people = []
+    for i, p in enumerate(doc.value["personil"]):
+        at = ("personil", i)
+        berlaku = p["berlaku"]
+        people.append(m.Personil(
+            nama=p["nama"], nip=p["nip"], email=p["email"], peran=tuple(p["peran"]),
+            berlaku_mulai=_date(berlaku["mulai"]), loc=doc.loc((*at, "email")),
+            peran_loc=tuple(doc.loc((*at, "peran", j)) for j in range(len(p["peran"]))),
+            bidang=tuple(p.get("bidang", ())),
+            bidang_loc=tuple(doc.loc((*at, "bidang", j)) for j in range(len(p.get("bidang", ())))),
+            berlaku_sampai=_date(berlaku.get("sampai")), berlaku_loc=doc.loc((*at, "berlaku")),
+            jabatan=p.get("jabatan"), pangkat=p.get("pangkat"), golongan=p.get("golongan"),
+            kunci_ssh=p.get("kunci_ssh"),
+        ))
+    return tuple(people)

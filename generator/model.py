@@ -1,0 +1,420 @@
+"""The office's data as frozen dataclasses. No I/O here: load.py builds these, stages read them.
+
+Every object that a cross-file rule may complain about carries the Location of its key value,
+so validate.py can say `file:line:col` without touching files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from generator.errors import Location
+
+# ---------------------------------------------------------------- instansi
+
+
+@dataclass(frozen=True)
+class Pejabat:
+    nama: str
+    nip: str
+    pangkat: str
+    golongan: str
+    jabatan: str | None = None
+
+
+@dataclass(frozen=True)
+class Bidang:
+    id: str
+    nama: str
+    loc: Location
+    kepala: str | None = None
+    tugas: str | None = None
+
+
+@dataclass(frozen=True)
+class Kategori:
+    label: str
+    di_atas: Decimal | None  # exclusive lower bound; None for the last band
+
+
+DEFAULT_SKALA = (
+    Kategori("Sangat Tinggi", Decimal(90)),
+    Kategori("Tinggi", Decimal(75)),
+    Kategori("Sedang", Decimal(65)),
+    Kategori("Rendah", Decimal(50)),
+    Kategori("Sangat Rendah", None),
+)
+
+
+@dataclass(frozen=True)
+class Instansi:
+    nama: str
+    pemerintah: str
+    kota: str
+    kepala: Pejabat
+    visi: str
+    misi: tuple[str, ...]
+    tugas: str
+    fungsi: tuple[str, ...]
+    bidang: tuple[Bidang, ...]
+    loc: Location
+    contoh: bool = False
+    singkatan: str | None = None
+    alamat: str | None = None
+    telepon: str | None = None
+    email: str | None = None
+    laman: str | None = None
+    logo: str | None = None
+    dasar_hukum: tuple[str, ...] = ()
+    skala_kategori: tuple[Kategori, ...] = DEFAULT_SKALA
+
+    def bidang_ids(self) -> set[str]:
+        return {b.id for b in self.bidang}
+
+
+# ---------------------------------------------------------------- renstra
+
+
+@dataclass(frozen=True)
+class Indikator:
+    id: str
+    uraian: str
+    satuan: str
+    polaritas: str  # positif | negatif
+    bidang: str
+    target: dict[int, Decimal]
+    loc: Location
+    bidang_loc: Location
+    sasaran: str
+    rumus: str | None = None
+    rumus_capaian: str = "R/T"
+    sumber_data: str | None = None
+    kondisi_awal: tuple[int, Decimal] | None = None
+    standar_nasional: tuple[Decimal, str] | None = None
+
+
+@dataclass(frozen=True)
+class Sasaran:
+    id: str
+    uraian: str
+    indikator: tuple[Indikator, ...]
+    loc: Location
+    tujuan: str
+
+
+@dataclass(frozen=True)
+class Tujuan:
+    id: str
+    uraian: str
+    sasaran: tuple[Sasaran, ...]
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Renstra:
+    path: str
+    mulai: int
+    selesai: int
+    tujuan: tuple[Tujuan, ...]
+    loc: Location
+    periode_loc: Location
+    nomor: str | None = None
+    judul: str | None = None
+
+    @property
+    def nama(self) -> str:
+        return f"{self.mulai}-{self.selesai}"
+
+    def covers(self, tahun: int) -> bool:
+        return self.mulai <= tahun <= self.selesai
+
+    def sasaran(self) -> tuple[Sasaran, ...]:
+        return tuple(s for t in self.tujuan for s in t.sasaran)
+
+    def indikator(self) -> tuple[Indikator, ...]:
+        return tuple(i for s in self.sasaran() for i in s.indikator)
+
+
+# ---------------------------------------------------------------- one performance year
+
+
+@dataclass(frozen=True)
+class Kode:
+    """A Permendagri 90/2019 code with its name, e.g. a program or a kegiatan."""
+
+    kode: str
+    nama: str
+    loc: Location
+    pagu: int | None = None
+    sasaran: tuple[str, ...] = ()
+    sasaran_loc: tuple[Location, ...] = ()
+
+
+@dataclass(frozen=True)
+class Nilai:
+    """A number keyed by an id in a map (a PK target, a rencana aksi row)."""
+
+    id: str
+    nilai: Decimal | int
+    loc: Location  # of the key
+
+
+@dataclass(frozen=True)
+class PerjanjianKinerja:
+    path: str
+    tahun: int
+    tanggal: dt.date
+    target: tuple[Nilai, ...]
+    program: tuple[Kode, ...]
+    loc: Location
+    tahun_loc: Location
+    nomor: str | None = None
+    renstra: str | None = None
+    renstra_loc: Location | None = None
+    pihak_kedua: tuple[str, str] | None = None  # (nama, jabatan)
+    rencana_aksi: tuple[tuple[Nilai, dict[str, Decimal]], ...] = ()
+    kegiatan: tuple[Kode, ...] = ()
+
+    def target_of(self, indikator: str) -> Decimal | None:
+        return next((t.nilai for t in self.target if t.id == indikator), None)
+
+
+@dataclass(frozen=True)
+class Bukti:
+    path: str  # as written, relative to the year folder
+    loc: Location
+    exists: bool
+    inside_repo: bool
+
+
+@dataclass(frozen=True)
+class Realisasi:
+    indikator: str
+    nilai: Decimal | int | str | None  # str for ratios such as "1:32"
+    loc: Location  # of the indikator key
+    nilai_loc: Location
+    capaian: Decimal | None = None
+    catatan: str | None = None
+    analisis: str | None = None
+    solusi: str | None = None
+    bukti: tuple[Bukti, ...] = ()
+
+
+@dataclass(frozen=True)
+class Keluaran:
+    uraian: str
+    satuan: str
+    target: Decimal | int
+    realisasi: Decimal | int | None = None
+
+
+@dataclass(frozen=True)
+class SubKegiatan:
+    kode: str
+    nama: str
+    pagu: int
+    realisasi: int | None
+    loc: Location  # of the kode value
+    realisasi_loc: Location
+    keluaran: Keluaran | None = None
+
+    @property
+    def program(self) -> str:
+        return ".".join(self.kode.split(".")[:3])
+
+    @property
+    def kegiatan(self) -> str:
+        return ".".join(self.kode.split(".")[:5])
+
+
+@dataclass(frozen=True)
+class DataBidang:
+    path: str
+    bidang: str
+    loc: Location  # of the `bidang` value
+    realisasi: tuple[Realisasi, ...] = ()
+    sub_kegiatan: tuple[SubKegiatan, ...] = ()
+
+
+@dataclass(frozen=True)
+class Narasi:
+    path: str
+    bagian: str
+    body: str
+    body_line: int
+    loc: Location
+    judul: str | None = None
+    urutan: int = 0
+
+
+@dataclass(frozen=True)
+class Reviu:
+    path: str
+    langkah: int
+    peran: str
+    keputusan: str
+    body: str
+    loc: Location
+    langkah_loc: Location
+    peran_loc: Location
+    keputusan_loc: Location
+    tanggal: dt.date | None = None
+    oleh: str | None = None
+    judul: str | None = None
+
+
+@dataclass(frozen=True)
+class SuratPengantar:
+    nomor: str
+    tanggal: dt.date
+    perihal: str
+    kepada: str
+    sifat: str | None = None
+    lampiran: str | None = None
+    di: str | None = None
+    tembusan: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TandaTerima:
+    tanggal: dt.date
+    penerima: str
+    nomor: str | None = None
+    jabatan: str | None = None
+    bukti: str | None = None
+
+
+@dataclass(frozen=True)
+class Pengiriman:
+    path: str
+    surat_pengantar: SuratPengantar | None = None
+    tanda_terima: TandaTerima | None = None
+
+
+@dataclass(frozen=True)
+class Tahun:
+    """Everything under content/<tahun>/; parts that failed to load are None or missing."""
+
+    tahun: int
+    path: str
+    pk: PerjanjianKinerja | None
+    bidang: tuple[DataBidang, ...] = ()
+    narasi: tuple[Narasi, ...] = ()
+    reviu: tuple[Reviu, ...] = ()
+    pengiriman: Pengiriman | None = None
+
+
+# ---------------------------------------------------------------- SOP and roster
+
+
+@dataclass(frozen=True)
+class Peran:
+    id: str
+    nama: str
+    loc: Location
+    singkatan: str | None = None
+
+
+@dataclass(frozen=True)
+class Langkah:
+    no: int
+    kegiatan: str
+    pelaksana: str
+    kelengkapan: str
+    waktu: str
+    output: str
+    tanda_tangan: bool
+    loc: Location
+    pelaksana_loc: Location
+    judul: str | None = None
+    keterangan: str | None = None
+    keputusan: dict[str, int] = field(default_factory=dict)  # decision -> next step
+    keputusan_loc: dict[str, Location] = field(default_factory=dict)
+    pengesahan: str | None = None  # paraf | tanda-tangan
+    syarat: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sop:
+    path: str
+    id: str
+    judul: str
+    nomor: str
+    tanggal_pembuatan: dt.date
+    tanggal_efektif: dt.date
+    disahkan_oleh: dict[str, str]
+    jam_kerja: tuple[dt.time, dt.time]
+    zona_waktu: str
+    peran: tuple[Peran, ...]
+    langkah: tuple[Langkah, ...]
+    loc: Location
+    zona_waktu_loc: Location
+    jam_kerja_loc: Location
+    tanggal_revisi: dt.date | None = None
+    pemerintah: str | None = None
+    instansi: str | None = None
+    unit: str | None = None
+    dasar_hukum: tuple[str, ...] = ()
+    kualifikasi_pelaksana: tuple[str, ...] = ()
+    keterkaitan: tuple[str, ...] = ()
+    peralatan: tuple[str, ...] = ()
+    peringatan: tuple[str, ...] = ()
+    pencatatan: tuple[str, ...] = ()
+    hari_libur_negara: str = "ID"
+    hari_libur_kategori: tuple[str, ...] = ("public", "government")
+
+    def step(self, no: int) -> Langkah | None:
+        return next((s for s in self.langkah if s.no == no), None)
+
+    def role(self, role_id: str) -> Peran | None:
+        return next((r for r in self.peran if r.id == role_id), None)
+
+
+@dataclass(frozen=True)
+class Personil:
+    nama: str
+    nip: str
+    email: str
+    peran: tuple[str, ...]
+    berlaku_mulai: dt.date
+    loc: Location
+    peran_loc: tuple[Location, ...] = ()
+    bidang: tuple[str, ...] = ()
+    bidang_loc: tuple[Location, ...] = ()
+    berlaku_sampai: dt.date | None = None
+    berlaku_loc: Location | None = None
+    jabatan: str | None = None
+    pangkat: str | None = None
+    golongan: str | None = None
+    kunci_ssh: str | None = None
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.berlaku_mulai <= day and (self.berlaku_sampai is None
+                                             or day <= self.berlaku_sampai)
+
+
+# ---------------------------------------------------------------- the whole repository
+
+
+@dataclass(frozen=True)
+class Repo:
+    root: Path
+    instansi: Instansi | None
+    renstra: tuple[Renstra, ...]
+    tahun: tuple[Tahun, ...]
+    sop: Sop | None
+    personil: tuple[Personil, ...] | None
+    broken: frozenset[str] = frozenset()  # files that failed to parse or match their schema
+
+    def year(self, tahun: int) -> Tahun | None:
+        return next((t for t in self.tahun if t.tahun == tahun), None)
+
+    def renstra_for(self, tahun: int, name: str | None = None) -> Renstra | None:
+        """The Renstra named by the PK, else the one whose periode covers the year."""
+        if name:
+            return next((r for r in self.renstra if r.nama == name), None)
+        covering = [r for r in self.renstra if r.covers(tahun)]
+        return covering[0] if len(covering) == 1 else None
