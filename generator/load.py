@@ -8,6 +8,7 @@ problem.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from generator import model as m
 from generator.errors import Issue, Location, galat, peringatan
 from generator.schema import check
+from generator.source import FsSource, Source, normalize
 from generator.yamlpos import Doc, decode, parse_text, split_front_matter
 
 CONTENT = "content"
@@ -26,22 +28,18 @@ _YEAR_DIRS = {"bidang", "narasi", "reviu", "bukti"}
 
 
 class _Reader:
-    def __init__(self, root: Path):
-        self.root = root.resolve()
+    def __init__(self, source: Source):
+        self.source = source
         self.issues: list[Issue] = []
         self.broken: set[str] = set()
 
-    def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
     def text(self, rel: str) -> str | None:
-        path = self.root / rel
-        if not path.resolve().is_relative_to(self.root):
+        if getattr(self.source, "escapes", lambda _: False)(rel):
             self._fail(galat(Location(rel, 1, 1), "berkas-di-luar-repo",
                              "berkas adalah tautan ke luar repositori",
                              "salin berkasnya ke dalam repositori, jangan memakai symlink"))
             return None
-        text, issues = decode(path.read_bytes(), rel)
+        text, issues = decode(self.source.read(rel), rel)
         if issues:
             self._fail(*issues)
         return text
@@ -85,23 +83,25 @@ class _Reader:
         self._fail(galat(Location(rel), "berkas-tidak-ada", f"berkas {what} tidak ada", hint))
 
 
-def load_repo(root: Path) -> tuple[m.Repo, list[Issue]]:
-    """Read every data file of the repository at `root`. Never raises on bad content."""
-    reader = _Reader(root)
-    content = reader.root / CONTENT
+def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Issue]]:
+    """Read every data file of the repository at `root` (from `source`, default the working
+    tree). Never raises on bad content: problems come back as issues."""
+    source = source or FsSource(root)
+    reader = _Reader(source)
 
     instansi = None
-    if (content / "instansi.yaml").is_file():
-        doc = reader.yaml(f"{CONTENT}/instansi.yaml", "instansi")
+    rel = f"{CONTENT}/instansi.yaml"
+    if source.is_file(rel):
+        doc = reader.yaml(rel, "instansi")
         instansi = _instansi(doc) if doc else None
     else:
-        reader.missing(f"{CONTENT}/instansi.yaml", "profil instansi",
+        reader.missing(rel, "profil instansi",
                        "buat content/instansi.yaml; contohnya ada di docs/data-reference.md")
 
     renstra = []
-    for path in sorted((content / "renstra").glob("*")):
-        rel = reader.rel(path)
-        if path.suffix != ".yaml" or not path.is_file():
+    for name, is_dir in source.entries(f"{CONTENT}/renstra"):
+        rel = f"{CONTENT}/renstra/{name}"
+        if is_dir or not name.endswith(".yaml"):
             reader.issues.append(_ignored(rel, "content/renstra/<mulai>-<selesai>.yaml"))
             continue
         doc = reader.yaml(rel, "renstra")
@@ -109,27 +109,27 @@ def load_repo(root: Path) -> tuple[m.Repo, list[Issue]]:
             renstra.append(_renstra(doc))
 
     years = []
-    for path in sorted(content.iterdir()) if content.is_dir() else []:
-        if path.name in ("instansi.yaml", "renstra"):
+    for name, is_dir in source.entries(CONTENT):
+        if name in ("instansi.yaml", "renstra"):
             continue
-        if path.is_dir() and _YEAR.match(path.name):
-            years.append(_year(reader, path))
+        if is_dir and _YEAR.match(name):
+            years.append(_year(reader, f"{CONTENT}/{name}"))
         else:
-            reader.issues.append(_ignored(reader.rel(path), "content/<tahun>/ (empat angka)"))
+            reader.issues.append(_ignored(f"{CONTENT}/{name}", "content/<tahun>/ (empat angka)"))
 
     sop = personil = None
-    if (reader.root / SOP_FILE).is_file():
+    if source.is_file(SOP_FILE):
         doc = reader.yaml(SOP_FILE, "sop")
         sop = _sop(doc) if doc else None
     else:
         reader.missing(SOP_FILE, "SOP", "salin sop/lakip.yaml dari templat lakip")
-    if (reader.root / PERSONIL_FILE).is_file():
+    if source.is_file(PERSONIL_FILE):
         doc = reader.yaml(PERSONIL_FILE, "personil")
         personil = _personil(doc) if doc else None
     else:
         reader.missing(PERSONIL_FILE, "daftar personil", "buat sop/personil.yaml")
 
-    repo = m.Repo(reader.root, instansi, tuple(renstra), tuple(years), sop, personil,
+    repo = m.Repo(root.resolve(), instansi, tuple(renstra), tuple(years), sop, personil,
                   frozenset(reader.broken))
     return repo, reader.issues
 
@@ -196,38 +196,38 @@ def _renstra(doc: Doc) -> m.Renstra:
                      doc.loc(), doc.loc(("periode",)), v.get("nomor"), v.get("judul"))
 
 
-def _year(reader: _Reader, folder: Path) -> m.Tahun:
-    rel = reader.rel(folder)
-    tahun = int(folder.name)
-    for path in sorted(folder.iterdir()):
-        if path.name not in _YEAR_FILES and not (path.is_dir() and path.name in _YEAR_DIRS):
-            reader.issues.append(_ignored(reader.rel(path), "perjanjian-kinerja.yaml, "
+def _year(reader: _Reader, folder: str) -> m.Tahun:
+    source = reader.source
+    tahun = int(folder.rsplit("/", 1)[-1])
+    for name, is_dir in source.entries(folder):
+        if name not in _YEAR_FILES and not (is_dir and name in _YEAR_DIRS):
+            reader.issues.append(_ignored(f"{folder}/{name}", "perjanjian-kinerja.yaml, "
                                           "pengiriman.yaml, bidang/, narasi/, reviu/ atau bukti/"))
 
     pk = None
-    if (folder / "perjanjian-kinerja.yaml").is_file():
-        doc = reader.yaml(f"{rel}/perjanjian-kinerja.yaml", "perjanjian-kinerja")
+    if source.is_file(f"{folder}/perjanjian-kinerja.yaml"):
+        doc = reader.yaml(f"{folder}/perjanjian-kinerja.yaml", "perjanjian-kinerja")
         pk = _pk(doc) if doc else None
     else:
-        reader.missing(f"{rel}/perjanjian-kinerja.yaml", f"Perjanjian Kinerja tahun {tahun}",
+        reader.missing(f"{folder}/perjanjian-kinerja.yaml", f"Perjanjian Kinerja tahun {tahun}",
                        "setiap folder tahun memerlukan perjanjian-kinerja.yaml")
 
     bidang = []
-    for path in _files(reader, folder / "bidang", ".yaml", f"{rel}/bidang/<bidang-id>.yaml"):
-        doc = reader.yaml(reader.rel(path), "bidang")
+    for rel in _files(reader, f"{folder}/bidang", ".yaml", f"{folder}/bidang/<bidang-id>.yaml"):
+        doc = reader.yaml(rel, "bidang")
         if doc:
             bidang.append(_bidang(reader, doc, folder))
     narasi = []
-    for path in _files(reader, folder / "narasi", ".md", f"{rel}/narasi/*.md"):
-        parsed = reader.markdown(reader.rel(path), "narasi")
+    for rel in _files(reader, f"{folder}/narasi", ".md", f"{folder}/narasi/*.md"):
+        parsed = reader.markdown(rel, "narasi")
         if parsed:
             doc, body, line = parsed
             v = doc.value
             narasi.append(m.Narasi(doc.path, v["bagian"], body, line, doc.loc(("bagian",)),
                                    v.get("judul"), v.get("urutan", 0)))
     reviu = []
-    for path in _files(reader, folder / "reviu", ".md", f"{rel}/reviu/*.md"):
-        parsed = reader.markdown(reader.rel(path), "reviu")
+    for rel in _files(reader, f"{folder}/reviu", ".md", f"{folder}/reviu/*.md"):
+        parsed = reader.markdown(rel, "reviu")
         if parsed:
             doc, body, _ = parsed
             v = doc.value
@@ -236,22 +236,20 @@ def _year(reader: _Reader, folder: Path) -> m.Tahun:
                                  doc.loc(("keputusan",)), _date(v.get("tanggal")), v.get("oleh"),
                                  v.get("judul")))
     pengiriman = None
-    if (folder / "pengiriman.yaml").is_file():
-        doc = reader.yaml(f"{rel}/pengiriman.yaml", "pengiriman")
+    if source.is_file(f"{folder}/pengiriman.yaml"):
+        doc = reader.yaml(f"{folder}/pengiriman.yaml", "pengiriman")
         if doc:
             pengiriman = _pengiriman(doc)
-    return m.Tahun(tahun, rel, pk, tuple(bidang), tuple(narasi), tuple(reviu), pengiriman)
+    return m.Tahun(tahun, folder, pk, tuple(bidang), tuple(narasi), tuple(reviu), pengiriman)
 
 
-def _files(reader: _Reader, folder: Path, suffix: str, expected: str) -> list[Path]:
-    if not folder.is_dir():
-        return []
+def _files(reader: _Reader, folder: str, suffix: str, expected: str) -> list[str]:
     found = []
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix == suffix:
-            found.append(path)
-        elif path.name != ".gitkeep":
-            reader.issues.append(_ignored(reader.rel(path), expected))
+    for name, is_dir in reader.source.entries(folder):
+        if not is_dir and name.endswith(suffix):
+            found.append(f"{folder}/{name}")
+        elif name != ".gitkeep":
+            reader.issues.append(_ignored(f"{folder}/{name}", expected))
     return found
 
 
@@ -268,7 +266,8 @@ def _pk(doc: Doc) -> m.PerjanjianKinerja:
                    tuple(doc.loc(("program", i, "sasaran", j)) for j in
                          range(len(p.get("sasaran", ())))))
             for i, p in enumerate(v["program"])),
-        loc=doc.loc(), tahun_loc=doc.loc(("tahun",)), nomor=v.get("nomor"),
+        loc=doc.loc(), tahun_loc=doc.loc(("tahun",)), target_loc=doc.loc(("target",), key=True),
+        nomor=v.get("nomor"),
         renstra=v.get("renstra"), renstra_loc=doc.loc(("renstra",)) if "renstra" in v else None,
         pihak_kedua=(kedua["nama"], kedua["jabatan"]) if kedua else None,
         rencana_aksi=tuple((m.Nilai(k, 0, doc.loc(("rencana_aksi", k), key=True)),
@@ -279,7 +278,7 @@ def _pk(doc: Doc) -> m.PerjanjianKinerja:
     )
 
 
-def _bidang(reader: _Reader, doc: Doc, folder: Path) -> m.DataBidang:
+def _bidang(reader: _Reader, doc: Doc, folder: str) -> m.DataBidang:
     v = doc.value
     realisasi = []
     for ind, r in v.get("realisasi", {}).items():
@@ -299,13 +298,18 @@ def _bidang(reader: _Reader, doc: Doc, folder: Path) -> m.DataBidang:
     return m.DataBidang(doc.path, v["bidang"], doc.loc(("bidang",)), tuple(realisasi), tuple(subs))
 
 
-def _bukti(reader: _Reader, folder: Path, written: str, loc: Location) -> m.Bukti:
-    candidate = Path(written)
-    if candidate.is_absolute():
+def _bukti(reader: _Reader, folder: str, written: str, loc: Location) -> m.Bukti:
+    norm = normalize(f"{folder}/{written}") if not written.startswith("/") else None
+    if norm is None or getattr(reader.source, "escapes", lambda _: False)(norm):
         return m.Bukti(written, loc, exists=False, inside_repo=False)
-    resolved = (folder / candidate).resolve()
-    inside = resolved.is_relative_to(reader.root)
-    return m.Bukti(written, loc, exists=inside and resolved.is_file(), inside_repo=inside)
+    if reader.source.is_file(norm):
+        return m.Bukti(written, loc, exists=True, inside_repo=True)
+    parent, _, name = norm.rpartition("/")
+    siblings = [n for n, is_dir in reader.source.entries(parent) if not is_dir]
+    close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.5)
+    saran = written.rpartition("/")[0] + "/" + close[0] if close and "/" in written else (
+        close[0] if close else None)
+    return m.Bukti(written, loc, exists=False, inside_repo=True, saran=saran)
 
 
 def _pengiriman(doc: Doc) -> m.Pengiriman:

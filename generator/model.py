@@ -171,6 +171,7 @@ class PerjanjianKinerja:
     program: tuple[Kode, ...]
     loc: Location
     tahun_loc: Location
+    target_loc: Location
     nomor: str | None = None
     renstra: str | None = None
     renstra_loc: Location | None = None
@@ -188,6 +189,7 @@ class Bukti:
     loc: Location
     exists: bool
     inside_repo: bool
+    saran: str | None = None  # the closest existing file, when this one does not exist
 
 
 @dataclass(frozen=True)

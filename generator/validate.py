@@ -10,6 +10,10 @@ from collections.abc import Iterable
 
 from generator import model as m
 from generator.errors import Issue, Location, galat, peringatan
+from generator.load import CONTENT
+
+# The chapters a LAKIP cannot go without; step 5's `narasi-lengkap` requires them.
+NARASI_WAJIB = ("kata-pengantar", "pendahuluan", "perencanaan-kinerja", "penutup")
 
 _ID_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^[+-]?\d+(\.\d+)?$")
 
@@ -121,6 +125,13 @@ def _year(repo: m.Repo, year: m.Tahun, bidang_ids: set[str] | None) -> list[Issu
     issues += _bidang_files(repo, year, indikator, bidang_ids)
     issues += _sub_kegiatan(year)
     issues += _duplicates(((n.bagian, n.loc) for n in year.narasi), "bagian narasi", "bagian-ganda")
+    written = {n.bagian for n in year.narasi}
+    for bagian in NARASI_WAJIB:
+        if bagian not in written and not any(p.startswith(f"{year.path}/narasi/") for p in repo.broken):
+            issues.append(peringatan(Location(f"{year.path}/narasi/{bagian}.md"), "narasi-tidak-ada",
+                                     f"narasi '{bagian}' tahun {year.tahun} belum ditulis",
+                                     f"buat berkas ini dengan front matter 'bagian: {bagian}'; "
+                                     "langkah 5 memerlukannya"))
     if repo.sop:
         issues += _reviu(year, repo.sop, repo.personil)
     return issues
@@ -129,6 +140,8 @@ def _year(repo: m.Repo, year: m.Tahun, bidang_ids: set[str] | None) -> list[Issu
 def _renstra_of(repo: m.Repo, year: m.Tahun, pk: m.PerjanjianKinerja):
     if pk.renstra:
         renstra = repo.renstra_for(year.tahun, pk.renstra)
+        if renstra is None and f"{CONTENT}/renstra/{pk.renstra}.yaml" in repo.broken:
+            return None, None  # that file's own errors are reported
         if renstra is None:
             return None, galat(pk.renstra_loc, "renstra-tidak-ada",
                                f"Renstra '{pk.renstra}' tidak ada di content/renstra/",
@@ -165,7 +178,7 @@ def _pk(pk: m.PerjanjianKinerja, indikator: dict[str, m.Indikator], sasaran_ids:
                                 f"{renstra.nama}", _did_you_mean(t.id, indikator)))
     for ind in indikator.values():
         if ind.id not in named:
-            issues.append(galat(pk.loc, "target-tidak-ada",
+            issues.append(galat(pk.target_loc, "target-tidak-ada",
                                 f"target tahun {pk.tahun} untuk indikator {ind.id} tidak ada di "
                                 "'target'", f"tambahkan {ind.id}: <angka> di bawah 'target'"))
     for row, _ in pk.rencana_aksi:
@@ -273,10 +286,9 @@ def _realisasi(r: m.Realisasi, data: m.DataBidang,
                                 "simpan bukti di folder bukti/ tahun ini dan tulis jalurnya relatif, "
                                 "misalnya bukti/koperasi/rekap.csv"))
         elif not bukti.exists:
-            issues.append(galat(bukti.loc, "bukti-tidak-ada",
-                                f"berkas bukti '{bukti.path}' tidak ada",
-                                "jalur ditulis relatif terhadap folder tahun; periksa ejaannya atau "
-                                "tambahkan berkasnya"))
+            hint = (f"maksudnya '{bukti.saran}'?" if bukti.saran else
+                    "jalur ditulis relatif terhadap folder tahun; periksa ejaannya atau tambahkan berkasnya")
+            issues.append(galat(bukti.loc, "bukti-tidak-ada", f"berkas bukti '{bukti.path}' tidak ada", hint))
     return issues
 
 

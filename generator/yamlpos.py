@@ -113,11 +113,14 @@ def parse_text(text: str, path: str, line_offset: int = 0) -> tuple[Doc | None, 
         ]
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        begun = ""
+        if e.context_mark and mark and e.context_mark.line != mark.line:
+            begun = f" (bagian ini dimulai di baris {e.context_mark.line + 1 + line_offset})"
         return None, [
             galat(
                 _mark_loc(path, mark, line_offset),
                 "yaml-sintaks",
-                f"sintaks YAML salah: {_translate(e)}",
+                f"sintaks YAML salah: {_translate(e)}{begun}",
                 _SYNTAX_HINT,
             )
         ]

@@ -1,0 +1,220 @@
+"""Working time: SOP durations count only jam kerja on working days (DESIGN.md §5).
+
+A working day is Monday-Friday and neither a public holiday nor cuti bersama of the SOP's country; the
+working hours are the SOP's jam_kerja in its zona_waktu. So "2 Hari" is 2 x 480 working minutes for
+08:00-16:00, and a step finished on Friday afternoon is not late because of the weekend.
+
+Pure apart from the holiday lookup, which is cached per (country, categories, year): a status run asks
+for the same few years hundreds of times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+# Beyond this many calendar days a deadline is a data error (e.g. "9999 Hari"), not a real SOP step;
+# the limit also bounds the loop should a calendar somehow have no working day at all.
+BATAS_HARI = 3660
+
+_UTC = dt.UTC
+_SATU_MENIT = dt.timedelta(minutes=1)
+_WAKTU = re.compile(r"([0-9]+)\s+(menit|jam|hari)", re.IGNORECASE | re.ASCII)
+_BENTUK_WAKTU = "angka lalu Menit, Jam atau Hari, misalnya 2 Hari"
+
+
+@lru_cache(maxsize=64)
+def _zona(nama: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(nama)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"zona waktu '{nama}' tidak dikenal (contoh: Asia/Makassar)") from None
+
+
+@lru_cache(maxsize=64)
+def _cek_hari_libur(negara: str, kategori: tuple[str, ...]) -> None:
+    # Without years the library computes nothing, so this only checks country and categories up front
+    # instead of failing at the first date looked up.
+    try:
+        holidays.country_holidays(negara, categories=kategori)
+    except NotImplementedError:
+        raise ValueError(f"negara hari libur '{negara}' tidak dikenal oleh pustaka holidays") from None
+    except ValueError:
+        raise ValueError(f"kategori hari libur {', '.join(kategori)} tidak dikenal untuk negara "
+                         f"'{negara}'") from None
+
+
+@lru_cache(maxsize=256)
+def _libur_tahun(negara: str, kategori: tuple[str, ...], tahun: int) -> dict[dt.date, str]:
+    """The holidays (and, with category government, cuti bersama) of one year: date -> name.
+
+    Names are Indonesian where the library has them. The dict is shared by the cache: do not modify it.
+    """
+    data = holidays.country_holidays(negara, years=tahun, categories=kategori, language="id")
+    return dict(data.items())
+
+
+class _SopWaktu(Protocol):
+    jam_kerja: tuple[dt.time, dt.time]
+    zona_waktu: str
+    hari_libur_negara: str
+    hari_libur_kategori: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Kalender:
+    """A working-time calendar: Monday-Friday, jam_kerja in zona_waktu, minus holidays/cuti bersama.
+
+    Working time on a working day is the half-open interval [mulai, selesai): 16:00 itself is already
+    after hours, so a deadline may fall at 16:00 but counting never starts there.
+    """
+
+    mulai: dt.time
+    selesai: dt.time
+    zona_waktu: str = "Asia/Makassar"
+    negara: str = "ID"
+    kategori: tuple[str, ...] = ("public", "government")
+
+    def __post_init__(self) -> None:
+        for jam in (self.mulai, self.selesai):
+            # A day of fractional minutes would make "1 Hari" and menit_per_hari disagree.
+            if jam.second or jam.microsecond:
+                raise ValueError(f"jam kerja {jam.isoformat()} harus tepat pada menit (misalnya 08:00)")
+            if jam.tzinfo is not None:
+                raise ValueError("jam kerja ditulis tanpa zona waktu; zona waktunya diatur di zona_waktu")
+        if self.mulai >= self.selesai:
+            raise ValueError(f"jam kerja mulai {self.mulai:%H:%M} harus sebelum selesai {self.selesai:%H:%M}")
+        # A list from YAML would make the calendar unhashable and defeat the holiday cache.
+        object.__setattr__(self, "kategori", tuple(self.kategori))
+        _zona(self.zona_waktu)
+        _cek_hari_libur(self.negara, self._kunci_kategori)
+
+    @property
+    def _kunci_kategori(self) -> tuple[str, ...]:
+        # Order and repeats do not change the holiday set; one cache entry per set.
+        return tuple(sorted(set(self.kategori)))
+
+    @property
+    def _tz(self) -> ZoneInfo:
+        return _zona(self.zona_waktu)
+
+    @property
+    def menit_per_hari(self) -> int:
+        """Working minutes in one working day (480 for 08:00-16:00)."""
+        return (self.selesai.hour * 60 + self.selesai.minute) - (self.mulai.hour * 60 + self.mulai.minute)
+
+    def _tanggal(self, day: dt.date) -> dt.date:
+        # A datetime is a date too, but as a dict key it never equals the holiday's date.
+        if isinstance(day, dt.datetime):
+            return day.astimezone(self._tz).date() if day.tzinfo is not None else day.date()
+        return day
+
+    def libur(self, day: dt.date) -> str | None:
+        """The holiday or cuti bersama name (Indonesian) of that day, or None; weekends have no name."""
+        day = self._tanggal(day)
+        return _libur_tahun(self.negara, self._kunci_kategori, day.year).get(day)
+
+    def is_hari_kerja(self, day: dt.date) -> bool:
+        """Monday-Friday and not a holiday or cuti bersama."""
+        day = self._tanggal(day)
+        return day.weekday() < 5 and day not in _libur_tahun(self.negara, self._kunci_kategori, day.year)
+
+    def _jendela(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        # In UTC: subtracting two datetimes that share a ZoneInfo ignores their offsets, which would be
+        # wrong across a DST change in zones that have one.
+        tz = self._tz
+        awal = dt.datetime.combine(day, self.mulai, tzinfo=tz).astimezone(_UTC)
+        akhir = dt.datetime.combine(day, self.selesai, tzinfo=tz).astimezone(_UTC)
+        return awal, akhir
+
+    def menit_kerja(self, start: dt.datetime, end: dt.datetime) -> int:
+        """Whole working minutes between two timezone-aware instants; 0 when end <= start."""
+        _cek_aware(start, "awal")
+        _cek_aware(end, "akhir")
+        if end <= start:
+            return 0
+        tz = self._tz
+        awal, akhir = start.astimezone(_UTC), end.astimezone(_UTC)
+        total = dt.timedelta(0)
+        day, terakhir = start.astimezone(tz).date(), end.astimezone(tz).date()
+        # One step per calendar day, not per minute: a span of a year is a few hundred iterations.
+        while day <= terakhir:
+            if self.is_hari_kerja(day):
+                buka, tutup = self._jendela(day)
+                dari, sampai = max(buka, awal), min(tutup, akhir)
+                if sampai > dari:
+                    total += sampai - dari
+            day += dt.timedelta(days=1)
+        return total // _SATU_MENIT
+
+    def tambah_menit(self, start: dt.datetime, minutes: int) -> dt.datetime:
+        """The instant (in zona_waktu) when `minutes` working minutes have elapsed after start.
+
+        Counting begins at the next working moment when start is outside working time, so
+        tambah_menit(s, 0) is s itself inside working time and otherwise the next opening.
+        A deadline that uses up a day exactly lands on selesai (16:00), not on the next morning.
+        """
+        _cek_aware(start, "awal")
+        if isinstance(minutes, bool) or not isinstance(minutes, int):
+            raise ValueError(f"jumlah menit harus bilangan bulat, bukan {minutes!r}")
+        if minutes < 0:
+            raise ValueError(f"jumlah menit tidak boleh negatif: {minutes}")
+        tz = self._tz
+        sisa = dt.timedelta(minutes=minutes)
+        kini = start.astimezone(_UTC)
+        day = start.astimezone(tz).date()
+        for _ in range(BATAS_HARI + 1):
+            if self.is_hari_kerja(day):
+                buka, tutup = self._jendela(day)
+                dari = max(buka, kini)
+                if dari < tutup:
+                    if sisa <= tutup - dari:
+                        return (dari + sisa).astimezone(tz)
+                    sisa -= tutup - dari
+            day += dt.timedelta(days=1)
+        raise ValueError(f"{minutes} menit kerja sejak {start.astimezone(tz):%Y-%m-%d %H:%M} melewati "
+                         f"{BATAS_HARI} hari kalender; periksa lama waktu langkah SOP")
+
+
+def _cek_aware(waktu: dt.datetime, peran: str) -> None:
+    # A naive time could be WITA, WIB or UTC; guessing would shift durations by hours.
+    if not isinstance(waktu, dt.datetime):
+        raise ValueError(f"waktu {peran} harus datetime, bukan {type(waktu).__name__}")
+    if waktu.tzinfo is None or waktu.utcoffset() is None:
+        raise ValueError(f"waktu {peran} {waktu.isoformat()} tidak memiliki zona waktu")
+
+
+def from_sop(sop: _SopWaktu) -> Kalender:
+    """The calendar of a loaded SOP (generator.model.Sop or anything with the same attributes)."""
+    mulai, selesai = sop.jam_kerja
+    return Kalender(mulai=mulai, selesai=selesai, zona_waktu=sop.zona_waktu,
+                    negara=sop.hari_libur_negara, kategori=tuple(sop.hari_libur_kategori))
+
+
+def parse_waktu(text: str, menit_per_hari: int) -> int:
+    """A step's `waktu` in working minutes: "5 Menit" -> 5, "1 Jam" -> 60, "2 Hari" -> 2 * menit_per_hari."""
+    if menit_per_hari <= 0:
+        raise ValueError(f"menit per hari kerja harus positif, bukan {menit_per_hari}")
+    cocok = _WAKTU.fullmatch(text.strip()) if isinstance(text, str) else None
+    if cocok is None:
+        raise ValueError(f"lama waktu '{text}' tidak dikenali: tulis {_BENTUK_WAKTU}")
+    angka, satuan = int(cocok.group(1)), cocok.group(2).lower()
+    return angka * {"menit": 1, "jam": 60, "hari": menit_per_hari}[satuan]
+
+
+def format_durasi(minutes: int, menit_per_hari: int) -> str:
+    """Working minutes for people: 90 -> "1 jam 30 menit", 1000 (480 a day) -> "2 hari kerja 40 menit"."""
+    if menit_per_hari <= 0:
+        raise ValueError(f"menit per hari kerja harus positif, bukan {menit_per_hari}")
+    if minutes < 0:
+        raise ValueError(f"durasi tidak boleh negatif: {minutes} menit")
+    hari, sisa = divmod(minutes, menit_per_hari)
+    jam, menit = divmod(sisa, 60)
+    bagian = [f"{n} {satuan}" for n, satuan in ((hari, "hari kerja"), (jam, "jam"), (menit, "menit")) if n]
+    return " ".join(bagian) or "0 menit"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what lakip needs on a Debian machine: the system packages (as root, or through sudo)
+# and a virtual environment in .venv holding lakip with its test extras.
+# .ci/run calls this too, so a fresh machine and CI are set up the same way.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# git and ssh-keygen: the SOP lives in signed git commits.
+APT_PACKAGES=(git openssh-client)
+python3 -m venv --help >/dev/null 2>&1 || APT_PACKAGES+=(python3-venv)
+
+if command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for package in "${APT_PACKAGES[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+echo "lakip terpasang di .venv: jalankan .venv/bin/lakip --help"

@@ -1,0 +1,73 @@
+"""Shared fixtures: a private copy of the sample office, and running `lakip` in-process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+def run(*args: str | Path) -> Result:
+    """Run `lakip ARGS` in this process and capture what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as e:  # argparse usage errors and --help/--version
+            code = e.code if isinstance(e.code, int) else 1
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the project's sample office (content/ and sop/) that a test may break."""
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "content", repo / "content")
+    shutil.copytree(ROOT / "sop", repo / "sop")
+    return repo
+
+
+def edit(repo: Path, rel: str, old: str, new: str, occurrence: int | None = None) -> tuple[int, int]:
+    """Replace `old` in a file (the only occurrence, or the n-th when `occurrence` is given);
+    return the 1-based line and column where `new` starts."""
+    path = repo / rel
+    text = path.read_text(encoding="utf-8")
+    if occurrence is None:
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
+        occurrence = 1
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(old, start + 1)
+    path.write_text(text[:start] + new + text[start + len(old):], encoding="utf-8")
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    return line, col
+
+
+def position(repo: Path, rel: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
+    """1-based line and column of the n-th occurrence of `needle` in a file."""
+    text = (repo / rel).read_text(encoding="utf-8")
+    start = -1
+    for _ in range(occurrence):
+        start = text.index(needle, start + 1)
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
