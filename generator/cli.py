@@ -69,6 +69,47 @@ def build_parser() -> argparse.ArgumentParser:
     _tahun_arg(validate, "hanya periksa tahun ini (bawaan: semua tahun)")
     validate.add_argument("--json", action="store_true", help="keluaran JSON untuk skrip")
     validate.set_defaults(func=_cmd_validate)
+
+    status = commands.add_parser(
+        "status", help="kemajuan SOP: setiap langkah, siapa, kapan, durasi kerja vs standar",
+        description="Tampilkan kemajuan SOP penyusunan LAKIP menurut riwayat git: status setiap "
+                    "langkah, pelaksana, waktu, durasi kerja dibanding standar, tanda tangan, dan "
+                    "temuan pemeriksaan.")
+    _repo_arg(status)
+    _tahun_arg(status, "tahun kinerja (bawaan: folder tahun terbaru)")
+    status.add_argument("--json", action="store_true", help="keluaran JSON untuk skrip")
+    status.set_defaults(func=_cmd_status)
+
+    verify = commands.add_parser(
+        "verify", help="periksa setiap commit langkah SOP; keluar 1 bila ada temuan",
+        description="Audit setiap commit langkah SOP: orang, peran, urutan, tanda tangan SSH, dan "
+                    "sidik jari konten. Keluar dengan kode 1 bila ada temuan.")
+    _repo_arg(verify)
+    _tahun_arg(verify, "tahun kinerja (bawaan: folder tahun terbaru)")
+    verify.add_argument("--json", action="store_true", help="keluaran JSON untuk skrip")
+    verify.set_defaults(func=_cmd_verify)
+
+    step = commands.add_parser(
+        "step", help="catat satu langkah SOP sebagai commit bertanda tangan",
+        description="Periksa bahwa langkah N sedang berjalan, bahwa identitas git Anda memegang "
+                    "peran pelaksananya, dan bahwa kelengkapannya terpenuhi; lalu catat langkah itu "
+                    "sebagai commit (ditandatangani SSH bila SOP mewajibkan) berisi perubahan yang "
+                    "sudah di-stage (git add). Perubahan lain di folder kerja tidak disentuh.")
+    step.add_argument("no", metavar="N", type=int, help="nomor langkah")
+    step.add_argument("--keputusan", required=True, metavar="KEPUTUSAN",
+                      help="selesai (langkah tanpa pilihan), setuju atau revisi (langkah 6-8)")
+    step.add_argument("-m", "--catatan", metavar="CATATAN", help="catatan bebas di pesan commit")
+    _repo_arg(step)
+    _tahun_arg(step, "tahun kinerja (bawaan: folder tahun terbaru)")
+    step.set_defaults(func=_cmd_step)
+
+    demo = commands.add_parser(
+        "demo", help="buat repositori contoh dengan riwayat SOP lengkap bertanda tangan",
+        description="Buat repositori contoh kantor Samarinda di DIR: kunci SSH baru untuk empat "
+                    "personil fiktif dan seluruh 11 langkah SOP tahun 2025 (termasuk satu putaran "
+                    "revisi) dicatat lewat jalur yang sama dengan lakip step.")
+    demo.add_argument("dir", metavar="DIR", type=Path, help="folder baru untuk repositori contoh")
+    demo.set_defaults(func=_cmd_demo)
     return parser
 
 
@@ -89,6 +130,54 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         else:
             print("Data valid: tidak ada galat atau peringatan.", file=sys.stderr)
     return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from generator import report
+    from generator.steps import progress
+
+    result = progress(_git_root(args.repo), args.tahun)
+    if args.json:
+        print(json.dumps(report.status_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(report.status_text(result))
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from generator import report
+    from generator.steps import progress
+
+    result = progress(_git_root(args.repo), args.tahun)
+    found = result.status.temuan
+    if args.json:
+        print(json.dumps({"temuan": [t.as_json() for t in found]}, ensure_ascii=False, indent=2))
+    else:
+        print(report.verify_text(result))
+    return EXIT_FINDINGS if found else EXIT_OK
+
+
+def _cmd_step(args: argparse.Namespace) -> int:
+    from generator import report
+    from generator.steps import record
+
+    done = record(_git_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
+    print(report.recorded_text(done))
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from generator.demo import create
+
+    target = create(args.dir, progress=lambda line: print(line, file=sys.stderr))
+    print(f"Repositori contoh dibuat di {target}. Coba: lakip status --repo {target}")
+    return EXIT_OK
+
+
+def _git_root(repo: Path | None) -> Path:
+    from generator.build import find_repo
+
+    return find_repo(repo)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,74 @@
+"""The content fingerprint that every step commit signs (DESIGN §5, trailer SOP-Konten).
+
+SHA-256 over a canonical JSON of what the year's document is built from: content/instansi.yaml,
+the Renstra files, and the year folder minus reviu/ and pengiriman.yaml (steps 6-10 write those
+without changing the report). YAML and front matter enter as parsed values, so reformatting a file
+keeps an approval valid while a changed number voids it; other files (bukti) enter by their bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from generator.load import CONTENT
+from generator.source import Source
+from generator.yamlpos import decode, parse_text, split_front_matter
+
+PREFIX = "sha256:"
+_EXCLUDED = ("reviu", "pengiriman.yaml")
+
+
+def inputs(source: Source, tahun: int) -> list[str]:
+    """The files the fingerprint of `tahun` covers, sorted."""
+    files = []
+    if source.is_file(f"{CONTENT}/instansi.yaml"):
+        files.append(f"{CONTENT}/instansi.yaml")
+    files += [f"{CONTENT}/renstra/{name}" for name, is_dir in source.entries(f"{CONTENT}/renstra")
+              if not is_dir]
+    year = f"{CONTENT}/{tahun}"
+    for name, is_dir in source.entries(year):
+        if name in _EXCLUDED:
+            continue
+        files += _walk(source, f"{year}/{name}") if is_dir else [f"{year}/{name}"]
+    return sorted(files)
+
+
+def _walk(source: Source, folder: str) -> list[str]:
+    found = []
+    for name, is_dir in source.entries(folder):
+        path = f"{folder}/{name}"
+        found += _walk(source, path) if is_dir else [path]
+    return found
+
+
+def fingerprint(source: Source, tahun: int) -> str:
+    canonical = {rel: _canonical(rel, source.read(rel)) for rel in inputs(source, tahun)}
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=_number)
+    return PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(rel: str, data: bytes) -> Any:
+    if rel.endswith((".yaml", ".md")):
+        text, _ = decode(data, rel)
+        if text is not None:
+            if rel.endswith(".yaml"):
+                doc, _ = parse_text(text, rel)
+                if doc is not None:
+                    return {"yaml": doc.value}
+            else:
+                front, offset, body, _, _ = split_front_matter(text, rel)
+                doc = parse_text(front, rel, offset)[0] if front is not None else None
+                if doc is not None:
+                    lines = [line.rstrip() for line in body.strip().splitlines()]
+                    return {"front": doc.value, "body": "\n".join(lines)}
+    return {"sha256": hashlib.sha256(data).hexdigest()}  # not parseable: exact bytes count
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(type(value).__name__)

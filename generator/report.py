@@ -1,0 +1,161 @@
+"""Text and JSON views of the SOP engine's results for the command line. No I/O: cli prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from generator.sop import SELESAI, Catatan
+from generator.steps import Progress, Recorded, who_acts
+
+_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+          "Oktober", "November", "Desember")
+_ZONA = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def _local(p: Progress, moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(ZoneInfo(p.sop.zona_waktu))
+
+
+def _short(p: Progress, moment: dt.datetime | None) -> str:
+    return _local(p, moment).strftime("%d-%m-%Y %H:%M") if moment else "-"
+
+
+def _long(p: Progress, moment: dt.datetime) -> str:
+    local = _local(p, moment)
+    zone = _ZONA.get(p.sop.zona_waktu, p.sop.zona_waktu)
+    return (f"{_HARI[local.weekday()]}, {local.day} {_BULAN[local.month - 1]} {local.year} "
+            f"pukul {local:%H:%M} {zone}")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def status_text(p: Progress) -> str:
+    s = p.status
+    per_day = _per_day(p)
+    done = sum(x.status == SELESAI for x in s.langkah)
+    lines = [f"LAKIP {s.tahun} · SOP {p.sop.judul}",
+             f"{done}/{len(s.langkah)} langkah selesai" + (f", putaran {s.putaran}" if s.putaran > 1
+                                                            else "")
+             + (", dokumen FINAL (langkah pengesahan berlaku)" if s.final else ", dokumen DRAF"), ""]
+    header = (f"{'No':>2}  {'Langkah':<34}  {'Pelaksana':<10}  {'Oleh':<22}  {'Waktu':<16}  "
+              f"{'Durasi':<11}  {'Standar':<7}  {'Telat':<5}  {'TTD':<9}  Status")
+    lines += [header, "-" * len(header)]
+    for x in s.langkah:
+        step = x.langkah
+        role = p.sop.role(step.pelaksana)
+        role_name = (role.singkatan or role.nama) if role else step.pelaksana
+        c = x.catatan
+        spent = c.durasi if c else x.berjalan_menit
+        durasi = _compact(spent, per_day) if spent is not None else "-"
+        late = "ya" if x.terlambat else "-"
+        if c:
+            who, when, ttd = _person(p, c), _short(p, c.waktu), c.tanda_tangan
+            state = SELESAI + (f" ({c.keputusan})" if step.keputusan else "")
+        else:
+            who, when, ttd, state = "-", "-", "-", x.status
+            if x.riwayat:
+                state += f" (putaran lalu: {x.riwayat[-1].keputusan})"
+        lines.append(f"{step.no:>2}  {_cut(step.judul or step.kegiatan, 34):<34}  "
+                     f"{_cut(role_name, 10):<10}  {_cut(who, 22):<22}  {when:<16}  {durasi:<11}  "
+                     f"{_compact(x.standar, per_day):<7}  {late:<5}  {ttd:<9}  {state}")
+    lines.append("Durasi dalam waktu kerja: hr = hari kerja, j = jam, m = menit.")
+    lines.append("")
+    if s.berjalan is None:
+        lines.append("Semua langkah selesai.")
+    else:
+        x = s.step(s.berjalan)
+        today = dt.datetime.now(dt.UTC).date()
+        names = ", ".join(q.nama for q in who_acts(p.sop, p.roster, x.langkah.no, today)) or \
+            "belum ada personil dengan peran ini"
+        role = p.sop.role(x.langkah.pelaksana)
+        lines.append(f"Sekarang: langkah {x.langkah.no} — {x.langkah.kegiatan}")
+        lines.append(f"Pelaksana: {role.nama if role else x.langkah.pelaksana} ({names})")
+        if x.batas_waktu:
+            late = " — TERLAMBAT" if x.terlambat else ""
+            lines.append(f"Batas waktu: {_long(p, x.batas_waktu)}{late}")
+        lines.append(f"Catat dengan: lakip step {x.langkah.no} --keputusan "
+                     f"{'|'.join(x.langkah.keputusan) or 'selesai'}")
+    if s.temuan:
+        lines += ["", f"{len(s.temuan)} temuan (lakip verify untuk rinciannya):"]
+        lines += [f"  {t.kode}: langkah {t.langkah}, commit {t.commit[:10]}: {t.pesan}"
+                  for t in s.temuan]
+    return "\n".join(lines)
+
+
+def _compact(minutes: int, per_day: int) -> str:
+    days, rest = divmod(minutes, per_day)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n}{unit}" for n, unit in ((days, "hr"), (hours, "j"), (mins, "m")) if n]
+    return " ".join(parts) or "0m"
+
+
+def _person(p: Progress, c: Catatan) -> str:
+    """The roster's name without academic titles (git strips a trailing '.' from names)."""
+    person = next((q for q in p.roster if q.email.lower() == c.email.lower()), None)
+    return (person.nama if person else c.nama).split(",")[0]
+
+
+def _per_day(p: Progress) -> int:
+    start, end = p.sop.jam_kerja
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def status_json(p: Progress) -> dict:
+    s = p.status
+    steps = []
+    for x in s.langkah:
+        c: Catatan | None = x.catatan
+        steps.append({
+            "no": x.langkah.no,
+            "status": x.status,
+            "kegiatan": x.langkah.kegiatan,
+            "peran": x.langkah.pelaksana,
+            "oleh": {"nama": c.nama, "email": c.email} if c else None,
+            "commit": c.commit if c else None,
+            "waktu": c.waktu.isoformat() if c else None,
+            "keputusan": c.keputusan if c else None,
+            "tanda_tangan": c.tanda_tangan if c else None,
+            "durasi_menit_kerja": c.durasi if c else x.berjalan_menit,
+            "standar_menit_kerja": x.standar,
+            "terlambat": x.terlambat,
+            "batas_waktu": x.batas_waktu.isoformat() if x.batas_waktu else None,
+            "putaran": c.putaran if c else None,
+            "riwayat": [{"commit": r.commit, "putaran": r.putaran, "keputusan": r.keputusan,
+                         "waktu": r.waktu.isoformat(), "oleh": {"nama": r.nama, "email": r.email}}
+                        for r in x.riwayat],
+        })
+    return {"sop": s.sop, "tahun": s.tahun, "langkah": steps, "langkah_berjalan": s.berjalan,
+            "putaran": s.putaran, "final": s.final, "temuan": [t.as_json() for t in s.temuan]}
+
+
+def verify_text(p: Progress) -> str:
+    s = p.status
+    checked = len({c.commit for c in s.riwayat} | {t.commit for t in s.temuan})
+    if not s.temuan:
+        return (f"Tidak ada temuan: {checked} commit langkah SOP {s.sop} tahun {s.tahun} diperiksa "
+                "(orang, peran, urutan, tanda tangan, sidik jari konten).")
+    lines = [f"{t.kode}: commit {t.commit[:10]}, langkah {t.langkah}: {t.pesan}" for t in s.temuan]
+    lines.append(f"{len(s.temuan)} temuan pada {checked} commit langkah SOP {s.sop} tahun {s.tahun}.")
+    return "\n".join(lines)
+
+
+def recorded_text(r: Recorded) -> str:
+    lines = [f"Langkah dicatat: {r.commit[:10]} {r.subject}"]
+    if r.files:
+        lines.append("Berkas yang ikut di commit ini: " + ", ".join(r.files))
+    s = r.status
+    if s.berjalan is None:
+        lines.append("SOP selesai: semua langkah tercatat.")
+    else:
+        step = r.sop.step(s.berjalan)
+        role = r.sop.role(step.pelaksana)
+        lines.append(f"Berikutnya: langkah {step.no} ({step.judul or step.kegiatan}) oleh "
+                     f"{role.nama if role else step.pelaksana}, standar {step.waktu.lower()}.")
+    if s.temuan:
+        lines.append(f"Perhatian: {len(s.temuan)} temuan (lakip verify).")
+    return "\n".join(lines)
+
