@@ -71,3 +71,29 @@ def position(repo: Path, rel: str, needle: str, occurrence: int = 1) -> tuple[in
         start = text.index(needle, start + 1)
     line = text.count("\n", 0, start) + 1
     return line, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+# ---------------------------------------------------------------- real git repositories
+
+
+@pytest.fixture
+def git_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Isolate git from the machine: own HOME, empty global config, no system config."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE", "GIT_COMMITTER_NAME",
+                "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE", "GIT_DIR", "GIT_WORK_TREE"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+@pytest.fixture
+def office(tmp_path: Path, git_home: Path):
+    """The sample office as a git repository with SSH keys for one holder of each SOP role."""
+    from tests.office import Office
+
+    return Office.create(tmp_path / "kantor")
