@@ -404,3 +404,64 @@ def test_demo_is_complete_verified_and_realistic(tmp_path: Path, git_home: Path)
     assert all(c.tanda_tangan == "sah" for c in s.riwayat)
     text = run("status", "--repo", target).out
     assert "11/11 langkah selesai, putaran 2, dokumen FINAL" in text
+
+
+MINI_SOP = """id: mini
+judul: SOP percobaan
+nomor: 1/2026
+tanggal_pembuatan: 2026-01-02
+tanggal_efektif: 2026-01-02
+disahkan_oleh: {jabatan: Kepala Dinas, nama: Kepala}
+jam_kerja: {mulai: "07:30", selesai: "16:00"}
+zona_waktu: Asia/Jakarta
+tanda_tangan: true
+peran:
+  - {id: jafung, nama: Penyusun}
+  - {id: kepala-dinas, nama: Pimpinan}
+  - {id: tim-kerja, nama: Arsiparis}
+  - {id: sekretaris, nama: Tidak dipakai}
+langkah:
+  - {no: 1, kegiatan: Menyusun draf, pelaksana: jafung, kelengkapan: Data, waktu: 1 Jam, output: Draf}
+  - no: 2
+    kegiatan: Memeriksa draf
+    pelaksana: kepala-dinas
+    kelengkapan: Draf
+    waktu: 1 Hari
+    output: Persetujuan
+    keputusan: {terima: 3, tolak: 1}
+    pengesahan: tanda-tangan
+  - {no: 3, kegiatan: Mengarsipkan, pelaksana: tim-kerja, kelengkapan: Dokumen, waktu: 10 Menit,
+     output: Arsip, tanda_tangan: false}
+"""
+
+
+def test_any_sop_defined_as_data_works(office: Office) -> None:
+    office.commit(office.actors["sekretaris"], "2026-01-27T09:00:00", "SOP lain",
+                  {"sop/lakip.yaml": MINI_SOP})
+    office.step(1, "selesai", role="jafung", when="2026-02-02T08:00:00")
+    office.step(2, "tolak", role="kepala-dinas", when="2026-02-02T09:00:00")
+    office.step(1, "selesai", role="jafung", when="2026-02-02T10:00:00")
+    office.step(2, "terima", role="kepala-dinas", when="2026-02-02T11:00:00")
+    office.forge(3, trailers={"SOP": "mini", "SOP-Keputusan": "selesai", "SOP-Peran": "tim-kerja"},
+                 by=office.actors["tim-kerja"], sign_with=False, when="2026-02-02T11:10:00")
+    p = office.status().status
+    assert (p.sop, p.berjalan, p.putaran, p.final, p.temuan) == ("mini", None, 2, True, ())
+    assert [s.standar for s in p.langkah] == [60, 510, 10]
+    assert [c.keputusan for c in p.step(2).riwayat] == ["tolak", "terima"]
+    # Asia/Jakarta: 08:00 WIB is 09:00 WITA; step 2 took from 10:00 to 11:00 WIB
+    assert p.step(2).catatan.durasi == 60
+    assert p.step(3).catatan.tanda_tangan == "tidak-ada"
+
+
+def test_signature_after_the_roster_validity_is_not_valid(office: Office) -> None:
+    """git honours valid-before of the allowed-signers file generated from the roster."""
+    path = office.root / "sop/personil.yaml"
+    text = path.read_text(encoding="utf-8")
+    kepala = office.actors["kepala-dinas"]
+    start = text.index(f"email: {kepala.email}")
+    end = text.index("sampai: null}", start)
+    text = text[:end] + "sampai: 2026-01-31}" + text[end + len("sampai: null}"):]
+    office.commit(office.actors["sekretaris"], "2026-01-27T09:00:00", "Kepala pindah tugas",
+                  {"sop/personil.yaml": text})
+    office.forge(1)
+    assert sorted(only(office)) == [("di-luar-masa-berlaku", 1), ("tanda-tangan-tidak-sah", 1)]
