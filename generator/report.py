@@ -69,7 +69,7 @@ def status_text(p: Progress) -> str:
     else:
         x = s.step(s.berjalan)
         today = dt.datetime.now(dt.UTC).date()
-        names = ", ".join(q.nama for q in who_acts(p.sop, p.roster, x.langkah.no, today)) or \
+        names = "; ".join(q.nama for q in who_acts(p.sop, p.roster, x.langkah.no, today)) or \
             "belum ada personil dengan peran ini"
         role = p.sop.role(x.langkah.pelaksana)
         lines.append(f"Sekarang: langkah {x.langkah.no} — {x.langkah.kegiatan}")

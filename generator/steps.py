@@ -191,7 +191,7 @@ def _not_due(sop: m.Sop, roster: tuple[m.Personil, ...], status: Status, day: dt
     if status.berjalan is None:
         return f"SOP {sop.id} tahun {status.tahun} sudah selesai ({len(sop.langkah)} langkah tercatat)"
     step = sop.step(status.berjalan)
-    names = ", ".join(p.nama for p in who_acts(sop, roster, step.no, day)) or "belum ada personil"
+    names = "; ".join(p.nama for p in who_acts(sop, roster, step.no, day)) or "belum ada personil"
     return (f"yang berjalan sekarang adalah langkah {step.no} ({step.judul or step.kegiatan}), "
             f"oleh {sop.role(step.pelaksana).nama}: {names}")
 
