@@ -61,33 +61,28 @@ def build_parser() -> argparse.ArgumentParser:
                         help="tampilkan versi lakip lalu keluar")
     commands = parser.add_subparsers(dest="command", metavar="PERINTAH", title="perintah")
 
-    validate = commands.add_parser(
-        "validate", help="periksa semua data (YAML/Markdown) beserta aturan antarberkas",
-        description="Periksa berkas content/ dan sop/: sintaks, skema, dan aturan antarberkas. "
-                    "Semua galat dilaporkan sekaligus sebagai PATH:BARIS:KOLOM: tingkat: pesan.")
-    _repo_arg(validate)
-    _tahun_arg(validate, "hanya periksa tahun ini (bawaan: semua tahun)")
-    validate.add_argument("--json", action="store_true", help="keluaran JSON untuk skrip")
-    validate.set_defaults(func=_cmd_validate)
+    def report_command(name: str, func, help_text: str, description: str, tahun_help: str) -> None:
+        command = commands.add_parser(name, help=help_text, description=description)
+        _repo_arg(command)
+        _tahun_arg(command, tahun_help)
+        command.add_argument("--json", action="store_true", help="keluaran JSON untuk skrip")
+        command.set_defaults(func=func)
 
-    status = commands.add_parser(
-        "status", help="kemajuan SOP: setiap langkah, siapa, kapan, durasi kerja vs standar",
-        description="Tampilkan kemajuan SOP penyusunan LAKIP menurut riwayat git: status setiap "
-                    "langkah, pelaksana, waktu, durasi kerja dibanding standar, tanda tangan, dan "
-                    "temuan pemeriksaan.")
-    _repo_arg(status)
-    _tahun_arg(status, "tahun kinerja (bawaan: folder tahun terbaru)")
-    status.add_argument("--json", action="store_true", help="keluaran JSON untuk skrip")
-    status.set_defaults(func=_cmd_status)
-
-    verify = commands.add_parser(
-        "verify", help="periksa setiap commit langkah SOP; keluar 1 bila ada temuan",
-        description="Audit setiap commit langkah SOP: orang, peran, urutan, tanda tangan SSH, dan "
-                    "sidik jari konten. Keluar dengan kode 1 bila ada temuan.")
-    _repo_arg(verify)
-    _tahun_arg(verify, "tahun kinerja (bawaan: folder tahun terbaru)")
-    verify.add_argument("--json", action="store_true", help="keluaran JSON untuk skrip")
-    verify.set_defaults(func=_cmd_verify)
+    newest = "tahun kinerja (bawaan: folder tahun terbaru)"
+    report_command(
+        "validate", _cmd_validate, "periksa semua data (YAML/Markdown) beserta aturan antarberkas",
+        "Periksa berkas content/ dan sop/: sintaks, skema, dan aturan antarberkas. Semua galat "
+        "dilaporkan sekaligus sebagai PATH:BARIS:KOLOM: tingkat: pesan.",
+        "hanya periksa tahun ini (bawaan: semua tahun)")
+    report_command(
+        "status", _cmd_status, "kemajuan SOP: setiap langkah, siapa, kapan, durasi kerja vs standar",
+        "Tampilkan kemajuan SOP penyusunan LAKIP menurut riwayat git: status setiap langkah, "
+        "pelaksana, waktu, durasi kerja dibanding standar, tanda tangan, dan temuan pemeriksaan.",
+        newest)
+    report_command(
+        "verify", _cmd_verify, "periksa setiap commit langkah SOP; keluar 1 bila ada temuan",
+        "Audit setiap commit langkah SOP: orang, peran, urutan, tanda tangan SSH, dan sidik jari "
+        "konten. Keluar dengan kode 1 bila ada temuan.", newest)
 
     step = commands.add_parser(
         "step", help="catat satu langkah SOP sebagai commit bertanda tangan",
@@ -100,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="selesai (langkah tanpa pilihan), setuju atau revisi (langkah 6-8)")
     step.add_argument("-m", "--catatan", metavar="CATATAN", help="catatan bebas di pesan commit")
     _repo_arg(step)
-    _tahun_arg(step, "tahun kinerja (bawaan: folder tahun terbaru)")
+    _tahun_arg(step, newest)
     step.set_defaults(func=_cmd_step)
 
     demo = commands.add_parser(
