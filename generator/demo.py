@@ -158,6 +158,7 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None) -> Pa
     step(5, "selesai", "tim-kerja", "2026-02-10T14:00:00", "Draft LAKIP 2025 disusun.")
     step(6, "setuju", "jafung", "2026-02-12T09:00:00", "Draft sudah sesuai PermenPANRB 53/2014.")
     note = f"content/{TAHUN}/reviu/2026-02-13-langkah-7-sekretaris.md"
+    (target / note).parent.mkdir(parents=True, exist_ok=True)
     (target / note).write_text(_REVIU.format(email=actors["sekretaris"].email), encoding="utf-8")
     git.run("add", note)
     step(7, "revisi", "sekretaris", "2026-02-13T11:00:00", "Perlu perbaikan analisis, lihat catatan.")
