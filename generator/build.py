@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import Issue, LakipError, sorted_issues
 from generator.load import CONTENT, SOP_FILE, load_repo
+from generator.source import FsSource
 from generator.validate import validate
+
+if TYPE_CHECKING:
+    from generator.document import DocumentState
 
 
 def find_repo(start: Path | None) -> Path:
@@ -40,3 +48,129 @@ def run_validate(root: Path, tahun: int | None = None) -> list[Issue]:
         others = {f"{CONTENT}/{t.tahun}/" for t in repo.tahun if t.tahun != tahun}
         issues = [i for i in issues if not any(i.loc.path.startswith(o) for o in others)]
     return sorted_issues(issues)
+
+
+# ---------------------------------------------------------------- lakip build
+
+
+@dataclass(frozen=True)
+class Built:
+    tahun: int
+    files: tuple[Path, ...]
+    state: DocumentState
+    notes: tuple[str, ...]
+
+
+def run_build(root: Path, out: Path, tahun: int | None = None,
+              progress: Callable[[str], None] = lambda _: None) -> Built:
+    """Load -> validate -> SOP state -> figures -> render -> write the year's documents."""
+    from generator import document
+    from generator.docx_writer import Meta, write_docx
+    from generator.figures import compute
+    from generator.templates import environment
+
+    progress("memuat dan memeriksa data")
+    source = FsSource(root)
+    repo, issues = load_repo(root, source)
+    issues += validate(repo)
+    tahun = tahun or _newest(repo)
+    errors = [i for i in sorted_issues(issues) if i.is_error and _concerns(i, tahun)]
+    if errors:
+        listing = "\n".join(f"  {i.format()}" for i in errors[:20])
+        more = f"\n  ... dan {len(errors) - 20} galat lain" if len(errors) > 20 else ""
+        raise LakipError(f"dokumen tahun {tahun} tidak dapat dibangun karena data belum valid:\n"
+                         f"{listing}{more}\n(petunjuk: jalankan lakip validate)")
+    state, notes = _document_state(root, repo, tahun, source)
+
+    progress("menghitung capaian dan anggaran")
+    figures = compute(repo, tahun)
+    instansi = repo.instansi
+    logo = document.logo_uri(instansi.logo, source.read(instansi.logo)
+                             if instansi.logo and source.is_file(instansi.logo) else None)
+    env = environment(root)
+    ctx = document.context(repo, tahun, figures, state, logo)
+    html = document.render(env, "document/lakip.html", ctx)
+    year = repo.year(tahun)
+    surat = None
+    if year.pengiriman and year.pengiriman.surat_pengantar:
+        surat = document.render(env, "surat/surat-pengantar.html", ctx)
+    else:
+        notes += (f"surat pengantar tidak dibuat: content/{tahun}/pengiriman.yaml belum berisi "
+                  "'surat_pengantar'",)
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    progress(f"menulis {out / f'lakip-{tahun}.html'}")
+    written.append(_write(out / f"lakip-{tahun}.html", html.encode("utf-8")))
+    progress("menyusun PDF (WeasyPrint; tahap paling lama)")
+    written.append(_write(out / f"lakip-{tahun}.pdf", document.pdf(html)))
+    progress("menyusun DOCX")
+    meta = Meta(f"Laporan Kinerja Instansi Pemerintah Tahun {tahun}", instansi.nama,
+                f"LKjIP {tahun} · {instansi.nama}", tuple(state.tanda), state.tanggal)
+    path = out / f"lakip-{tahun}.docx"
+    write_docx(html, path, meta)
+    written.append(path)
+    if surat:
+        progress("menyusun surat pengantar")
+        written.append(_write(out / f"surat-pengantar-{tahun}.pdf", document.pdf(surat)))
+        path = out / f"surat-pengantar-{tahun}.docx"
+        write_docx(surat, path, Meta(f"Surat Pengantar LKjIP {tahun}", instansi.nama, "",
+                                     tuple(state.tanda), state.tanggal))
+        written.append(path)
+    return Built(tahun, tuple(written), state, notes)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return path
+
+
+def _newest(repo) -> int:
+    if not repo.tahun:
+        raise LakipError("belum ada folder tahun di content/", exit_code=2)
+    return max(t.tahun for t in repo.tahun)
+
+
+def _concerns(issue: Issue, tahun: int) -> bool:
+    path = issue.loc.path
+    return not path.startswith(f"{CONTENT}/") or path.startswith(
+        (f"{CONTENT}/{tahun}/", f"{CONTENT}/instansi.yaml", f"{CONTENT}/renstra/"))
+
+
+def _document_state(root: Path, repo, tahun: int, source) -> tuple[DocumentState, tuple[str, ...]]:
+    """DRAF unless the signing step's approval stands for exactly the content being built; the
+    date comes from git (the approval, else HEAD's commit), so rebuilding a commit is identical."""
+    import os
+
+    from generator.document import DocumentState
+    from generator.history import Git
+    from generator.konten import fingerprint
+    from generator.steps import progress as sop_progress
+
+    contoh = bool(repo.instansi and repo.instansi.contoh)
+    signing = next((s.no for s in repo.sop.langkah if s.pengesahan == "tanda-tangan"), None) \
+        if repo.sop else None
+    git = Git(root)
+    if git.is_repo() and git.head():
+        p = sop_progress(root, tahun)
+        head_date = dt.datetime.fromisoformat(git.text("log", "-1", "--format=%cI", "HEAD").strip())
+        same = fingerprint(source, tahun) == _head_fingerprint(git, tahun)
+        final = p.status.final and same
+        approval = p.status.step(signing).catatan if signing and final else None
+        notes = () if same else ("folder kerja berisi perubahan konten yang belum di-commit: "
+                                 "dokumen ditandai DRAF",)
+        return DocumentState(not final, contoh, approval.waktu if approval else head_date,
+                             signing), notes
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return DocumentState(True, contoh, moment, signing), (
+        "bukan repositori git: dokumen ditandai DRAF dan bertanggal hari ini",)
+
+
+def _head_fingerprint(git, tahun: int) -> str:
+    from generator.history import content_fingerprints
+
+    head = git.head()
+    return content_fingerprints(git, [head], tahun)[head]

@@ -98,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     _tahun_arg(step, newest)
     step.set_defaults(func=_cmd_step)
 
+    build = commands.add_parser(
+        "build", help="bangun dokumen LAKIP (HTML, PDF, DOCX) dan surat pengantar",
+        description="Bangun dokumen LAKIP tahun kinerja dari data: OUT/lakip-TAHUN.html, .pdf, "
+                    ".docx dan surat-pengantar-TAHUN.pdf/.docx. Setiap halaman bertanda DRAF "
+                    "sampai langkah pengesahan SOP disetujui dan masih berlaku.")
+    _repo_arg(build)
+    _tahun_arg(build, newest)
+    build.add_argument("--out", metavar="DIR", type=Path, default=Path("out"),
+                       help="folder keluaran (bawaan: out)")
+    build.set_defaults(func=_cmd_build)
+
     demo = commands.add_parser(
         "demo", help="buat repositori contoh dengan riwayat SOP lengkap bertanda tangan",
         description="Buat repositori contoh kantor Samarinda di DIR: kunci SSH baru untuk empat "
@@ -161,6 +172,21 @@ def _cmd_step(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import run_build
+
+    root = find_repo_root(args.repo)
+    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    built = run_build(root, out, args.tahun, progress=lambda line: print(f"… {line}", file=sys.stderr))
+    for note in built.notes:
+        print(f"catatan: {note}", file=sys.stderr)
+    marks = " dan ".join(built.state.tanda) or "FINAL"
+    print(f"Dokumen LAKIP {built.tahun} ({marks}) ditulis:")
+    for path in built.files:
+        print(f"  {path}")
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from generator.demo import create
 
@@ -169,10 +195,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _git_root(repo: Path | None) -> Path:
+def find_repo_root(repo: Path | None) -> Path:
     from generator.build import find_repo
 
     return find_repo(repo)
+
+
+_git_root = find_repo_root
 
 
 def main(argv: list[str] | None = None) -> int:

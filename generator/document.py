@@ -1,0 +1,111 @@
+"""The LAKIP document and the surat pengantar: context -> HTML (Jinja) -> PDF (WeasyPrint) and
+DOCX (docx_writer). Pure apart from WeasyPrint; the build pipeline decides what to write where."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+
+from generator import model as m
+from generator.figures import Figures
+from generator.templates import markdown_html
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """What the SOP says about the document: DRAF until the signing step's approval stands."""
+
+    draf: bool
+    contoh: bool
+    tanggal: dt.datetime  # the document's date: from git, never the clock
+    langkah_pengesahan: int | None
+
+    @property
+    def tanda(self) -> list[str]:
+        return [t for t, on in (("DRAF", self.draf), ("CONTOH", self.contoh)) if on]
+
+
+def logo_uri(name: str | None, data: bytes | None) -> str | None:
+    if not name or data is None:
+        return None
+    kind = next((t for suffix, t in _IMAGE_TYPES.items() if name.lower().endswith(suffix)), None)
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}" if kind else None
+
+
+def _narasi(year: m.Tahun) -> dict[str, dict]:
+    return {n.bagian: {"judul": n.judul, "html": markdown_html(n.body)} for n in year.narasi}
+
+
+def _daftar_isi(figures: Figures) -> list[dict]:
+    entries = [("kata-pengantar", "Kata Pengantar", 1), ("daftar-isi", "Daftar Isi", 1),
+               ("ikhtisar-eksekutif", "Ikhtisar Eksekutif", 1), ("bab-1", "Bab I Pendahuluan", 1),
+               ("bab-2", "Bab II Perencanaan Kinerja", 1),
+               ("bab-2-renstra", "Tujuan, Sasaran dan Indikator Renstra", 2),
+               ("bab-2-pk", "Perjanjian Kinerja", 2),
+               ("bab-3", "Bab III Akuntabilitas Kinerja", 1),
+               ("bab-3-a", "A. Capaian Kinerja Organisasi", 2)]
+    entries += [(f"sasaran-{s.id}", f"Sasaran {i}: {s.uraian}", 3)
+                for i, s in enumerate(figures.sasaran, start=1)]
+    entries += [("bab-3-b", "B. Realisasi Anggaran", 2), ("bab-4", "Bab IV Penutup", 1),
+                ("lampiran", "Lampiran", 1), ("lampiran-pk", "Lampiran 1. Perjanjian Kinerja", 2),
+                ("lampiran-iku", "Lampiran 2. Tabel Indikator Kinerja Utama", 2)]
+    return [{"id": i, "judul": j, "level": lv} for i, j, lv in entries]
+
+
+def _sebaran(figures: Figures) -> list[dict]:
+    rows = []
+    upper = None
+    for band in figures.skala:
+        if band.di_atas is None:
+            batas = f"≤ {upper}%" if upper is not None else "semua"
+        else:
+            batas = f"> {band.di_atas}%" + (f" s.d. {upper}%" if upper is not None else "")
+        count = sum(i.kategori == band.label for i in figures.indikator)
+        rows.append({"label": band.label, "batas": batas.replace(".", ","), "jumlah": count})
+        upper = band.di_atas
+    missing = sum(i.kategori is None for i in figures.indikator)
+    if missing:
+        rows.append({"label": "Belum dapat dihitung", "batas": "–", "jumlah": missing})
+    return rows
+
+
+def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
+            logo: str | None) -> dict:
+    year = repo.year(tahun)
+    renstra = repo.renstra_for(tahun, year.pk.renstra)
+    programs: dict[str, list] = {}
+    for program in figures.program:
+        for sid in program.sasaran:
+            programs.setdefault(sid, []).append(program)
+    keluaran = {s.kode: s.keluaran for b in year.bidang for s in b.sub_kegiatan if s.keluaran}
+    earlier = sorted({y for i in figures.indikator for y, _, _ in i.tahun_lalu})
+    return {
+        "instansi": repo.instansi, "tahun": tahun, "pk": year.pk, "renstra": renstra,
+        "figures": figures, "narasi": _narasi(year), "tanggal": state.tanggal, "draf": state.draf,
+        "tanda": state.tanda, "langkah_pengesahan": state.langkah_pengesahan, "logo": logo,
+        "daftar_isi": _daftar_isi(figures), "sebaran": _sebaran(figures),
+        "tahun_renstra": list(range(renstra.mulai, renstra.selesai + 1)),
+        "tahun_banding": earlier[-4:],
+        "sasaran_uraian": {s.id: s.uraian for s in figures.sasaran},
+        "program_sasaran": programs, "keluaran": keluaran,
+        "renstra_indikator": renstra.indikator(),
+        "bidang_nama": {b.id: b.nama for b in repo.instansi.bidang},
+        "nomor_tabel_anggaran": 7,
+        "pengiriman": year.pengiriman,
+    }
+
+
+def render(env, template: str, ctx: dict) -> str:
+    return env.get_template(template).render(ctx)
+
+
+def pdf(html: str) -> bytes:
+    """WeasyPrint, offline: only data: URLs (the embedded logo) may be fetched, so nothing outside
+    the HTML can be read or requested, whatever the content says."""
+    import weasyprint
+
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()

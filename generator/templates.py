@@ -1,0 +1,60 @@
+"""The one Jinja environment of every output: StrictUndefined, autoescape, office overrides.
+
+An office repository may keep its own site_templates/; its files override the defaults that ship
+with lakip by name, as an MkDocs theme's custom_dir does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import nh3
+from markupsafe import Markup
+
+from generator import formats
+
+DEFAULTS = Path(__file__).resolve().parents[1] / "site_templates"
+
+# What Markdown in narasi and review notes may produce; everything else is stripped (nh3).
+_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "s", "sub", "sup", "code", "pre", "blockquote",
+         "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th",
+         "td", "a", "hr", "span"}
+_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+def markdown_html(text: str, shift: int = 0) -> Markup:
+    """Markdown from untrusted content -> sanitized HTML. `shift` demotes headings (## -> ###)."""
+    import markdown
+
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    if shift:
+        for level in range(6 - shift, 0, -1):
+            html = html.replace(f"<h{level}", f"<h{level + shift}").replace(f"</h{level}>",
+                                                                          f"</h{level + shift}>")
+    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                      link_rel="noopener noreferrer")
+    return Markup(clean)
+
+
+def environment(root: Path | None = None) -> jinja2.Environment:
+    paths = []
+    if root is not None and (root / "site_templates").is_dir():
+        paths.append(str(root / "site_templates"))
+    paths.append(str(DEFAULTS))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg", "md"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update({
+        "angka": formats.angka, "persen": formats.persen, "rupiah": formats.rupiah,
+        "tanggal": formats.tanggal, "nip": formats.nip, "nilai": formats.nilai,
+        "nilai_angka": lambda x: formats.nilai(x) if x is not None else "–",
+        "markdown": markdown_html,
+    })
+    env.globals["dict_tahun"] = lambda rows: {y: (r, c) for y, r, c in rows}
+    return env
