@@ -1,0 +1,123 @@
+"""Indonesian number, money and date formats for the document and the site (DESIGN §7).
+
+Babel with locale id_ID supplies the separators, month names and the currency sign. Babel rounds
+half-even, so every number is first quantized half-up here: Babel then only places the separators
+and the published figure matches the hand computation (0,125 -> 0,13, as a calculator shows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALE = "id_ID"
+KOSONG = "–"  # en dash: an empty table cell, as printed reports show it
+BELUM_TERSEDIA = "belum tersedia"
+_NIP = re.compile(r"[0-9]{18}")
+_PERSEN = {"persen", "%"}
+_RUPIAH = {"rupiah", "rp"}
+_DESIMAL_NILAI = 4  # more decimals than any indikator is measured in; beyond that is float noise
+# A fixed context: quantize and normalize (ours and Babel's) work within the thread's precision,
+# which a caller may have lowered for its own reasons.
+_CTX = Context(prec=50, rounding=ROUND_HALF_UP)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _fixed_context(fn: Callable[P, R]) -> Callable[P, R]:
+    @wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with localcontext(_CTX):
+            return fn(*args, **kwargs)
+    return run
+
+
+def _decimal(x: Decimal | int | float) -> Decimal:
+    # float through repr: the digits as written (57.2), not the binary expansion (57.2000000000000028)
+    return Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
+
+
+def _bulat(x: Decimal, desimal: int) -> Decimal:
+    q = x.quantize(Decimal(1).scaleb(-desimal, _CTX), rounding=ROUND_HALF_UP, context=_CTX)
+    return abs(q) if q == 0 else q  # no "-0,00" for a tiny negative
+
+
+def _pola(desimal: int) -> str:
+    return "#,##0" + ("." + "0" * desimal if desimal > 0 else "")
+
+
+@_fixed_context
+def angka(x: Decimal | int | float | None, desimal: int = 2) -> str:
+    """1.234.567,89 — grouped, a fixed number of decimals, rounded half-up."""
+    if x is None:
+        return KOSONG
+    return format_decimal(_bulat(_decimal(x), desimal), format=_pola(desimal), locale=LOCALE)
+
+
+@_fixed_context
+def persen(x: Decimal | int | float | None, desimal: int = 2) -> str:
+    """57,20% (x is already a percentage: 57.2, not 0.572)."""
+    if x is None:
+        return KOSONG
+    # scaleb(-2) is exact, so Babel's own ×100 gives back the half-up digits unchanged
+    q = _bulat(_decimal(x), desimal).scaleb(-2, _CTX)
+    return format_percent(q, format=_pola(desimal) + "%", locale=LOCALE)
+
+
+@_fixed_context
+def rupiah(n: int | Decimal | None) -> str:
+    """Rp1.250.000.000 — whole rupiah, as budget documents print them."""
+    if n is None:
+        return KOSONG
+    # the explicit pattern keeps Babel from adding ",00" should its currency data change
+    return format_currency(_bulat(_decimal(n), 0), "IDR", format="¤#,##0", currency_digits=False,
+                           locale=LOCALE)
+
+
+def tanggal(d: dt.date | dt.datetime | None) -> str:
+    """27 November 2026."""
+    if d is None:
+        return KOSONG
+    day = d.date() if isinstance(d, dt.datetime) else d
+    return format_date(day, "d MMMM y", locale=LOCALE)
+
+
+def nip(text: str | None) -> str:
+    """NIP in its four printed groups: birth date, appointment month, sex, serial number."""
+    if text is None:
+        return KOSONG
+    if not _NIP.fullmatch(text):
+        return text  # already formatted or not a NIP: show what the data says
+    return f"{text[:8]} {text[8:14]} {text[14]} {text[15:]}"
+
+
+@_fixed_context
+def nilai(x: Decimal | int | float | str | None, satuan: str | None = None) -> str:
+    """A target or realisasi as written: 57,2 · 58 · 3,5 · "1:32" unchanged · "belum tersedia".
+
+    With a satuan the unit follows the number: persen -> "57,2%", rupiah -> "Rp1.500", others
+    "57 orang/bulan"; tables that have their own Satuan column pass none.
+    """
+    if x is None:
+        return BELUM_TERSEDIA
+    if isinstance(x, str):
+        return x
+    d = _bulat(_decimal(x), _DESIMAL_NILAI)
+    # trailing zeros carry no information in a table cell (3.50 -> 3,5; 60.00 -> 60)
+    d = d.quantize(Decimal(1), context=_CTX) if d == d.to_integral_value() else d.normalize(_CTX)
+    teks = format_decimal(d, format=_pola(max(0, -d.as_tuple().exponent)), locale=LOCALE)
+    kind = (satuan or "").strip().lower()
+    if not kind:
+        return teks
+    if kind in _PERSEN:
+        return f"{teks}%"
+    if kind in _RUPIAH:
+        return f"Rp{teks}"
+    return f"{teks} {satuan.strip()}"

@@ -1,0 +1,125 @@
+"""Indonesian formats (DESIGN §7), checked against Babel's real id_ID output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, localcontext
+
+import pytest
+
+from generator.formats import angka, nilai, nip, persen, rupiah, tanggal
+
+D = Decimal
+
+
+@pytest.mark.parametrize(("x", "desimal", "expected"), [
+    (D("1234567.891"), 2, "1.234.567,89"),
+    (58, 0, "58"),
+    (58, 2, "58,00"),
+    (D("0.125"), 2, "0,13"),  # half-up; Babel alone (half-even) gives 0,12
+    (D("0.135"), 2, "0,14"),
+    (D("2.5"), 0, "3"),
+    (D("-1234.5"), 2, "-1.234,50"),
+    (D("-0.125"), 2, "-0,13"),  # half-up rounds away from zero
+    (D("-0.001"), 2, "0,00"),  # no negative zero
+    (0, 2, "0,00"),
+    (D(0), 0, "0"),
+    (1250000000, 0, "1.250.000.000"),
+    (D("57.2"), 1, "57,2"),
+    (2.675, 2, "2,68"),  # a float is taken as written, not as 2.67499999...
+])
+def test_angka(x, desimal, expected):
+    assert angka(x, desimal) == expected
+
+
+def test_angka_default_decimals_and_none():
+    assert angka(D("98.6")) == "98,60"
+    assert angka(None) == "–"
+
+
+def test_angka_ignores_a_low_caller_precision():
+    with localcontext() as ctx:
+        ctx.prec = 3
+        assert angka(D("1234567.891")) == "1.234.567,89"
+        assert nilai(D("1234.5678")) == "1.234,5678"
+
+
+@pytest.mark.parametrize(("x", "desimal", "expected"), [
+    (D("57.2"), 2, "57,20%"),
+    (D("120.01"), 2, "120,01%"),
+    (D("0.125"), 2, "0,13%"),
+    (D("-1.255"), 2, "-1,26%"),
+    (0, 2, "0,00%"),
+    (D("95.75"), 0, "96%"),
+    (D("1234.5"), 1, "1.234,5%"),
+])
+def test_persen(x, desimal, expected):
+    assert persen(x, desimal) == expected
+
+
+def test_persen_none():
+    assert persen(None) == "–"
+
+
+@pytest.mark.parametrize(("n", "expected"), [
+    (1250000000, "Rp1.250.000.000"),
+    (332500000, "Rp332.500.000"),
+    (0, "Rp0"),
+    (-5000, "-Rp5.000"),
+    (D("1234.5"), "Rp1.235"),  # whole rupiah, half-up
+    (None, "–"),
+])
+def test_rupiah(n, expected):
+    assert rupiah(n) == expected
+
+
+def test_tanggal():
+    assert tanggal(dt.date(2026, 11, 27)) == "27 November 2026"
+    assert tanggal(dt.date(2025, 2, 3)) == "3 Februari 2025"
+    assert tanggal(dt.date(2025, 8, 17)) == "17 Agustus 2025"
+    assert tanggal(dt.datetime(2025, 12, 31, 23, 59)) == "31 Desember 2025"
+    assert tanggal(None) == "–"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("197001012000031001", "19700101 200003 1 001"),
+    ("197203141998031004", "19720314 199803 1 004"),
+    ("19700101 200003 1 001", "19700101 200003 1 001"),  # already formatted
+    ("19700101200003100", "19700101200003100"),  # 17 digits: not a NIP, shown as written
+    ("1970010120000310011", "1970010120000310011"),
+    ("19700101200003100A", "19700101200003100A"),
+    ("", ""),
+])
+def test_nip(text, expected):
+    assert nip(text) == expected
+
+
+@pytest.mark.parametrize(("x", "expected"), [
+    (D("57.2"), "57,2"),
+    (D("58"), "58"),
+    (58, "58"),
+    (D("3.50"), "3,5"),
+    (D("62.40"), "62,4"),
+    (D("60.00"), "60"),
+    (D("1E+2"), "100"),
+    (D("0"), "0"),
+    (D("-0.5"), "-0,5"),
+    (1500, "1.500"),
+    (D("3.11"), "3,11"),
+    (D("1.23456"), "1,2346"),  # at most 4 decimals, half-up
+    (57.2, "57,2"),
+    ("1:32", "1:32"),
+    (None, "belum tersedia"),
+])
+def test_nilai(x, expected):
+    assert nilai(x) == expected
+
+
+def test_nilai_with_satuan():
+    assert nilai(D("62.40"), "persen") == "62,4%"
+    assert nilai(D("62.40"), "%") == "62,4%"
+    assert nilai(1500000, "rupiah") == "Rp1.500.000"
+    assert nilai(57, "orang/bulan") == "57 orang/bulan"
+    assert nilai(D("83.15"), "nilai indeks") == "83,15 nilai indeks"
+    assert nilai(None, "persen") == "belum tersedia"
+    assert nilai("1:32", "rasio") == "1:32"
