@@ -61,6 +61,31 @@ class Built:
     notes: tuple[str, ...]
 
 
+def _checked(root: Path, tahun: int | None):
+    """The repository loaded from the working tree; refuses when the year's data has errors."""
+    source = FsSource(root)
+    repo, issues = load_repo(root, source)
+    issues += validate(repo)
+    tahun = tahun or _newest(repo)
+    if repo.year(tahun) is None:
+        known = ", ".join(str(t.tahun) for t in repo.tahun)
+        raise LakipError(f"folder content/{tahun}/ tidak ada; tahun yang ada: {known}", exit_code=2)
+    errors = [i for i in sorted_issues(issues) if i.is_error and _concerns(i, tahun)]
+    if errors:
+        listing = "\n".join(f"  {i.format()}" for i in errors[:20])
+        more = f"\n  ... dan {len(errors) - 20} galat lain" if len(errors) > 20 else ""
+        raise LakipError(f"data tahun {tahun} belum valid:\n{listing}{more}\n"
+                         "(petunjuk: jalankan lakip validate)")
+    return source, repo, tahun
+
+
+def run_figures(root: Path, tahun: int | None = None):
+    from generator.figures import compute
+
+    _, repo, tahun = _checked(root, tahun)
+    return compute(repo, tahun)
+
+
 def run_build(root: Path, out: Path, tahun: int | None = None,
               progress: Callable[[str], None] = lambda _: None) -> Built:
     """Load -> validate -> SOP state -> figures -> render -> write the year's documents."""
@@ -70,16 +95,7 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
     from generator.templates import environment
 
     progress("memuat dan memeriksa data")
-    source = FsSource(root)
-    repo, issues = load_repo(root, source)
-    issues += validate(repo)
-    tahun = tahun or _newest(repo)
-    errors = [i for i in sorted_issues(issues) if i.is_error and _concerns(i, tahun)]
-    if errors:
-        listing = "\n".join(f"  {i.format()}" for i in errors[:20])
-        more = f"\n  ... dan {len(errors) - 20} galat lain" if len(errors) > 20 else ""
-        raise LakipError(f"dokumen tahun {tahun} tidak dapat dibangun karena data belum valid:\n"
-                         f"{listing}{more}\n(petunjuk: jalankan lakip validate)")
+    source, repo, tahun = _checked(root, tahun)
     state, notes = _document_state(root, repo, tahun, source)
 
     progress("menghitung capaian dan anggaran")

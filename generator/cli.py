@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Audit setiap commit langkah SOP: orang, peran, urutan, tanda tangan SSH, dan sidik jari "
         "konten. Keluar dengan kode 1 bila ada temuan.", newest)
 
+    report_command(
+        "figures", _cmd_figures, "capaian, kategori, serapan dan efisiensi yang dihitung",
+        "Hitung capaian setiap indikator dan sasaran, kategori (Permendagri 86/2017), serapan "
+        "anggaran per program dan total, serta indeks efisiensi, dari data tahun kinerja.", newest)
+
     step = commands.add_parser(
         "step", help="catat satu langkah SOP sebagai commit bertanda tangan",
         description="Periksa bahwa langkah N sedang berjalan, bahwa identitas git Anda memegang "
@@ -169,6 +174,19 @@ def _cmd_step(args: argparse.Namespace) -> int:
 
     done = record(_git_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
     print(report.recorded_text(done))
+    return EXIT_OK
+
+
+def _cmd_figures(args: argparse.Namespace) -> int:
+    from generator.build import run_figures
+    from generator.figures import figures_json
+    from generator.report import figures_text
+
+    figures = run_figures(find_repo_root(args.repo), args.tahun)
+    if args.json:
+        print(json.dumps(figures_json(figures), ensure_ascii=False, indent=2))
+    else:
+        print(figures_text(figures))
     return EXIT_OK
 
 

@@ -159,3 +159,24 @@ def recorded_text(r: Recorded) -> str:
         lines.append(f"Perhatian: {len(s.temuan)} temuan (lakip verify).")
     return "\n".join(lines)
 
+
+
+def figures_text(f) -> str:
+    """`lakip figures` for people: capaian per indikator and sasaran, budget per program."""
+    from generator.formats import nilai, persen, rupiah
+
+    lines = [f"Capaian kinerja tahun {f.tahun} (Renstra {f.renstra})", "",
+             f"{'Indikator':<10}  {'Target':>10}  {'Realisasi':>14}  {'Capaian':>9}  Kategori"]
+    for i in f.indikator:
+        capaian = persen(i.capaian) if i.capaian is not None else (i.keterangan or "–")
+        lines.append(f"{i.id:<10}  {nilai(i.target):>10}  {nilai(i.realisasi):>14}  {capaian:>9}  "
+                     f"{i.kategori or '-'}")
+    lines += ["", f"{'Sasaran':<10}  {'Capaian':>9}  Kategori"]
+    lines += [f"{s.id:<10}  {persen(s.capaian):>9}  {s.kategori or '-'}" for s in f.sasaran]
+    lines += ["", f"{'Program':<10}  {'Pagu':>18}  {'Realisasi':>18}  {'Serapan':>8}  {'Efisiensi':>9}"]
+    for p in f.program:
+        lines.append(f"{p.kode:<10}  {rupiah(p.pagu):>18}  {rupiah(p.realisasi):>18}  "
+                     f"{persen(p.serapan):>8}  {nilai(p.efisiensi) if p.efisiensi is not None else '-':>9}")
+    lines.append(f"{'Total':<10}  {rupiah(f.total.pagu):>18}  {rupiah(f.total.realisasi):>18}  "
+                 f"{persen(f.total.serapan):>8}")
+    return "\n".join(lines)
