@@ -97,3 +97,13 @@ def office(tmp_path: Path, git_home: Path):
     from tests.office import Office
 
     return Office.create(tmp_path / "kantor")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files under tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))

@@ -1,0 +1,211 @@
+"""The LAKIP document from one source: HTML (golden), PDF and DOCX carry the same chapters and
+figures; DRAF follows the SOP; builds are reproducible; content cannot reach outside."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from generator.build import run_build
+from tests.conftest import ROOT, run
+
+GOLDEN = ROOT / "tests" / "golden" / "lakip-2025.html"
+EPOCH = "1771552800"  # 2026-02-20 02:00 UTC
+CHAPTERS = ["KATA PENGANTAR", "DAFTAR ISI", "IKHTISAR EKSEKUTIF", "BAB I", "PENDAHULUAN", "BAB II",
+            "PERENCANAAN KINERJA", "BAB III", "AKUNTABILITAS KINERJA", "BAB IV", "PENUTUP", "LAMPIRAN"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample (a plain folder, not a git repository) built once for this module."""
+    repo = tmp_path_factory.mktemp("sampel") / "repo"
+    shutil.copytree(ROOT / "content", repo / "content")
+    shutil.copytree(ROOT / "sop", repo / "sop")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        run_build(repo, repo / "out", 2025)
+    finally:
+        mp.undo()
+    return repo / "out"
+
+
+def pdf_text(path: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", "-layout", *args, str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def html_text(path: Path) -> str:
+    text = re.sub(r"<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))
+
+
+def capaian_values(html: str) -> list[str]:
+    """The capaian column of Tabel 6 (every indikator), as printed."""
+    table = html.split("Tabel 6.")[1].split("</table>")[0]
+    return re.findall(r'<td class="angka">(\d{1,3},\d{2}%)</td>', table)
+
+
+def test_golden_html(built: Path, update_golden: bool) -> None:
+    html = (built / "lakip-2025.html").read_text(encoding="utf-8")
+    if update_golden:
+        GOLDEN.write_text(html, encoding="utf-8")
+    assert html == GOLDEN.read_text(encoding="utf-8"), "run pytest --update-golden after checking the diff"
+
+
+def test_outputs_are_written(built: Path) -> None:
+    assert sorted(p.name for p in built.iterdir()) == [
+        "lakip-2025.docx", "lakip-2025.html", "lakip-2025.pdf", "surat-pengantar-2025.docx",
+        "surat-pengantar-2025.pdf"]
+
+
+def test_pdf_and_docx_have_the_chapters_and_figures_of_the_html(built: Path) -> None:
+    html = (built / "lakip-2025.html").read_text(encoding="utf-8")
+    values = capaian_values(html)
+    assert values[:5] == ["99,05%", "110,14%", "102,29%", "120,01%", "68,29%"]
+    pdf = pdf_text(built / "lakip-2025.pdf")
+    word = docx_text(built / "lakip-2025.docx")
+    for heading in CHAPTERS:
+        assert heading in pdf.upper(), heading
+        assert heading in word.upper(), heading
+        assert heading in html_text(built / "lakip-2025.html").upper(), heading
+    for value in values:
+        assert value in pdf and value in word, value
+    for amount in ("Rp13.807.100.000", "Rp13.219.949.900", "95,75%"):
+        assert amount in pdf and amount in word and amount in html
+
+
+def test_pdf_is_a4_with_page_numbers_toc_and_embedded_fonts(built: Path) -> None:
+    path = built / "lakip-2025.pdf"
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "595.276 x 841.89 pts (A4)" in info
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages >= 15
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows), fonts  # every font embedded
+    toc = pdf_text(path, "-f", "3", "-l", "3")
+    assert re.search(r"Bab III Akuntabilitas Kinerja\.+ ?\d+", toc.replace(" .", "."))
+    last = pdf_text(path, "-f", str(pages), "-l", str(pages))
+    assert last.strip().splitlines()[-1].strip() == str(pages)  # page number in the footer
+
+
+def test_every_pdf_page_carries_the_marks(built: Path) -> None:
+    path = built / "lakip-2025.pdf"
+    pages = pdf_text(path).split("\f")
+    assert all("DRAF" in page and "CONTOH" in page for page in pages if page.strip())
+
+
+def test_docx_has_real_word_structure(built: Path) -> None:
+    path = built / "lakip-2025.docx"
+    document = docx.Document(str(path))
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Heading 1", "Heading 2", "Heading 3"} <= styles
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    assert 'TOC \\o "1-3"' in xml
+    assert '<w:tblHeader w:val="true"/>' in xml
+    footer = "".join(zipfile.ZipFile(path).read(n).decode() for n in zipfile.ZipFile(path).namelist()
+                     if n.startswith("word/footer"))
+    assert "PAGE" in footer
+    header = document.sections[0].header.paragraphs[0].text
+    assert "DRAF · CONTOH" in header
+    assert document.core_properties.created.isoformat().startswith("2026-02-20T02:00:00")
+
+
+def test_surat_pengantar(built: Path) -> None:
+    text = " ".join(pdf_text(built / "surat-pengantar-2025.pdf").split())
+    assert "000.8.3.3/086/100.14" in text
+    assert "Penyampaian Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun 2025" in text
+    assert "23 Februari 2026" in text
+    assert "NIP. 19720314 199803 1 004" in text
+    assert "000.8.3.3/086/100.14" in docx_text(built / "surat-pengantar-2025.docx")
+
+
+def test_indonesian_formats_in_the_document(built: Path) -> None:
+    html = (built / "lakip-2025.html").read_text(encoding="utf-8")
+    assert "NIP. 19720314 199803 1 004" in html
+    assert "Rp9.418.100.000" in html
+    assert "20 Februari 2026" in html
+
+
+def test_untrusted_content_is_escaped_or_sanitized(tmp_path: Path, monkeypatch) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "content", repo / "content")
+    shutil.copytree(ROOT / "sop", repo / "sop")
+    bidang = repo / "content/2025/bidang/koperasi.yaml"
+    text = bidang.read_text(encoding="utf-8")
+    bidang.write_text(text.replace("    analisis: >-\n      Jumlah koperasi aktif",
+                                   "    analisis: >-\n      <script>alert(1)</script> Jumlah koperasi aktif", 1),
+                      encoding="utf-8")
+    narasi = repo / "content/2025/narasi/penutup.md"
+    narasi.write_text(narasi.read_text(encoding="utf-8") + '\n<img src="http://contoh.invalid/x.png" '
+                      'onerror="alert(2)">\n\n[tautan](javascript:alert(3))\n', encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    run_build(repo, repo / "out", 2025)
+    html = (repo / "out/lakip-2025.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "contoh.invalid" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_build_refuses_invalid_data(sample: Path) -> None:
+    bidang = sample / "content/2025/bidang/koperasi.yaml"
+    bidang.write_text(bidang.read_text(encoding="utf-8").replace("pagu: 145000000", "pagu: -1", 1),
+                      encoding="utf-8")
+    line = bidang.read_text(encoding="utf-8").splitlines().index("    pagu: -1") + 1
+    result = run("build", "--repo", sample, "--out", sample / "out")
+    assert result.code == 1
+    assert result.err.splitlines()[-3:] == [
+        "lakip: galat: data tahun 2025 belum valid:",
+        f"  content/2025/bidang/koperasi.yaml:{line}:11: galat: 'sub_kegiatan[1].pagu' tidak boleh "
+        "negatif: ditemukan -1",
+        "(petunjuk: jalankan lakip validate)"]
+    assert not (sample / "out").exists()
+
+
+# ---------------------------------------------------------------- DRAF follows the SOP
+
+
+def marks(out: Path) -> tuple[bool, bool]:
+    pages = [p for p in pdf_text(out / "lakip-2025.pdf").split("\f") if p.strip()]
+    return all("DRAF" in p for p in pages), any("DRAF" in p for p in pages)
+
+
+def test_draf_until_step_8_then_back_after_a_content_change(office) -> None:
+    office.run_until(7)
+    run_build(office.root, office.root.parent / "a", 2025)
+    assert marks(office.root.parent / "a") == (True, True)
+
+    office.step(8)
+    first = run_build(office.root, office.root.parent / "b", 2025)
+    assert first.state.draf is False
+    assert marks(office.root.parent / "b") == (False, False)
+    assert "CONTOH" in pdf_text(office.root.parent / "b" / "lakip-2025.pdf")
+
+    # the same commit builds to identical bytes
+    run_build(office.root, office.root.parent / "c", 2025)
+    for name in ("lakip-2025.html", "lakip-2025.pdf", "lakip-2025.docx", "surat-pengantar-2025.pdf",
+                 "surat-pengantar-2025.docx"):
+        assert (office.root.parent / "b" / name).read_bytes() == (office.root.parent / "c" / name).read_bytes(), name
+
+    path = "content/2025/bidang/koperasi.yaml"
+    text = (office.root / path).read_text(encoding="utf-8").replace("nilai: 62.40", "nilai: 70", 1)
+    (office.root / path).write_text(text, encoding="utf-8")
+    uncommitted = run_build(office.root, office.root.parent / "d", 2025)
+    assert uncommitted.state.draf is True  # the working tree is not what step 8 approved
+    office.commit(office.actors["tim-kerja"], "2026-02-11T13:00:00", "Ubah realisasi", {path: text})
+    run_build(office.root, office.root.parent / "e", 2025)
+    assert marks(office.root.parent / "e") == (True, True)
