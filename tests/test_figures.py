@@ -446,3 +446,18 @@ def test_figures_json_missing_values_are_null(repo):
     assert (iku3["realisasi"], iku3["capaian"], iku3["kategori"], iku3["keterangan"]) == (
         None, None, None, "belum tersedia")
     json.dumps(data)
+
+
+def test_figures_command_json_and_text() -> None:
+    import json
+
+    from tests.conftest import ROOT, run
+
+    result = run("figures", "--repo", ROOT, "--tahun", "2025", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert (data["tahun"], data["anggaran"]["pagu"], data["anggaran"]["serapan"]) == (2025, 13807100000, 95.75)
+    assert [(i["id"], i["capaian"], i["kategori"]) for i in data["indikator"]][:2] == [
+        ("IKU-1", 99.05, "Sangat Tinggi"), ("IKU-2", 110.14, "Sangat Tinggi")]
+    text = run("figures", "--repo", ROOT, "--tahun", "2025").out
+    assert "IKU-5              3,5            2,39     68,29%  Sedang" in text
