@@ -456,7 +456,8 @@ def test_figures_command_json_and_text() -> None:
     result = run("figures", "--repo", ROOT, "--tahun", "2025", "--json")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert (data["tahun"], data["anggaran"]["pagu"], data["anggaran"]["serapan"]) == (2025, 13807100000, 95.75)
+    anggaran = data["anggaran"]
+    assert (data["tahun"], anggaran["pagu"], anggaran["serapan"]) == (2025, 13807100000, 95.75)
     assert [(i["id"], i["capaian"], i["kategori"]) for i in data["indikator"]][:2] == [
         ("IKU-1", 99.05, "Sangat Tinggi"), ("IKU-2", 110.14, "Sangat Tinggi")]
     text = run("figures", "--repo", ROOT, "--tahun", "2025").out
