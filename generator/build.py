@@ -133,7 +133,53 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
         write_docx(surat, path, Meta(f"Surat Pengantar LKjIP {tahun}", instansi.nama, "",
                                      tuple(state.tanda), state.tanggal))
         written.append(path)
+    if (root / "mkdocs.yml").is_file():
+        progress("membangun situs (MkDocs)")
+        written.append(build_site(root, out / "site", dokumen=out, tahun=tahun))
+    else:
+        notes += ("situs tidak dibangun: mkdocs.yml tidak ada di repositori",)
     return Built(tahun, tuple(written), state, notes)
+
+
+def _mkdocs_config(root: Path, tahun: int | None, dokumen: Path | None, **overrides):
+    import logging
+    import os
+
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    config = load_config(config_file=str(root / "mkdocs.yml"), **overrides)
+    plugin = config.plugins.get("lakip")
+    if plugin is not None:
+        if tahun:
+            plugin.config.tahun = tahun
+        if dokumen is not None:
+            plugin.config.dokumen = str(dokumen)
+    return config
+
+
+def build_site(root: Path, site_dir: Path, dokumen: Path | None = None, tahun: int | None = None) -> Path:
+    """Generate the pages (through the lakip MkDocs plugin) and build the site into `site_dir`."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        build(_mkdocs_config(root, tahun, dokumen, site_dir=str(site_dir)))
+    except MkDocsException as e:
+        raise LakipError(f"situs gagal dibangun: {e}") from None
+    return site_dir
+
+
+def serve_site(root: Path, address: str) -> None:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _mkdocs_config(root, None, None)  # same logging and banner settings as a build
+    try:
+        serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=address)
+    except MkDocsException as e:
+        raise LakipError(f"pratinjau situs gagal: {e}") from None
 
 
 def _write(path: Path, data: bytes) -> Path:

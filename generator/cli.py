@@ -114,6 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="folder keluaran (bawaan: out)")
     build.set_defaults(func=_cmd_build)
 
+    serve = commands.add_parser(
+        "serve", help="pratinjau situs progres dengan muat ulang otomatis",
+        description="Jalankan situs progres di komputer ini; halaman dibuat ulang setiap kali "
+                    "content/, sop/ atau site_templates/ berubah.")
+    _repo_arg(serve)
+    serve.add_argument("--alamat", metavar="HOST:PORT", default="127.0.0.1:8000",
+                       help="alamat server (bawaan: 127.0.0.1:8000)")
+    serve.set_defaults(func=_cmd_serve)
+
     demo = commands.add_parser(
         "demo", help="buat repositori contoh dengan riwayat SOP lengkap bertanda tangan",
         description="Buat repositori contoh kantor Samarinda di DIR: kunci SSH baru untuk empat "
@@ -202,6 +211,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(f"Dokumen LAKIP {built.tahun} ({marks}) ditulis:")
     for path in built.files:
         print(f"  {path}")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from generator.build import serve_site
+
+    root = find_repo_root(args.repo)
+    if not (root / "mkdocs.yml").is_file():
+        raise LakipError(f"mkdocs.yml tidak ada di {root}", exit_code=2)
+    serve_site(root, args.alamat)
     return EXIT_OK
 
 

@@ -121,3 +121,18 @@ def nilai(x: Decimal | int | float | str | None, satuan: str | None = None) -> s
     if kind in _RUPIAH:
         return f"Rp{teks}"
     return f"{teks} {satuan.strip()}"
+
+
+_ZONA = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Pontianak": "WIB", "Asia/Jayapura": "WIT"}
+
+
+def waktu(moment: dt.datetime | None, zona: str | None = None) -> str:
+    """An instant for people, in the SOP's time zone: "2 Februari 2026 pukul 08.30 WITA"."""
+    if moment is None:
+        return "–"
+    if zona:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.astimezone(ZoneInfo(zona))
+    label = _ZONA.get(zona or "", moment.strftime("%Z") or "")
+    return f"{tanggal(moment)} pukul {moment:%H.%M}" + (f" {label}" if label else "")

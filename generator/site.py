@@ -1,0 +1,249 @@
+"""The progress website: gather data and git history, render one Markdown page per section from
+site_templates/site/, write them into the MkDocs docs folder. MkDocs (through the `lakip` plugin,
+mkdocs_plugin.py) turns them into the site; nothing here knows MkDocs internals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import charts
+from generator import model as m
+from generator.errors import Issue, LakipError
+from generator.figures import Figures, compute
+from generator.history import ChangeEntry, Git, Tag, changes, tags
+from generator.load import load_repo
+from generator.source import FsSource
+from generator.templates import environment, markdown_html
+from generator.validate import validate
+from generator.worktime import format_durasi
+
+PAGES = ("index", "alur-sop", "data-bidang", "capaian", "reviu", "dokumen", "arsip", "riwayat")
+MANIFEST = ".lakip-dibuat"  # the files written last time: the only ones a rebuild may delete
+
+
+@dataclass
+class SiteData:
+    root: Path
+    repo: m.Repo
+    issues: list[Issue]
+    tahun: int
+    figures: dict[int, Figures] = field(default_factory=dict)
+    figure_errors: dict[int, str] = field(default_factory=dict)
+    progress: object | None = None  # steps.Progress when the folder is a git repository
+    changes: list[ChangeEntry] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    documents: dict[str, Path] = field(default_factory=dict)  # file name -> built file
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    notes: list[str] = field(default_factory=list)
+
+
+def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
+           now: dt.datetime | None = None) -> SiteData:
+    repo, issues = load_repo(root, FsSource(root))
+    issues += validate(repo)
+    if not repo.tahun:
+        raise LakipError("belum ada folder tahun di content/: situs tidak dapat dibuat", exit_code=2)
+    tahun = tahun or max(t.tahun for t in repo.tahun)
+    data = SiteData(root, repo, issues, tahun, now=now or dt.datetime.now(dt.UTC))
+    for year in repo.tahun:
+        try:
+            data.figures[year.tahun] = compute(repo, year.tahun)
+        except (ValueError, KeyError, AttributeError) as e:  # a year whose data is broken
+            data.figure_errors[year.tahun] = str(e) or "data tahun ini belum lengkap"
+    git = Git(root)
+    if git.is_repo() and git.head() and repo.sop and repo.personil is not None:
+        from generator.steps import progress
+
+        try:
+            data.progress = progress(root, tahun, data.now)
+        except LakipError as e:
+            data.notes.append(f"kemajuan SOP tidak dapat dibaca: {e.pesan}")
+        data.changes = changes(git, ("content",), limit=40)
+        data.tags = tags(git)
+    else:
+        data.notes.append("folder ini bukan repositori git: kemajuan SOP dan riwayat tidak tersedia")
+    if dokumen and dokumen.is_dir():
+        data.documents = {p.name: p for p in sorted(dokumen.iterdir())
+                          if p.is_file() and p.name.startswith(("lakip-", "surat-pengantar-"))}
+    return data
+
+
+# ---------------------------------------------------------------- page contexts (pure)
+
+
+def _zone(data: SiteData) -> str:
+    return data.repo.sop.zona_waktu if data.repo.sop else "Asia/Makassar"
+
+
+def _per_day(sop: m.Sop) -> int:
+    start, end = sop.jam_kerja
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def _people(data: SiteData, role: str) -> list[str]:
+    today = data.now.date()
+    return [p.nama for p in data.repo.personil or () if role in p.peran and p.active_on(today)]
+
+
+def _steps(data: SiteData) -> list[dict]:
+    sop = data.repo.sop
+    if sop is None:
+        return []
+    per_day = _per_day(sop)
+    states = {s.langkah.no: s for s in data.progress.status.langkah} if data.progress else {}
+    rows = []
+    for step in sop.langkah:
+        state = states.get(step.no)
+        role = sop.role(step.pelaksana)
+        record = state.catatan if state else None
+        spent = record.durasi if record else (state.berjalan_menit if state else None)
+        rows.append({
+            "no": step.no, "judul": step.judul or step.kegiatan, "kegiatan": step.kegiatan,
+            "pelaksana": role.nama if role else step.pelaksana, "peran": step.pelaksana,
+            "orang": _people(data, step.pelaksana), "status": state.status if state else "menunggu",
+            "oleh": _name(data, record.email, record.nama) if record else None,
+            "waktu": record.waktu if record else None,
+            "durasi": format_durasi(spent, per_day) if spent is not None else None,
+            "standar": format_durasi(state.standar, per_day) if state else step.waktu,
+            "terlambat": bool(state and state.terlambat),
+            "tanda_tangan": record.tanda_tangan if record else None,
+            "keputusan": record.keputusan if record and step.keputusan else None,
+            "batas_waktu": state.batas_waktu if state else None,
+            "riwayat": [{"putaran": r.putaran, "keputusan": r.keputusan, "waktu": r.waktu,
+                         "oleh": _name(data, r.email, r.nama), "commit": r.commit[:10]}
+                        for r in (state.riwayat if state else ())],
+            "kelengkapan": step.kelengkapan, "output": step.output, "waktu_sop": step.waktu,
+        })
+    return rows
+
+
+def _name(data: SiteData, email: str, fallback: str) -> str:
+    person = next((p for p in data.repo.personil or () if p.email.lower() == email.lower()), None)
+    return person.nama if person else fallback
+
+
+def _bidang(data: SiteData) -> list[dict]:
+    year = data.repo.year(data.tahun)
+    renstra = data.repo.renstra_for(data.tahun, year.pk.renstra if year and year.pk else None)
+    files = {b.bidang: b for b in year.bidang} if year else {}
+    last: dict[str, ChangeEntry] = {}
+    for change in data.changes:
+        for path in change.files:
+            last.setdefault(path, change)
+    rows = []
+    for bidang in data.repo.instansi.bidang if data.repo.instansi else ():
+        path = f"content/{data.tahun}/bidang/{bidang.id}.yaml"
+        owned = [i.id for i in renstra.indikator() if i.bidang == bidang.id] if renstra else []
+        content = files.get(bidang.id)
+        filled = [r for r in content.realisasi if r.nilai is not None] if content else []
+        subs = content.sub_kegiatan if content else ()
+        problems = [i for i in data.issues if i.loc.path == path]
+        rows.append({
+            "id": bidang.id, "nama": bidang.nama, "berkas": path, "ada": content is not None,
+            "indikator": len(owned), "terisi": len([r for r in filled if r.indikator in owned]),
+            "sub_kegiatan": len(subs), "anggaran_terisi": sum(s.realisasi is not None for s in subs),
+            "galat": [i for i in problems if i.is_error],
+            "peringatan": [i for i in problems if not i.is_error],
+            "perubahan": last.get(path),
+            "lengkap": content is not None and not any(i.is_error for i in problems)
+            and len(filled) >= len(owned) and all(s.realisasi is not None for s in subs),
+        })
+    return rows
+
+
+def _tone(kategori: str | None, skala: tuple[m.Kategori, ...]) -> str:
+    labels = [k.label for k in skala]
+    if kategori not in labels:
+        return "kosong"
+    return ("sangat-baik", "baik", "cukup", "kurang", "sangat-kurang")[min(labels.index(kategori), 4)]
+
+
+def _capaian(figures: Figures) -> dict:
+    from generator.formats import persen
+
+    indikator = charts.bar_chart([(i.id, i.capaian, persen(i.capaian), _tone(i.kategori, figures.skala))
+                                  for i in figures.indikator])
+    serapan = charts.bar_chart([(p.kode, p.serapan, persen(p.serapan), "serapan") for p in figures.program],
+                               maximum=charts.Decimal(100), reference=None)
+    return {"figures": figures, "grafik_capaian": indikator, "grafik_serapan": serapan,
+            "tone": {i.id: _tone(i.kategori, figures.skala) for i in figures.indikator}}
+
+
+def contexts(data: SiteData) -> dict[str, dict]:
+    """page name -> template context. Pure: everything comes from `data`."""
+    sop = data.repo.sop
+    status = data.progress.status if data.progress else None
+    steps = _steps(data)
+    current = next((s for s in steps if s["status"] == "berjalan"), None)
+    figures = data.figures.get(data.tahun)
+    year = data.repo.year(data.tahun)
+    base = {"instansi": data.repo.instansi, "tahun": data.tahun, "sop": sop, "zona": _zone(data),
+            "catatan_situs": data.notes, "tahun_lain": sorted(data.figures, reverse=True),
+            "dibuat": data.now}
+    status_map = {s["no"]: s["status"] for s in steps}
+    pages = {
+        "index": {"langkah": steps, "sekarang": current, "status": status, "figures": figures,
+                  "selesai": sum(s["status"] == "selesai" for s in steps),
+                  "terlambat": [s for s in steps if s["terlambat"]],
+                  "galat": sum(i.is_error for i in data.issues)},
+        "alur-sop": {"langkah": steps, "status": status,
+                     "bagan": charts.flowchart(sop, status_map) if sop else None},
+        "data-bidang": {"bidang": _bidang(data)},
+        "capaian": _capaian(figures) | {"tahun_ini": data.tahun} if figures else {
+            "figures": None, "galat_tahun": data.figure_errors.get(data.tahun)},
+        "reviu": {"catatan": sorted(
+            [{"note": r, "html": markdown_html(r.body, shift=1)} for r in (year.reviu if year else ())],
+            key=lambda n: (n["note"].tanggal or dt.date.min, n["note"].path), reverse=True)},
+        "dokumen": {"dokumen": data.documents, "final": bool(status and status.final),
+                    "contoh": bool(data.repo.instansi and data.repo.instansi.contoh)},
+        "arsip": {"tags": data.tags},
+        "riwayat": {"perubahan": data.changes},
+    }
+    extra = {f"capaian-{y}": _capaian(f) | {"tahun_ini": y} for y, f in data.figures.items()
+             if y != data.tahun}
+    return {name: base | ctx for name, ctx in (pages | extra).items()}
+
+
+# ---------------------------------------------------------------- write
+
+
+def write(data: SiteData, docs_dir: Path) -> list[str]:
+    """Render every page into `docs_dir` and copy the built documents into docs_dir/unduh/."""
+    env = environment(data.root)
+    env.filters["waktu"] = lambda moment: _waktu(moment, _zone(data))
+    rendered: dict[str, bytes] = {}
+    for name, ctx in contexts(data).items():
+        template = "capaian" if name.startswith("capaian-") else name
+        rendered[f"{name}.md"] = env.get_template(f"site/{template}.md").render(ctx).encode("utf-8")
+    rendered["assets/lakip.css"] = (env.loader.get_source(env, "site/lakip.css")[0]).encode("utf-8")
+    for file_name, path in data.documents.items():
+        rendered[f"unduh/{file_name}"] = path.read_bytes()
+    _replace(docs_dir, rendered)
+    return sorted(rendered)
+
+
+def _waktu(moment: dt.datetime | None, zona: str) -> str:
+    from generator.formats import waktu
+
+    return waktu(moment, zona)
+
+
+def _replace(docs_dir: Path, files: dict[str, bytes]) -> None:
+    """Write the new pages; delete only what the previous run wrote and no longer exists."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    manifest = docs_dir / MANIFEST
+    previous = set(manifest.read_text(encoding="utf-8").split("\n")) if manifest.is_file() else set()
+    for stale in previous - set(files) - {""}:
+        path = docs_dir / stale
+        if path.is_file():
+            path.unlink()
+    for rel, data in files.items():
+        path = docs_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file() or path.read_bytes() != data:  # unchanged files keep their mtime
+            path.write_bytes(data)
+    listing = "\n".join(sorted(files))
+    if not manifest.is_file() or manifest.read_text(encoding="utf-8") != listing:
+        manifest.write_text(listing, encoding="utf-8")
