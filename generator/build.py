@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,37 +201,11 @@ def _concerns(issue: Issue, tahun: int) -> bool:
 
 
 def _document_state(root: Path, repo, tahun: int, source) -> tuple[DocumentState, tuple[str, ...]]:
-    """DRAF unless the signing step's approval stands for exactly the content being built; the
-    date comes from git (the approval, else HEAD's commit), so rebuilding a commit is identical."""
-    import os
-
     from generator.document import DocumentState
-    from generator.history import Git
-    from generator.konten import fingerprint
-    from generator.steps import progress as sop_progress
+    from generator.steps import approval
 
     contoh = bool(repo.instansi and repo.instansi.contoh)
     signing = next((s.no for s in repo.sop.langkah if s.pengesahan == "tanda-tangan"), None) \
         if repo.sop else None
-    git = Git(root)
-    if git.is_repo() and git.head():
-        p = sop_progress(root, tahun)
-        head_date = dt.datetime.fromisoformat(git.text("log", "-1", "--format=%cI", "HEAD").strip())
-        same = fingerprint(source, tahun) == _head_fingerprint(git, tahun)
-        final = p.status.final and same
-        approval = p.status.step(signing).catatan if signing and final else None
-        notes = () if same else ("folder kerja berisi perubahan konten yang belum di-commit: "
-                                 "dokumen ditandai DRAF",)
-        return DocumentState(not final, contoh, approval.waktu if approval else head_date,
-                             signing), notes
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return DocumentState(True, contoh, moment, signing), (
-        "bukan repositori git: dokumen ditandai DRAF dan bertanggal hari ini",)
-
-
-def _head_fingerprint(git, tahun: int) -> str:
-    from generator.history import content_fingerprints
-
-    head = git.head()
-    return content_fingerprints(git, [head], tahun)[head]
+    final, moment, notes = approval(root, tahun, source)
+    return DocumentState(not final, contoh, moment, signing), notes

@@ -32,6 +32,7 @@ class SiteData:
     figures: dict[int, Figures] = field(default_factory=dict)
     figure_errors: dict[int, str] = field(default_factory=dict)
     progress: object | None = None  # steps.Progress when the folder is a git repository
+    final: bool = False  # the signed approval stands for exactly the content in the folder
     changes: list[ChangeEntry] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     documents: dict[str, Path] = field(default_factory=dict)  # file name -> built file
@@ -54,10 +55,12 @@ def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
             data.figure_errors[year.tahun] = str(e) or "data tahun ini belum lengkap"
     git = Git(root)
     if git.is_repo() and git.head() and repo.sop and repo.personil is not None:
-        from generator.steps import progress
+        from generator.steps import approval, progress
 
         try:
             data.progress = progress(root, tahun, data.now)
+            data.final, _, notes = approval(root, tahun, FsSource(root))
+            data.notes += notes
         except LakipError as e:
             data.notes.append(f"kemajuan SOP tidak dapat dibaca: {e.pesan}")
         data.changes = changes(git, ("content",), limit=40)
@@ -184,7 +187,8 @@ def contexts(data: SiteData) -> dict[str, dict]:
             "dibuat": data.now}
     status_map = {s["no"]: s["status"] for s in steps}
     pages = {
-        "index": {"langkah": steps, "sekarang": current, "status": status, "figures": figures,
+        "index": {"final": data.final, "langkah": steps, "sekarang": current, "status": status,
+                  "figures": figures,
                   "selesai": sum(s["status"] == "selesai" for s in steps),
                   "terlambat": [s for s in steps if s["terlambat"]],
                   "galat": sum(i.is_error for i in data.issues)},
@@ -196,7 +200,7 @@ def contexts(data: SiteData) -> dict[str, dict]:
         "reviu": {"catatan": sorted(
             [{"note": r, "html": markdown_html(r.body, shift=1)} for r in (year.reviu if year else ())],
             key=lambda n: (n["note"].tanggal or dt.date.min, n["note"].path), reverse=True)},
-        "dokumen": {"dokumen": data.documents, "final": bool(status and status.final),
+        "dokumen": {"dokumen": data.documents, "final": data.final,
                     "contoh": bool(data.repo.instansi and data.repo.instansi.contoh)},
         "arsip": {"tags": data.tags},
         "riwayat": {"perubahan": data.changes},

@@ -280,3 +280,27 @@ def _public_key(setting: str) -> list[str] | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.split()[:2] if out.returncode == 0 else None
+
+
+def approval(root: Path, tahun: int, source) -> tuple[bool, dt.datetime, tuple[str, ...]]:
+    """Is the content in `source` (the working tree) the approved, signed one? Returns (final,
+    the document's date, notes). The date comes from git, never the clock, so rebuilding a commit
+    gives identical files: the signing approval's time when final, else HEAD's commit time."""
+    import os
+
+    git = Git(root)
+    if git.is_repo() and git.head():
+        p = progress(root, tahun)
+        head = p.head
+        same = fingerprint(source, tahun) == content_fingerprints(git, [head], tahun)[head]
+        final = p.status.final and same
+        signing = next((s.no for s in p.sop.langkah if s.pengesahan == "tanda-tangan"), None)
+        record = p.status.step(signing).catatan if final and signing else None
+        when = record.waktu if record else dt.datetime.fromisoformat(
+            git.text("log", "-1", "--format=%cI", "HEAD").strip())
+        notes = () if same else ("folder kerja berisi perubahan konten yang belum di-commit: "
+                                 "dokumen ditandai DRAF",)
+        return final, when, notes
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return False, moment, ("bukan repositori git: dokumen ditandai DRAF dan bertanggal hari ini",)
