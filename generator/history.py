@@ -142,19 +142,14 @@ def allowed_signers(people: Iterable[m.Personil]) -> str:
 
 def signatures(git: Git, commits: Iterable[str], signers: str) -> dict[str, Signature]:
     """Verification results for `commits`; only commits not yet in the cache reach ssh-keygen."""
-    cache_dir = git.git_dir() / "lakip"
-    cache_file = cache_dir / "tanda-tangan.json"
     key = hashlib.sha256(signers.encode()).hexdigest()
-    try:
-        cache = json.loads(cache_file.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        cache = {}
+    cache = read_cache(git, "tanda-tangan.json")
     known = cache.get(key, {})
     wanted = list(dict.fromkeys(commits))
     missing = [c for c in wanted if c not in known]
     if missing:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        signers_file = cache_dir / SIGNERS_FILE
+        signers_file = git.git_dir() / "lakip" / SIGNERS_FILE
+        signers_file.parent.mkdir(parents=True, exist_ok=True)
         if not signers_file.is_file() or signers_file.read_text(encoding="utf-8") != signers:
             _atomic_write(signers_file, signers)
         out = git.text("-c", f"gpg.ssh.allowedSignersFile={signers_file}", "log", "--no-walk=unsorted",
@@ -165,9 +160,22 @@ def signatures(git: Git, commits: Iterable[str], signers: str) -> dict[str, Sign
             if record:
                 cid, status, signer, fingerprint = record.split(_FS)
                 known[cid] = [status, signer, fingerprint]
-        cache = {key: known}  # results for an older roster are useless now
-        _atomic_write(cache_file, json.dumps(cache, separators=(",", ":")))
+        write_cache(git, "tanda-tangan.json", {key: known})  # older rosters' results are useless
     return {c: Signature(*known[c]) for c in wanted if c in known}
+
+
+def read_cache(git: Git, name: str) -> dict:
+    """A JSON cache under .git/lakip/ ({} when absent or unreadable: caches are disposable)."""
+    try:
+        return json.loads((git.git_dir() / "lakip" / name).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError, OSError):
+        return {}
+
+
+def write_cache(git: Git, name: str, data: dict) -> None:
+    folder = git.git_dir() / "lakip"
+    folder.mkdir(parents=True, exist_ok=True)
+    _atomic_write(folder / name, json.dumps(data, separators=(",", ":"), ensure_ascii=False))
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -216,8 +224,14 @@ class GitSource:
         oid = self.blobs.get(rel)
         if oid is None:
             raise FileNotFoundError(rel)
-        if self._data is None:  # the first read fetches every blob of the listing at once
-            self._data = read_blobs(self.git, sorted(set(self.blobs.values())))
+        if self._data is None:
+            self._data = {}
+        if oid not in self._data:
+            # One `cat-file --batch` per top-level folder: loading sop/ alone (status) does not
+            # fetch content/, and loading content/ fetches all of it at once.
+            top = rel.split("/", 1)[0] + "/"
+            group = sorted({o for path, o in self.blobs.items() if path.startswith(top)})
+            self._data.update(read_blobs(self.git, group))
         return self._data[oid]
 
 
@@ -287,19 +301,14 @@ def content_fingerprints(git: Git, commits: list[str], tahun: int) -> dict[str, 
         kept = [e for e in entries if e[0] not in ("reviu", "pengiriman.yaml")]
         keys[commit] = hashlib.sha256(json.dumps([tahun, instansi, renstra, kept]).encode()).hexdigest()
 
-    cache_file = git.git_dir() / "lakip" / "sidik-jari.json"
-    try:
-        cache = json.loads(cache_file.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        cache = {}
+    cache = read_cache(git, "sidik-jari.json")
     fresh = False
     for commit in commits:
         if keys[commit] not in cache:
             cache[keys[commit]] = fingerprint(GitSource(git, commit, ("content",)), tahun)
             fresh = True
     if fresh:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(cache_file, json.dumps(cache, separators=(",", ":")))
+        write_cache(git, "sidik-jari.json", cache)
     return {c: cache[keys[c]] for c in commits}
 
 

@@ -117,6 +117,18 @@ def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Is
         else:
             reader.issues.append(_ignored(f"{CONTENT}/{name}", "content/<tahun>/ (empat angka)"))
 
+    sop, personil, issues = load_definitions(source)
+    reader.issues += issues
+    reader.broken.update(i.loc.path for i in issues if i.is_error)
+
+    repo = m.Repo(root.resolve(), instansi, tuple(renstra), tuple(years), sop, personil,
+                  frozenset(reader.broken))
+    return repo, reader.issues
+
+
+def load_definitions(source: Source) -> tuple[m.Sop | None, tuple[m.Personil, ...] | None, list[Issue]]:
+    """Only sop/lakip.yaml and sop/personil.yaml: what judging the SOP's history needs."""
+    reader = _Reader(source)
     sop = personil = None
     if source.is_file(SOP_FILE):
         doc = reader.yaml(SOP_FILE, "sop")
@@ -128,10 +140,7 @@ def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Is
         personil = _personil(doc) if doc else None
     else:
         reader.missing(PERSONIL_FILE, "daftar personil", "buat sop/personil.yaml")
-
-    repo = m.Repo(root.resolve(), instansi, tuple(renstra), tuple(years), sop, personil,
-                  frozenset(reader.broken))
-    return repo, reader.issues
+    return sop, personil, reader.issues
 
 
 def _ignored(rel: str, expected: str) -> Issue:

@@ -14,8 +14,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
-
 from generator.errors import Issue, galat
 from generator.yamlpos import Doc, parse_text
 
@@ -61,7 +59,9 @@ def load_schema(kind: str) -> dict:
 
 
 @cache
-def _validator(kind: str) -> jsonschema.protocols.Validator:
+def _validator(kind: str):
+    import jsonschema  # 30 ms to import: only commands that check files pay for it
+
     return jsonschema.Draft202012Validator(load_schema(kind),
                                           format_checker=jsonschema.FormatChecker())
 
@@ -107,7 +107,7 @@ _TYPE_WORDS = {"string": "teks", "integer": "bilangan bulat", "number": "angka",
                "object": "pemetaan (kunci: nilai)"}
 
 
-def _translate(error: jsonschema.ValidationError, doc: Doc) -> list[Issue]:
+def _translate(error, doc: Doc) -> list[Issue]:
     at = tuple(error.absolute_path)
     name = field_name(at)
     value = error.instance

@@ -21,14 +21,16 @@ from generator.history import (
     GitSource,
     allowed_signers,
     content_fingerprints,
+    read_cache,
     signatures,
     step_commits,
+    write_cache,
 )
 from generator.konten import fingerprint
-from generator.load import load_repo
+from generator.load import PERSONIL_FILE, SOP_FILE, load_definitions, load_repo
 from generator.sop import KEPUTUSAN_TANPA_PILIHAN, Status, evaluate
 from generator.validate import NARASI_WAJIB, validate
-from generator.worktime import from_sop
+from generator.worktime import from_sop, libur_dikenal, seed_libur
 
 _IDENT = re.compile(r"^(?P<nama>.*) <(?P<email>[^>]*)> (?P<ts>\d+) (?P<tz>[+-]\d{4})$")
 
@@ -52,10 +54,14 @@ def open_repo(root: Path) -> Git:
 
 def _definitions(root: Path, source) -> tuple[m.Repo, list[Issue]]:
     repo, issues = load_repo(root, source)
-    if repo.sop is None or repo.personil is None:
+    _require(repo.sop, repo.personil, issues)
+    return repo, issues
+
+
+def _require(sop, personil, issues: list[Issue]) -> None:
+    if sop is None or personil is None:
         problems = "; ".join(i.format() for i in issues if i.is_error and i.loc.path.startswith("sop/"))
         raise LakipError(f"SOP atau daftar personil tidak dapat dibaca: {problems}")
-    return repo, issues
 
 
 def _newest_year(root: Path, source) -> int:
@@ -72,21 +78,53 @@ def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = Non
     if head is None:
         raise LakipError("repositori belum punya commit: buat commit pertama dulu")
     source = GitSource(git, head)
-    repo, _ = _definitions(root, source)
+    sop, personil = _cached_definitions(git, source)
     tahun = tahun or _newest_year(root, source)
-    status = _evaluate(git, repo, head, tahun, now)
-    return Progress(status, repo.sop, repo.personil, head)
+    status = _evaluate(git, sop, personil, head, tahun, now)
+    return Progress(status, sop, personil, head)
 
 
-def _evaluate(git: Git, repo: m.Repo, head: str, tahun: int, now: dt.datetime | None) -> Status:
+def _cached_definitions(git: Git, source: GitSource) -> tuple[m.Sop, tuple[m.Personil, ...]]:
+    """HEAD's SOP and roster, parsed once per blob pair (status needs no content; parsing and the
+    schema check cost more than the whole history walk)."""
+    import pickle
+
+    from generator import __version__
+
+    key = f"{__version__}:{source.blobs.get(SOP_FILE)}:{source.blobs.get(PERSONIL_FILE)}"
+    path = git.git_dir() / "lakip" / "definisi.pickle"
+    try:
+        cached = pickle.loads(path.read_bytes())
+        if cached[0] == key:
+            return cached[1], cached[2]
+    except (OSError, pickle.UnpicklingError, EOFError, IndexError, TypeError, AttributeError):
+        pass
+    sop, personil, issues = load_definitions(source)
+    _require(sop, personil, issues)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps((key, sop, personil)))
+    return sop, personil
+
+
+def _evaluate(git: Git, sop: m.Sop, roster: tuple[m.Personil, ...], head: str, tahun: int,
+              now: dt.datetime | None) -> Status:
     commits = [c for c in step_commits(git, head)
                if dict(c.trailers).get("SOP-Tahun", str(tahun)) == str(tahun)]
     ids = [c.id for c in commits]
-    sigs = signatures(git, ids, allowed_signers(repo.personil))
+    sigs = signatures(git, ids, allowed_signers(roster))
     konten = content_fingerprints(git, [*ids, head], tahun)
-    kalender = from_sop(repo.sop)
-    return evaluate(repo.sop, repo.personil, tahun, commits, sigs, konten, konten[head], kalender,
-                    now or dt.datetime.now(dt.UTC))
+    seed_libur({(k.split("|")[0], tuple(k.split("|")[1].split(",")), int(k.split("|")[2])):
+                {dt.date.fromisoformat(d): n for d, n in days.items()}
+                for k, days in read_cache(git, "libur.json").items()})
+    before = set(libur_dikenal())
+    kalender = from_sop(sop)
+    status = evaluate(sop, roster, tahun, commits, sigs, konten, konten[head], kalender,
+                      now or dt.datetime.now(dt.UTC))
+    known = libur_dikenal()
+    if set(known) != before:  # new years were computed: keep them for the next run
+        write_cache(git, "libur.json", {f"{n}|{','.join(c)}|{y}": {d.isoformat(): v for d, v in days.items()}
+                                        for (n, c, y), days in known.items()})
+    return status
 
 
 def who_acts(sop: m.Sop, roster: tuple[m.Personil, ...], no: int, day: dt.date) -> list[m.Personil]:
@@ -127,7 +165,7 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
                          exit_code=2)
     ident = _ident(git, env)
     when = ident["waktu"]
-    status = _evaluate(git, repo, head, tahun, when)
+    status = _evaluate(git, sop, roster, head, tahun, when)
 
     problems: list[str] = []
     if status.berjalan != no:
@@ -170,7 +208,7 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
         args.insert(1, "-S")
     new = git.text(*args, input=message.encode("utf-8"), env=env).strip()
     git.run("update-ref", "-m", f"lakip: langkah {no} ({keputusan})", "HEAD", new, head, env=env)
-    after = _evaluate(git, repo, new, tahun, when)
+    after = _evaluate(git, sop, roster, new, tahun, when)
     return Recorded(new, subject, changed, after, sop, roster)
 
 

@@ -17,8 +17,6 @@ from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 # Beyond this many calendar days a deadline is a data error (e.g. "9999 Hari"), not a real SOP step;
 # the limit also bounds the loop should a calendar somehow have no working day at all.
 BATAS_HARI = 3660
@@ -37,8 +35,26 @@ def _zona(nama: str) -> ZoneInfo:
         raise ValueError(f"zona waktu '{nama}' tidak dikenal (contoh: Asia/Makassar)") from None
 
 
+# Holiday sets by (negara, kategori, tahun): computed by the `holidays` library, or seeded from a
+# cache so that a status run neither imports the library nor recomputes lunar calendars.
+_LIBUR: dict[tuple[str, tuple[str, ...], int], dict[dt.date, str]] = {}
+
+
+def seed_libur(known: dict[tuple[str, tuple[str, ...], int], dict[dt.date, str]]) -> None:
+    """Holiday sets computed earlier (see libur_dikenal) that need not be computed again."""
+    _LIBUR.update(known)
+
+
+def libur_dikenal() -> dict[tuple[str, tuple[str, ...], int], dict[dt.date, str]]:
+    return dict(_LIBUR)
+
+
 @lru_cache(maxsize=64)
 def _cek_hari_libur(negara: str, kategori: tuple[str, ...]) -> None:
+    if any(key[:2] == (negara, kategori) for key in _LIBUR):
+        return  # seeded from a cache: the library accepted this country and these categories
+    import holidays
+
     # Without years the library computes nothing, so this only checks country and categories up front
     # instead of failing at the first date looked up.
     try:
@@ -50,14 +66,18 @@ def _cek_hari_libur(negara: str, kategori: tuple[str, ...]) -> None:
                          f"'{negara}'") from None
 
 
-@lru_cache(maxsize=256)
 def _libur_tahun(negara: str, kategori: tuple[str, ...], tahun: int) -> dict[dt.date, str]:
     """The holidays (and, with category government, cuti bersama) of one year: date -> name.
 
-    Names are Indonesian where the library has them. The dict is shared by the cache: do not modify it.
+    Names are Indonesian where the library has them. The dict is shared: do not modify it.
     """
-    data = holidays.country_holidays(negara, years=tahun, categories=kategori, language="id")
-    return dict(data.items())
+    key = (negara, kategori, tahun)
+    if key not in _LIBUR:
+        import holidays
+
+        data = holidays.country_holidays(negara, years=tahun, categories=kategori, language="id")
+        _LIBUR[key] = dict(data.items())
+    return _LIBUR[key]
 
 
 class _SopWaktu(Protocol):
