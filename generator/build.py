@@ -60,9 +60,10 @@ class Built:
     notes: tuple[str, ...]
 
 
-def _checked(root: Path, tahun: int | None):
-    """The repository loaded from the working tree; refuses when the year's data has errors."""
-    source = FsSource(root)
+def _checked(root: Path, tahun: int | None, source=None):
+    """The repository loaded from the working tree (or `source`); refuses when the year's data
+    has errors."""
+    source = source or FsSource(root)
     repo, issues = load_repo(root, source)
     issues += validate(repo)
     tahun = tahun or _newest(repo)
@@ -86,23 +87,41 @@ def run_figures(root: Path, tahun: int | None = None):
 
 
 def run_build(root: Path, out: Path, tahun: int | None = None,
-              progress: Callable[[str], None] = lambda _: None) -> Built:
-    """Load -> validate -> SOP state -> figures -> render -> write the year's documents."""
+              progress: Callable[[str], None] = lambda _: None, ref: str | None = None,
+              site: bool = True) -> Built:
+    """Load -> validate -> SOP state -> figures -> render -> write the year's documents.
+
+    With `ref` (a tag such as lakip-2025, or any commit), everything is read from that commit's
+    tree, templates included, and the working tree is not read at all: an archived year rebuilds
+    exactly as it was archived."""
     from generator import document
     from generator.docx_writer import Meta, write_docx
     from generator.figures import compute
     from generator.templates import environment
 
     progress("memuat dan memeriksa data")
-    source, repo, tahun = _checked(root, tahun)
-    state, notes = _document_state(root, repo, tahun, source)
+    commit = overrides = None
+    source = None
+    if ref is not None:
+        from generator.history import GitSource
+        from generator.steps import open_repo
+
+        git = open_repo(root)
+        commit = git.text("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
+        if not commit:
+            raise LakipError(f"ref '{ref}' tidak ditemukan di repositori", exit_code=2)
+        source = GitSource(git, commit, ("content", "sop", "site_templates"))
+        overrides = {rel.removeprefix("site_templates/"): source.read(rel).decode("utf-8")
+                     for rel in source.blobs if rel.startswith("site_templates/")}
+    source, repo, tahun = _checked(root, tahun, source)
+    state, notes = _document_state(root, repo, tahun, source, commit)
 
     progress("menghitung capaian dan anggaran")
     figures = compute(repo, tahun)
     instansi = repo.instansi
     logo = document.logo_uri(instansi.logo, source.read(instansi.logo)
                              if instansi.logo and source.is_file(instansi.logo) else None)
-    env = environment(root)
+    env = environment(root, overrides)
     ctx = document.context(repo, tahun, figures, state, logo)
     html = document.render(env, "document/lakip.html", ctx)
     year = repo.year(tahun)
@@ -132,12 +151,45 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
         write_docx(surat, path, Meta(f"Surat Pengantar LKjIP {tahun}", instansi.nama, "",
                                      tuple(state.tanda), state.tanggal))
         written.append(path)
-    if (root / "mkdocs.yml").is_file():
+    if not site:
+        pass
+    elif ref is not None:
+        notes += ("situs tidak dibangun untuk --ref: situs menggambarkan keadaan terkini",)
+    elif (root / "mkdocs.yml").is_file():
+        _archived_documents(root, out, progress)
         progress("membangun situs (MkDocs)")
         written.append(build_site(root, out / "site", dokumen=out, tahun=tahun))
     else:
         notes += ("situs tidak dibangun: mkdocs.yml tidak ada di repositori",)
     return Built(tahun, tuple(written), state, notes)
+
+
+def _archived_documents(root: Path, out: Path, progress: Callable[[str], None]) -> None:
+    """OUT/arsip/<tahun>/: each archived year rebuilt from its tag for the site's Arsip page,
+    only when the files there do not already match that year's manifest."""
+    import hashlib
+    import json
+
+    from generator.history import Git, tags
+
+    git = Git(root)
+    if not (git.is_repo() and git.head()):
+        return
+    for tag in tags(git):
+        tahun = tag.name.removeprefix("lakip-")
+        if not tahun.isdigit():
+            continue
+        raw = git.run("show", f"{tag.commit}:arsip/{tahun}/manifest.json", check=False)
+        try:
+            wanted = json.loads(raw.decode("utf-8"))["dokumen"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        folder = out / "arsip" / tahun
+        if all((folder / name).is_file() and hashlib.sha256((folder / name).read_bytes()).hexdigest()
+               == digest for name, digest in wanted.items()):
+            continue
+        progress(f"membangun ulang arsip {tag.name}")
+        run_build(root, folder, int(tahun), ref=tag.commit, site=False)
 
 
 def _mkdocs_config(root: Path, tahun: int | None, dokumen: Path | None, **overrides):
@@ -200,12 +252,13 @@ def _concerns(issue: Issue, tahun: int) -> bool:
         (f"{CONTENT}/{tahun}/", f"{CONTENT}/instansi.yaml", f"{CONTENT}/renstra/"))
 
 
-def _document_state(root: Path, repo, tahun: int, source) -> tuple[DocumentState, tuple[str, ...]]:
+def _document_state(root: Path, repo, tahun: int, source, commit: str | None = None
+                    ) -> tuple[DocumentState, tuple[str, ...]]:
     from generator.document import DocumentState
     from generator.steps import approval
 
     contoh = bool(repo.instansi and repo.instansi.contoh)
     signing = next((s.no for s in repo.sop.langkah if s.pengesahan == "tanda-tangan"), None) \
         if repo.sop else None
-    final, moment, notes = approval(root, tahun, source)
+    final, moment, notes = approval(root, tahun, source, commit)
     return DocumentState(not final, contoh, moment, signing), notes

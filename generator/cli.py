@@ -82,7 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     report_command(
         "verify", _cmd_verify, "periksa setiap commit langkah SOP; keluar 1 bila ada temuan",
         "Audit setiap commit langkah SOP: orang, peran, urutan, tanda tangan SSH, dan sidik jari "
-        "konten. Keluar dengan kode 1 bila ada temuan.", newest)
+        "konten. Dengan --arsip: setiap tahun yang diarsipkan dibangun ulang dari tag-nya dan "
+        "dibandingkan dengan manifest. Keluar dengan kode 1 bila ada temuan.", newest)
+    commands.choices["verify"].add_argument(
+        "--arsip", action="store_true",
+        help="periksa semua arsip: bangun ulang dari tag lakip-TAHUN, cocokkan dengan manifest")
 
     report_command(
         "figures", _cmd_figures, "capaian, kategori, serapan dan efisiensi yang dihitung",
@@ -112,7 +116,20 @@ def build_parser() -> argparse.ArgumentParser:
     _tahun_arg(build, newest)
     build.add_argument("--out", metavar="DIR", type=Path, default=Path("out"),
                        help="folder keluaran (bawaan: out)")
+    build.add_argument("--ref", metavar="REF", default=None,
+                       help="bangun dari commit atau tag ini (mis. lakip-2025) tanpa menyentuh folder kerja")
     build.set_defaults(func=_cmd_build)
+
+    archive = commands.add_parser(
+        "archive", help="langkah 11: arsipkan LAKIP (manifest SHA-256, commit langkah, tag lakip-TAHUN)",
+        description="Bangun dokumen dari HEAD, tulis arsip/TAHUN/manifest.json (SHA-256 setiap "
+                    "dokumen, commit langkah dan penandatangannya, sidik jari konten), catat langkah "
+                    "terakhir SOP, lalu buat tag beranotasi lakip-TAHUN (ditandatangani SSH bila "
+                    "kunci Anda terdaftar).")
+    _repo_arg(archive)
+    _tahun_arg(archive, newest)
+    archive.add_argument("-m", "--catatan", metavar="CATATAN", help="catatan di pesan commit")
+    archive.set_defaults(func=_cmd_archive)
 
     serve = commands.add_parser(
         "serve", help="pratinjau situs progres dengan muat ulang otomatis",
@@ -168,6 +185,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from generator import report
     from generator.steps import progress
 
+    if args.arsip:
+        return _verify_archives(args)
     result = progress(_git_root(args.repo), args.tahun)
     found = result.status.temuan
     if args.json:
@@ -175,6 +194,34 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(report.verify_text(result))
     return EXIT_FINDINGS if found else EXIT_OK
+
+
+def _verify_archives(args: argparse.Namespace) -> int:
+    from generator.archive import verify_archives
+
+    found, checked = verify_archives(_git_root(args.repo),
+                                     report=lambda line: print(f"… {line}", file=sys.stderr))
+    if args.json:
+        print(json.dumps({"temuan": [t.as_json() for t in found]}, ensure_ascii=False, indent=2))
+    elif found:
+        for t in found:
+            print(f"{t.kode}: commit {t.commit[:10]}: {t.pesan}")
+        print(f"{len(found)} temuan pada {checked} arsip.")
+    else:
+        print(f"Tidak ada temuan: {checked} arsip dibangun ulang sama persis dengan manifest-nya.")
+    return EXIT_FINDINGS if found else EXIT_OK
+
+
+def _cmd_archive(args: argparse.Namespace) -> int:
+    from generator.archive import archive
+
+    done = archive(_git_root(args.repo), args.tahun, args.catatan,
+                   report=lambda line: print(f"… {line}", file=sys.stderr))
+    print(f"Arsip {done.tag} dibuat{' (tag ditandatangani)' if done.signed else ''}: "
+          f"langkah {done.recorded.sop.langkah[-1].no} dicatat di {done.recorded.commit[:10]}.")
+    for name, digest in done.manifest["dokumen"].items():
+        print(f"  {digest[:16]}…  {name}")
+    return EXIT_OK
 
 
 def _cmd_step(args: argparse.Namespace) -> int:
@@ -204,7 +251,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     root = find_repo_root(args.repo)
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    built = run_build(root, out, args.tahun, progress=lambda line: print(f"… {line}", file=sys.stderr))
+    built = run_build(root, out, args.tahun, progress=lambda line: print(f"… {line}", file=sys.stderr),
+                      ref=args.ref)
     for note in built.notes:
         print(f"catatan: {note}", file=sys.stderr)
     marks = " dan ".join(built.state.tanda) or "FINAL"

@@ -92,6 +92,10 @@ def prepare(target: Path, hold_bidang: bool = False) -> tuple[Git, dict[str, Act
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATE / "content", target / "content")
     shutil.copytree(TEMPLATE / "sop", target / "sop")
+    for rel in ("mkdocs.yml", ".lakip/situs/.gitignore"):  # so that `lakip build` makes the site too
+        if (TEMPLATE / rel).is_file():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(TEMPLATE / rel, target / rel)
     held: dict[str, bytes] = {}
     if hold_bidang:
         bidang_data = target / "content" / str(TAHUN) / "bidang"
@@ -176,7 +180,11 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None) -> Pa
                           encoding="utf-8")
     git.run("add", f"content/{TAHUN}/pengiriman.yaml")
     step(10, "selesai", "tim-kerja", "2026-02-23T09:25:00", "Diterima Bagian Organisasi Setda.")
-    step(11, "selesai", "tim-kerja", "2026-02-23T09:29:00", "LAKIP dan tanda terima diarsipkan.")
+    from generator.archive import archive
+
+    done = archive(target, TAHUN, "LAKIP dan tanda terima diarsipkan.",
+                   env=actor_env(actors["tim-kerja"], f"2026-02-23T09:29:00{WITA}"))
+    progress(f"langkah 11 (arsip) dicatat: {done.recorded.commit[:10]}, tag {done.tag}")
     return target
 
 

@@ -75,6 +75,15 @@ class Git:
             raise LakipError(f"git {args[0]} gagal: {message}")
         return done.stdout
 
+    def call(self, *args: str, env: dict | None = None) -> tuple[int, str, str]:
+        """Run git and return (exit code, stdout, stderr) whatever the outcome: for commands
+        whose answer is in the exit code or on stderr (verify-tag)."""
+        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})}
+        done = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, env=full_env,
+                              check=False)
+        return (done.returncode, done.stdout.decode("utf-8", "replace"),
+                done.stderr.decode("utf-8", "replace"))
+
     def text(self, *args: str, **kwargs) -> str:
         return self.run(*args, **kwargs).decode("utf-8", "replace")
 

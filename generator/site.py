@@ -36,6 +36,7 @@ class SiteData:
     changes: list[ChangeEntry] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     documents: dict[str, Path] = field(default_factory=dict)  # file name -> built file
+    archived: dict[str, dict[str, Path]] = field(default_factory=dict)  # tahun -> its rebuilt files
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     notes: list[str] = field(default_factory=list)
 
@@ -70,6 +71,8 @@ def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
     if dokumen and dokumen.is_dir():
         data.documents = {p.name: p for p in sorted(dokumen.iterdir())
                           if p.is_file() and p.name.startswith(("lakip-", "surat-pengantar-"))}
+        for folder in sorted((dokumen / "arsip").glob("[0-9][0-9][0-9][0-9]")):
+            data.archived[folder.name] = {p.name: p for p in sorted(folder.iterdir()) if p.is_file()}
     return data
 
 
@@ -202,7 +205,7 @@ def contexts(data: SiteData) -> dict[str, dict]:
             key=lambda n: (n["note"].tanggal or dt.date.min, n["note"].path), reverse=True)},
         "dokumen": {"dokumen": data.documents, "final": data.final,
                     "contoh": bool(data.repo.instansi and data.repo.instansi.contoh)},
-        "arsip": {"tags": data.tags},
+        "arsip": {"tags": data.tags, "unduhan": {y: sorted(files) for y, files in data.archived.items()}},
         "riwayat": {"perubahan": data.changes},
     }
     extra = {f"capaian-{y}": _capaian(f) | {"tahun_ini": y} for y, f in data.figures.items()
@@ -224,6 +227,9 @@ def write(data: SiteData, docs_dir: Path) -> list[str]:
     rendered["assets/lakip.css"] = (env.loader.get_source(env, "site/lakip.css")[0]).encode("utf-8")
     for file_name, path in data.documents.items():
         rendered[f"unduh/{file_name}"] = path.read_bytes()
+    for tahun, files in data.archived.items():
+        for file_name, path in files.items():
+            rendered[f"unduh/arsip/{tahun}/{file_name}"] = path.read_bytes()
     _replace(docs_dir, rendered)
     return sorted(rendered)
 

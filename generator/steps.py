@@ -71,10 +71,12 @@ def _newest_year(root: Path, source) -> int:
     return max(years)
 
 
-def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = None) -> Progress:
-    """The SOP's state for `tahun` as recorded at HEAD, judged by HEAD's SOP and roster."""
+def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = None,
+             rev: str | None = None) -> Progress:
+    """The SOP's state for `tahun` as recorded at HEAD (or at commit `rev`), judged by the SOP and
+    roster of that same commit."""
     git = open_repo(root)
-    head = git.head()
+    head = rev or git.head()
     if head is None:
         raise LakipError("repositori belum punya commit: buat commit pertama dulu")
     source = GitSource(git, head)
@@ -320,7 +322,8 @@ def _public_key(setting: str) -> list[str] | None:
     return out.stdout.split()[:2] if out.returncode == 0 else None
 
 
-def approval(root: Path, tahun: int, source) -> tuple[bool, dt.datetime, tuple[str, ...]]:
+def approval(root: Path, tahun: int, source, rev: str | None = None
+             ) -> tuple[bool, dt.datetime, tuple[str, ...]]:
     """Is the content in `source` (the working tree) the approved, signed one? Returns (final,
     the document's date, notes). The date comes from git, never the clock, so rebuilding a commit
     gives identical files: the signing approval's time when final, else HEAD's commit time."""
@@ -328,14 +331,14 @@ def approval(root: Path, tahun: int, source) -> tuple[bool, dt.datetime, tuple[s
 
     git = Git(root)
     if git.is_repo() and git.head():
-        p = progress(root, tahun)
+        p = progress(root, tahun, rev=rev)
         head = p.head
         same = fingerprint(source, tahun) == content_fingerprints(git, [head], tahun)[head]
         final = p.status.final and same
         signing = next((s.no for s in p.sop.langkah if s.pengesahan == "tanda-tangan"), None)
         record = p.status.step(signing).catatan if final and signing else None
         when = record.waktu if record else dt.datetime.fromisoformat(
-            git.text("log", "-1", "--format=%cI", "HEAD").strip())
+            git.text("log", "-1", "--format=%cI", head).strip())
         notes = () if same else ("folder kerja berisi perubahan konten yang belum di-commit: "
                                  "dokumen ditandai DRAF",)
         return final, when, notes

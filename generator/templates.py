@@ -37,13 +37,18 @@ def markdown_html(text: str, shift: int = 0) -> Markup:
     return Markup(clean)
 
 
-def environment(root: Path | None = None) -> jinja2.Environment:
-    paths = []
-    if root is not None and (root / "site_templates").is_dir():
-        paths.append(str(root / "site_templates"))
-    paths.append(str(DEFAULTS))
+def environment(root: Path | None = None, overrides: dict[str, str] | None = None) -> jinja2.Environment:
+    """Templates of the office's site_templates/ first, then lakip's defaults. `overrides` replaces
+    the office's folder with templates read elsewhere (a git tree, for `build --ref`)."""
+    defaults = jinja2.FileSystemLoader(str(DEFAULTS))
+    if overrides is not None:
+        loader = jinja2.ChoiceLoader([jinja2.DictLoader(overrides), defaults])
+    elif root is not None and (root / "site_templates").is_dir():
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(root / "site_templates")), defaults])
+    else:
+        loader = defaults
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths),
+        loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg", "md"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -42,8 +41,6 @@ def site(tmp_path_factory: pytest.TempPathFactory):
         mp.setenv(key, value)
     root = tmp_path_factory.mktemp("situs") / "kantor"
     create(root)
-    shutil.copy(Path(__file__).resolve().parents[1] / "mkdocs.yml", root / "mkdocs.yml")
-    (root / ".lakip/situs").mkdir(parents=True)
     (root / "content/2025/reviu/uji-xss.md").write_text(XSS_NOTE, encoding="utf-8")
     bidang = root / "content/2025/bidang/koperasi.yaml"
     text = bidang.read_text(encoding="utf-8")

@@ -1,0 +1,181 @@
+"""Step 11 and the archive: `lakip archive` records the last step with a manifest of the built
+documents and tags it `lakip-<tahun>`; `lakip verify --arsip` rebuilds every archived year from
+its tag and checks it against the manifest, the tag and the signed history."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.errors import LakipError
+from generator.history import Git, allowed_signers, read_cache, tags, write_cache
+from generator.sop import Temuan
+from generator.steps import Recorded, open_repo, progress, record
+
+TAG_PREFIX = "lakip-"
+REGISTER = "arsip.json"  # tag -> commit as first seen: a moved tag is a finding
+
+
+def manifest_path(tahun: int) -> str:
+    return f"arsip/{tahun}/manifest.json"
+
+
+@dataclass(frozen=True)
+class Archived:
+    recorded: Recorded
+    tag: str
+    signed: bool
+    manifest: dict
+
+
+def archive(root: Path, tahun: int | None = None, catatan: str | None = None, env: dict | None = None,
+            report: Callable[[str], None] = lambda _: None) -> Archived:
+    from generator.build import run_build
+
+    git = open_repo(root)
+    state = progress(root, tahun)
+    status, sop = state.status, state.sop
+    tahun = status.tahun
+    last = sop.langkah[-1]
+    tag = f"{TAG_PREFIX}{tahun}"
+    if status.berjalan != last.no:
+        due = f"langkah {status.berjalan}" if status.berjalan else "tidak ada (SOP sudah selesai)"
+        raise LakipError(f"arsip {tahun} belum dapat dibuat: langkah {last.no} belum berjalan, yang "
+                         f"berjalan {due} (lakip status)")
+    if not status.final:
+        raise LakipError(f"arsip {tahun} belum dapat dibuat: dokumen belum FINAL (persetujuan "
+                         "pengesahan tidak berlaku atau konten berubah; lakip verify)")
+    if git.text("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False).strip():
+        raise LakipError(f"tag {tag} sudah ada: tahun {tahun} sudah diarsipkan", exit_code=2)
+    staged = [f for f in git.text("diff", "--cached", "--name-only", "HEAD").splitlines() if f]
+    if staged:
+        raise LakipError("ada perubahan yang sudah di-stage (git add): " + ", ".join(staged) +
+                         "; commit atau batalkan dulu, karena arsip dibangun dari HEAD")
+    rel = manifest_path(tahun)
+    if (root / rel).exists():
+        raise LakipError(f"{rel} sudah ada di folder kerja; pindahkan atau hapus dulu (lakip tidak "
+                         "menimpa berkas yang belum di-commit)")
+
+    report("membangun dokumen dari HEAD untuk manifest")
+    with tempfile.TemporaryDirectory(prefix="lakip-arsip-") as tmp:
+        built = run_build(root, Path(tmp), tahun, ref="HEAD", site=False)
+        documents = {p.name: _sha256(p) for p in built.files}
+    manifest = {
+        "tahun": tahun, "sop": sop.id, "lakip": __version__,
+        "commit_dasar": state.head,
+        "sidik_jari_konten": next(c.konten for c in reversed(status.riwayat)),
+        "dokumen": documents,
+        "langkah": [{"no": c.no, "putaran": c.putaran, "keputusan": c.keputusan, "commit": c.commit,
+                     "waktu": c.waktu.isoformat(), "oleh": {"nama": c.nama, "email": c.email},
+                     "tanda_tangan": c.tanda_tangan} for c in status.riwayat],
+    }
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    git.run("add", "--", rel, env=env)
+    try:
+        done = record(root, last.no, next(iter(last.keputusan), "selesai"), catatan, tahun, env=env)
+    except LakipError:
+        git.run("reset", "-q", "--", rel, env=env)  # unstage our own file; nothing else was staged
+        (root / rel).unlink()
+        raise
+    signed = _tag(git, tag, done, tahun, env)
+    register = read_cache(git, REGISTER)
+    register[tag] = done.commit
+    write_cache(git, REGISTER, register)
+    return Archived(done, tag, signed, manifest)
+
+
+def _tag(git: Git, tag: str, done: Recorded, tahun: int, env: dict | None) -> bool:
+    person = next((p for p in done.roster if p.email.lower() == _email(git, env).lower()), None)
+    signing = bool(person and person.kunci_ssh and
+                   git.text("config", "--get", "user.signingkey", env=env, check=False).strip())
+    message = f"Arsip LAKIP {tahun}\n\nManifest: {manifest_path(tahun)}\n"
+    git.run("tag", "-a", *(["-s"] if signing else []), "-m", message, tag, done.commit, env=env)
+    return signing
+
+
+def _email(git: Git, env: dict | None) -> str:
+    ident = git.text("var", "GIT_COMMITTER_IDENT", env=env).strip()
+    return ident.split("<", 1)[1].split(">", 1)[0] if "<" in ident else ""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------- verify --arsip
+
+
+def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) -> tuple[list[Temuan], int]:
+    """Findings over every archived year, and how many tags were checked."""
+    from generator.build import run_build
+
+    git = open_repo(root)
+    register = read_cache(git, REGISTER)
+    found: list[Temuan] = []
+    present = [t for t in tags(git) if t.name.removeprefix(TAG_PREFIX).isdigit()]
+    names = {t.name for t in present}
+    for name, commit in register.items():
+        if name not in names:
+            found.append(Temuan("tag-hilang", commit, None, f"tag {name} tidak ada lagi (pernah menunjuk "
+                                                             f"{commit[:10]})"))
+    for tag in present:
+        tahun = int(tag.name.removeprefix(TAG_PREFIX))
+        report(f"memeriksa {tag.name}")
+        if register.get(tag.name, tag.commit) != tag.commit:
+            found.append(Temuan("tag-dipindah", tag.commit, None,
+                                f"tag {tag.name} kini menunjuk {tag.commit[:10]}, semula "
+                                f"{register[tag.name][:10]}"))
+            continue
+        state = progress(root, tahun, rev=tag.commit)
+        last = state.sop.langkah[-1].no
+        found += [Temuan(t.kode, t.commit, t.langkah, f"{tag.name}: {t.pesan}") for t in state.status.temuan]
+        tip = next((c for c in reversed(state.status.riwayat) if c.commit == tag.commit), None)
+        if tip is None or tip.no != last:
+            found.append(Temuan("arsip-rusak", tag.commit, last,
+                                f"tag {tag.name} tidak menunjuk commit langkah {last} tahun {tahun}"))
+            continue
+        found += _tag_signature(git, tag.name, state.roster)
+        raw = git.run("show", f"{tag.commit}:{manifest_path(tahun)}", check=False)
+        try:
+            manifest = json.loads(raw.decode("utf-8"))
+            documents = dict(manifest["dokumen"])
+        except (ValueError, KeyError, TypeError):
+            found.append(Temuan("arsip-rusak", tag.commit, last,
+                                f"{manifest_path(tahun)} tidak ada atau rusak di {tag.name}"))
+            continue
+        with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as tmp:
+            built = run_build(root, Path(tmp), tahun, ref=tag.commit, site=False)
+            rebuilt = {p.name: _sha256(p) for p in built.files}
+        for file, digest in sorted(documents.items()):
+            if rebuilt.get(file) != digest:
+                version = manifest.get("lakip")
+                hint = (f" (arsip dibuat dengan lakip {version}, sekarang {__version__})"
+                        if version and version != __version__ else "")
+                found.append(Temuan("arsip-tidak-cocok", tag.commit, last, f"{tag.name}: {file} hasil "
+                                    f"bangun ulang tidak sama dengan manifest{hint}"))
+        register.setdefault(tag.name, tag.commit)
+    write_cache(git, REGISTER, register)
+    return found, len(present)
+
+
+def _tag_signature(git: Git, name: str, roster) -> list[Temuan]:
+    """A signed tag must verify against the roster's keys, signed by its own tagger."""
+    raw = git.text("cat-file", "tag", name, check=False)
+    if "-----BEGIN SSH SIGNATURE-----" not in raw:
+        return []  # the archivist had no registered key: an unsigned annotated tag is allowed
+    signers = git.git_dir() / "lakip" / "allowed_signers_tag"
+    signers.parent.mkdir(parents=True, exist_ok=True)
+    signers.write_text(allowed_signers(roster), encoding="utf-8")
+    code, _, stderr = git.call("-c", f"gpg.ssh.allowedSignersFile={signers}", "verify-tag", "--raw", name)
+    tagger = git.text("for-each-ref", "--format=%(taggeremail)", f"refs/tags/{name}").strip().strip("<>")
+    if code == 0 and f'Good "git" signature for {tagger} ' in stderr:
+        return []
+    commit = git.text("rev-parse", f"{name}^{{commit}}").strip()
+    return [Temuan("tanda-tangan-tidak-sah", commit, None,
+                   f"tanda tangan tag {name} tidak sah untuk {tagger}")]
