@@ -140,6 +140,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="alamat server (bawaan: 127.0.0.1:8000)")
     serve.set_defaults(func=_cmd_serve)
 
+    init = commands.add_parser(
+        "init", help="buat repositori LAKIP baru untuk sebuah kantor",
+        description="Buat repositori kantor baru di DIR: SOP, templat personil, kerangka data yang "
+                    "valid dengan isian TODO, mkdocs.yml, berkas CI GitHub/GitLab, templat pull "
+                    "request, README; lalu git init dengan commit pertama.")
+    init.add_argument("dir", metavar="DIR", type=Path, help="folder baru")
+    _tahun_arg(init, "tahun kinerja pertama (bawaan: tahun ini)")
+    init.set_defaults(func=_cmd_init)
+
+    owners = commands.add_parser(
+        "codeowners", help="teks CODEOWNERS dari sop/personil.yaml",
+        description="Cetak CODEOWNERS: setiap berkas bidang ke stafnya, catatan reviu ke pemeriksa, "
+                    "sop/ ke dua pemberi persetujuan terakhir. Simpan, misalnya: "
+                    "lakip codeowners > .github/CODEOWNERS")
+    _repo_arg(owners)
+    owners.set_defaults(func=_cmd_codeowners)
+
     demo = commands.add_parser(
         "demo", help="buat repositori contoh dengan riwayat SOP lengkap bertanda tangan",
         description="Buat repositori contoh kantor Samarinda di DIR: kunci SSH baru untuk empat "
@@ -269,6 +286,30 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if not (root / "mkdocs.yml").is_file():
         raise LakipError(f"mkdocs.yml tidak ada di {root}", exit_code=2)
     serve_site(root, args.alamat)
+    return EXIT_OK
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from generator.scaffold import init
+
+    target = init(args.dir, args.tahun)
+    print(f"Repositori LAKIP baru dibuat di {target}. Langkah berikutnya: ganti isian TODO "
+          f"(grep -rn TODO {target}/content {target}/sop), lalu lakip validate --repo {target}")
+    return EXIT_OK
+
+
+def _cmd_codeowners(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from generator.load import load_repo
+    from generator.scaffold import codeowners
+
+    root = find_repo_root(args.repo)
+    repo, issues = load_repo(root)
+    if repo.sop is None or repo.personil is None or repo.instansi is None:
+        problems = "; ".join(i.format() for i in issues if i.is_error)
+        raise LakipError(f"CODEOWNERS memerlukan sop/ dan content/instansi.yaml yang valid: {problems}")
+    print(codeowners(repo.sop, repo.personil, repo.instansi.bidang, dt.date.today()), end="")
     return EXIT_OK
 
 

@@ -1,0 +1,111 @@
+"""A new office's repository (`lakip init`) and CODEOWNERS from the roster (`lakip codeowners`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from generator import __version__
+from generator import model as m
+from generator.errors import LakipError
+from generator.history import Git
+from generator.templates import DEFAULTS
+
+KANTOR = DEFAULTS / "kantor"
+PROJECT = DEFAULTS.parent
+NARASI = (("kata-pengantar", "Kata Pengantar"), ("pendahuluan", "Pendahuluan"),
+          ("perencanaan-kinerja", "Perencanaan Kinerja"), ("penutup", "Penutup"))
+_IGNORE = "out/\n.lakip/situs/*\n!.lakip/situs/.gitignore\n__pycache__/\n*.xlsx\n"
+
+
+def codeowners(sop: m.Sop, roster: tuple[m.Personil, ...], bidang: tuple[m.Bidang, ...],
+               today: dt.date) -> str:
+    """CODEOWNERS text: each bidang file to its staff, review notes to the reviewers (the
+    pelaksana of deciding steps), sop/ to the two last approvers (e.g. Sekretaris, Kepala Dinas)."""
+    active = [p for p in roster if p.active_on(today)]
+
+    def owners(emails: list[str]) -> str:
+        return " ".join(dict.fromkeys(emails)) or "# TODO: belum ada personil"
+
+    deciding = [s for s in sop.langkah if s.keputusan]
+    reviewers = [p.email for s in deciding for p in active if s.pelaksana in p.peran]
+    approvers = [p.email for s in deciding[-2:] for p in active if s.pelaksana in p.peran]
+    lines = ["# Dibuat oleh `lakip codeowners` dari sop/personil.yaml; jangan diubah manual, jalankan",
+             "# ulang perintah itu setelah personil berubah. Email harus email akun GitHub/GitLab.", ""]
+    for b in bidang:
+        staff = [p.email for p in active if b.id in p.bidang]
+        lines.append(f"/content/*/bidang/{b.id}.yaml {owners(staff)}")
+    lines.append(f"/content/*/reviu/ {owners(reviewers)}")
+    lines.append(f"/sop/ {owners(approvers)}")
+    return "\n".join(lines) + "\n"
+
+
+def init(target: Path, tahun: int | None = None) -> Path:
+    """Scaffold an office repository at `target`: SOP, roster template, a valid content skeleton
+    with TODOs, mkdocs.yml, CI files, README; then `git init` and a first commit."""
+    from generator.load import load_definitions
+    from generator.source import FsSource
+    from generator.templates import environment
+
+    if target.exists() and any(target.iterdir()):
+        raise LakipError(f"folder '{target}' sudah berisi berkas; pilih folder baru atau kosong",
+                         exit_code=2)
+    tahun = tahun or dt.date.today().year
+    env = environment()
+    target.mkdir(parents=True, exist_ok=True)
+
+    def render(template: str, rel: str, **ctx) -> None:
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = env.get_template(f"kantor/{template}").render(tahun=tahun, **ctx)
+        path.write_text(text, encoding="utf-8")
+
+    def copy(source: Path, rel: str) -> None:
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target / rel)
+
+    copy(PROJECT / "sop" / "lakip.yaml", "sop/lakip.yaml")
+    sop, _, issues = load_definitions(FsSource(target))
+    if sop is None:
+        raise LakipError("SOP templat lakip tidak dapat dibaca: " + "; ".join(i.format() for i in issues))
+    render("personil.yaml.j2", "sop/personil.yaml", peran_sop=sop.peran)
+    _, roster, _ = load_definitions(FsSource(target))
+    render("instansi.yaml.j2", "content/instansi.yaml")
+    render("renstra.yaml.j2", f"content/renstra/{tahun}-{tahun + 4}.yaml", mulai=tahun, selesai=tahun + 4)
+    render("perjanjian-kinerja.yaml.j2", f"content/{tahun}/perjanjian-kinerja.yaml")
+    render("bidang.yaml.j2", f"content/{tahun}/bidang/sekretariat.yaml")
+    for bagian, judul in NARASI:
+        render("narasi.md.j2", f"content/{tahun}/narasi/{bagian}.md", bagian=bagian, judul=judul)
+    for keep in (f"content/{tahun}/reviu/.gitkeep", f"content/{tahun}/bukti/.gitkeep"):
+        (target / keep).parent.mkdir(parents=True, exist_ok=True)
+        (target / keep).touch()
+    render("README.md.j2", "README.md")
+    copy(KANTOR / "lakip.yml", ".github/workflows/lakip.yml")
+    copy(KANTOR / "gitlab-ci.yml", ".gitlab-ci.yml")
+    copy(KANTOR / "pull_request_template.md", ".github/pull_request_template.md")
+    copy(KANTOR / "pull_request_template.md", ".gitlab/merge_request_templates/Default.md")
+    copy(KANTOR / "pre-commit-config.yaml", ".pre-commit-config.yaml")
+    (target / ".github/CODEOWNERS").write_text(
+        codeowners(sop, roster, (m.Bidang("sekretariat", "Sekretariat", None),), dt.date(tahun, 1, 1)),
+        encoding="utf-8")
+    mkdocs = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "site_name: LAKIP Diskopukmperin Kota Samarinda", "site_name: LAKIP")
+    (target / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    (target / ".lakip/situs").mkdir(parents=True, exist_ok=True)
+    (target / ".lakip/situs/.gitignore").write_text("*\n!.gitignore\n", encoding="utf-8")
+    (target / ".gitignore").write_text(_IGNORE, encoding="utf-8")
+    (target / "requirements.txt").write_text(
+        f"# lakip, the version this repository was made with; point it at your office's mirror if needed\n"
+        f"lakip=={__version__}\n", encoding="utf-8")
+
+    git = Git(target)
+    git.run("init", "-q", "-b", "main")
+    code, _, _ = git.call("var", "GIT_AUTHOR_IDENT")
+    fallback = {"NAME": "lakip init", "EMAIL": "init@lakip.invalid"}  # only when git has no identity
+    identity = {} if code == 0 else {f"GIT_{who}_{k}": v for who in ("AUTHOR", "COMMITTER")
+                                     for k, v in fallback.items()}
+    git.run("add", "-A")
+    git.run("-c", "commit.gpgsign=false", "commit", "-q", "-m",
+            f"Repositori LAKIP baru (lakip init, tahun {tahun})", env=identity)
+    return target

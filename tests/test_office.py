@@ -1,0 +1,85 @@
+"""A new office's repository: `lakip init`, CODEOWNERS from the roster, and CI files that are
+valid YAML calling the real commands (which this test runs too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+from pathlib import Path
+
+import yaml
+
+from generator.load import load_repo
+from generator.scaffold import codeowners
+from tests.conftest import ROOT, run
+
+
+def test_init_makes_a_valid_repository_whose_site_builds(tmp_path: Path, git_home: Path) -> None:
+    target = tmp_path / "kantor"
+    result = run("init", target, "--tahun", "2026")
+    assert result.code == 0, result.err
+    assert run("validate", "--repo", target).code == 0
+    for rel in ("sop/lakip.yaml", "sop/personil.yaml", "content/instansi.yaml",
+                "content/renstra/2026-2030.yaml", "content/2026/perjanjian-kinerja.yaml",
+                "content/2026/bidang/sekretariat.yaml", "content/2026/narasi/penutup.md", "mkdocs.yml",
+                ".github/workflows/lakip.yml", ".gitlab-ci.yml", ".github/pull_request_template.md",
+                ".github/CODEOWNERS", ".pre-commit-config.yaml", "README.md", "requirements.txt"):
+        assert (target / rel).is_file(), rel
+    assert "TODO" in (target / "content/instansi.yaml").read_text(encoding="utf-8")
+    git_log = (target / ".git").is_dir()
+    assert git_log
+    status = run("status", "--repo", target, "--json")
+    assert status.code == 0
+    built = run("build", "--repo", target, "--out", target / "out")
+    assert built.code == 0, built.err
+    assert (target / "out/site/index.html").is_file() and (target / "out/lakip-2026.pdf").is_file()
+    assert run("init", target).code == 2  # never over an existing folder
+
+
+def test_codeowners_follows_the_roster() -> None:
+    repo, _ = load_repo(ROOT)
+    text = codeowners(repo.sop, repo.personil, repo.instansi.bidang, dt.date(2026, 2, 1))
+    lines = dict(line.split(" ", 1) for line in text.splitlines() if line.startswith("/"))
+    emails = {p.nama.split(",")[0]: p.email for p in repo.personil}
+    assert lines["/content/*/bidang/koperasi.yaml"] == (
+        f"{emails['Dewi Anggraini']} {emails['Andi Muhammad Fadli']}")
+    assert emails["Bambang Setiawan Lubis"] not in text  # his role ended in 2024
+    assert lines["/sop/"] == f"{emails['Nurul Hidayati']} {emails['Drs. Ahmad Fauzan Ridwan']}"
+    assert lines["/content/*/reviu/"] == (f"{emails['Muhammad Rizky Pratama']} {emails['Nurul Hidayati']} "
+                                          f"{emails['Drs. Ahmad Fauzan Ridwan']}")
+    result = run("codeowners", "--repo", ROOT)
+    assert result.code == 0 and "/content/*/bidang/perindustrian.yaml" in result.out
+
+
+def lakip_commands(commands: list[str]) -> list[list[str]]:
+    found = []
+    for command in commands:
+        for line in command.splitlines():
+            if line.strip().startswith("lakip "):
+                found.append(shlex.split(line.strip())[1:])
+    return found
+
+
+def test_workflow_files_are_valid_yaml_and_their_commands_pass(tmp_path: Path, git_home: Path) -> None:
+    target = tmp_path / "kantor"
+    run("init", target, "--tahun", "2026")
+    github = yaml.safe_load((target / ".github/workflows/lakip.yml").read_text(encoding="utf-8"))
+    steps = github["jobs"]["periksa"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    gh_commands = lakip_commands([s["run"] for s in steps if "run" in s])
+    gitlab = yaml.safe_load((target / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert gitlab["variables"]["GIT_DEPTH"] == "0"
+    gl_commands = lakip_commands(gitlab["periksa"]["script"])
+    assert gh_commands == gl_commands == [["validate"], ["verify"], ["verify", "--arsip"],
+                                          ["build", "--out", "out"]]
+    assert gitlab["pages"]["script"] == ["mv out/site public"]
+    for args in gh_commands:
+        args = [a if a != "out" else str(target / "out") for a in args]
+        result = run(*args, "--repo", target)
+        assert result.code == 0, (args, result.out, result.err)
+    assert (target / "out/site/index.html").is_file()
+
+
+def test_pre_commit_hook_definitions() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["id"] == "lakip-validate" and hooks[0]["entry"] == "lakip validate"
