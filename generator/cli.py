@@ -157,6 +157,26 @@ def build_parser() -> argparse.ArgumentParser:
     _repo_arg(owners)
     owners.set_defaults(func=_cmd_codeowners)
 
+    form = commands.add_parser(
+        "format-data", help="formulir Excel langkah 4 untuk satu bidang",
+        description="Tulis formulir Excel (Format Data, langkah 4 SOP) untuk satu bidang: indikator "
+                    "dengan target (realisasi, analisis, solusi diisi) dan sub kegiatan dengan pagu "
+                    "(realisasi anggaran dan keluaran diisi). Sel angka divalidasi, kepala terkunci.")
+    form.add_argument("--bidang", required=True, metavar="ID", help="id bidang, misalnya koperasi")
+    _tahun_arg(form, newest)
+    form.add_argument("--out", required=True, metavar="FILE.xlsx", type=Path, help="berkas formulir")
+    _repo_arg(form)
+    form.set_defaults(func=_cmd_format_data)
+
+    impor = commands.add_parser(
+        "impor", help="masukkan formulir Excel yang sudah diisi ke YAML bidangnya",
+        description="Baca formulir dari lakip format-data, tulis isiannya ke YAML bidang (komentar "
+                    "dan urutan kunci tetap), lalu periksa. Ditolak bila YAML berubah sejak formulir "
+                    "dibuat; galat menyebut lembar dan sel, misalnya Realisasi!F7.")
+    impor.add_argument("form", metavar="FILE.xlsx", type=Path, help="formulir yang sudah diisi")
+    _repo_arg(impor)
+    impor.set_defaults(func=_cmd_impor)
+
     demo = commands.add_parser(
         "demo", help="buat repositori contoh dengan riwayat SOP lengkap bertanda tangan",
         description="Buat repositori contoh kantor Samarinda di DIR: kunci SSH baru untuk empat "
@@ -311,6 +331,29 @@ def _cmd_codeowners(args: argparse.Namespace) -> int:
         raise LakipError(f"CODEOWNERS memerlukan sop/ dan content/instansi.yaml yang valid: {problems}")
     print(codeowners(repo.sop, repo.personil, repo.instansi.bidang, dt.date.today()), end="")
     return EXIT_OK
+
+
+def _cmd_format_data(args: argparse.Namespace) -> int:
+    from generator.excel import write_form
+
+    path = write_form(find_repo_root(args.repo), args.bidang, args.tahun, args.out)
+    print(f"Formulir ditulis: {path}. Isi sel berwarna kuning, lalu: lakip impor {path}")
+    return EXIT_OK
+
+
+def _cmd_impor(args: argparse.Namespace) -> int:
+    from generator.excel import import_form
+
+    result = import_form(find_repo_root(args.repo), args.form)
+    if result.changed_fields:
+        print(f"{len(result.changed_fields)} isian ditulis ke {result.path}:")
+        for name in result.changed_fields:
+            print(f"  {name}")
+    else:
+        print(f"Tidak ada perubahan: isian formulir sama dengan {result.path}.")
+    for issue in result.issues:
+        print(issue.format())
+    return EXIT_FINDINGS if any(i.is_error for i in result.issues) else EXIT_OK
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -16,7 +16,13 @@ def test_help_is_indonesian() -> None:
     assert result.code == 0
     assert result.out.startswith("penggunaan: lakip [-h] [--version] PERINTAH ...")
     assert "tampilkan bantuan ini lalu keluar" in result.out
-    assert "validate  periksa semua data (YAML/Markdown) beserta aturan antarberkas" in result.out
+    import re
+
+    for command in ("validate", "status", "verify", "figures", "step", "build", "archive", "serve",
+                    "init", "codeowners", "format-data", "impor", "demo"):
+        assert re.search(rf"^    {command}\s", result.out, re.M), command
+    assert re.search(r"validate\s+periksa semua data \(YAML/Markdown\) beserta aturan antarberkas",
+                     result.out)
 
 
 def test_version() -> None:
