@@ -69,8 +69,8 @@ def test_a_year_from_init_to_archive(tmp_path: Path, git_home: Path) -> None:
     commit("Kunci SSH personil", "sekretaris", "2027-01-04T09:00:00")
 
     # steps 1-3; step 4 is refused until the Sekretariat delivers its data through the Excel form
-    for no, role, when in ((1, "kepala-dinas", "2027-01-05T08:30:00"), (2, "sekretaris", "2027-01-05T09:00:00"),
-                           (3, "jafung", "2027-01-05T10:00:00")):
+    for no, role, when in ((1, "kepala-dinas", "2027-01-05T08:30:00"),
+                           (2, "sekretaris", "2027-01-05T09:00:00"), (3, "jafung", "2027-01-05T10:00:00")):
         assert step(no, "selesai", role, when).code == 0
     refused = step(4, "selesai", "tim-kerja", "2027-01-06T10:00:00")
     assert refused.code == 1 and "data bidang belum lengkap" in refused.err  # nilai: null
