@@ -113,7 +113,17 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
         source = GitSource(git, commit, ("content", "sop", "site_templates"))
         overrides = {rel.removeprefix("site_templates/"): source.read(rel).decode("utf-8")
                      for rel in source.blobs if rel.startswith("site_templates/")}
-    source, repo, tahun = _checked(root, tahun, source)
+    try:
+        source, repo, tahun = _checked(root, tahun, source)
+    except LakipError as e:
+        # During step 4 the data is incomplete by nature, and the website is where the office
+        # sees what is missing: build it anyway, then refuse the documents.
+        if e.exit_code != 1 or ref is not None or not site or not (root / "mkdocs.yml").is_file():
+            raise
+        progress("data belum valid: hanya situs yang dibangun")
+        build_site(root, out / "site", dokumen=out, tahun=tahun)
+        raise LakipError(f"{e.pesan}\nSitus progres tetap diperbarui di {out / 'site'}; dokumen "
+                         "baru dibangun setelah data valid.") from None
     state, notes = _document_state(root, repo, tahun, source, commit)
 
     progress("menghitung capaian dan anggaran")

@@ -1,9 +1,10 @@
 """The content fingerprint that every step commit signs (DESIGN §5, trailer SOP-Konten).
 
 SHA-256 over a canonical JSON of what the year's document is built from: content/instansi.yaml,
-the Renstra files, and the year folder minus reviu/ and pengiriman.yaml (steps 6-10 write those
-without changing the report). YAML and front matter enter as parsed values, so reformatting a file
-keeps an approval valid while a changed number voids it; other files (bukti) enter by their bytes.
+the Renstra files, and the year folder minus reviu/, pengiriman.yaml and the tanda terima scan it
+names (steps 6-10 write those without changing the report). YAML and front matter enter as parsed
+values, so reformatting a file keeps an approval valid while a changed number voids it; other files
+(bukti) enter by their bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.load import CONTENT
-from generator.source import Source
+from generator.source import Source, normalize
 from generator.yamlpos import decode, parse_text, split_front_matter
 
 PREFIX = "sha256:"
@@ -33,7 +34,20 @@ def inputs(source: Source, tahun: int) -> list[str]:
         if name in _EXCLUDED:
             continue
         files += _walk(source, f"{year}/{name}") if is_dir else [f"{year}/{name}"]
-    return sorted(files)
+    receipt = _tanda_terima(source, year)  # the step-10 scan is not what steps 6-8 approved
+    return sorted(f for f in files if f != receipt)
+
+
+def _tanda_terima(source: Source, year: str) -> str | None:
+    rel = f"{year}/pengiriman.yaml"
+    if not source.is_file(rel):
+        return None
+    text, _ = decode(source.read(rel), rel)
+    doc = parse_text(text, rel)[0] if text is not None else None
+    value = doc.value if doc is not None else None
+    bukti = value.get("tanda_terima", {}).get("bukti") if isinstance(value, dict) and isinstance(
+        value.get("tanda_terima"), dict) else None
+    return normalize(f"{year}/{bukti}") if isinstance(bukti, str) else None
 
 
 def _walk(source: Source, folder: str) -> list[str]:

@@ -71,6 +71,21 @@ def check(doc: Doc, kind: str) -> list[Issue]:
     issues: list[Issue] = []
     for error in _validator(kind).iter_errors(doc.value):
         issues.extend(_translate(error, doc))
+    if kind == "bidang":
+        issues += _number_texts(doc)
+    return issues
+
+
+def _number_texts(doc: Doc) -> list[Issue]:
+    """A realisasi `nilai` may be text (a ratio such as "1:32"), so the schema accepts "57,2":
+    catch numbers written as text here, with the file's other schema errors, not after them."""
+    issues = []
+    realisasi = doc.value.get("realisasi") if isinstance(doc.value, dict) else None
+    for indikator, entry in (realisasi.items() if isinstance(realisasi, dict) else ()):
+        value = entry.get("nilai") if isinstance(entry, dict) else None
+        if isinstance(value, str) and (_ID_NUMBER.match(value.strip()) or _PLAIN_NUMBER.match(value.strip())):
+            at = ("realisasi", indikator, "nilai")
+            issues.append(_type_issue(doc.loc(at), field_name(at), value, ["number"]))
     return issues
 
 

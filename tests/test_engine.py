@@ -465,3 +465,14 @@ def test_signature_after_the_roster_validity_is_not_valid(office: Office) -> Non
                   {"sop/personil.yaml": text})
     office.forge(1)
     assert sorted(only(office)) == [("di-luar-masa-berlaku", 1), ("tanda-tangan-tidak-sah", 1)]
+
+
+def test_the_tanda_terima_scan_does_not_void_approvals(office: Office) -> None:
+    office.run_until(9)
+    text = (office.root / "content/2025/pengiriman.yaml").read_text(encoding="utf-8")
+    office.commit(office.actors["tim-kerja"], "2026-02-12T09:20:00", "Tanda terima", {
+        "content/2025/bukti/tanda-terima.txt": "Dipindai: tanda terima Bagian Organisasi\n",
+        "content/2025/pengiriman.yaml": text + "tanda_terima:\n  tanggal: 2026-02-12\n  penerima: Bagian "
+                                        "Organisasi\n  bukti: bukti/tanda-terima.txt\n"})
+    assert only(office) == []
+    assert office.status().status.final is True

@@ -83,3 +83,16 @@ def test_workflow_files_are_valid_yaml_and_their_commands_pass(tmp_path: Path, g
 def test_pre_commit_hook_definitions() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hooks[0]["id"] == "lakip-validate" and hooks[0]["entry"] == "lakip validate"
+
+
+def test_invalid_data_still_updates_the_site_but_not_the_documents(tmp_path: Path, git_home: Path) -> None:
+    root = tmp_path / "kantor"
+    assert run("init", root, "--tahun", "2026").code == 0
+    (root / "content/2026/bidang/sekretariat.yaml").unlink()
+    result = run("build", "--repo", root, "--out", root / "out")
+    assert result.code == 1
+    assert "realisasi indikator IKU-1 tidak ada" in result.err
+    assert result.err.rstrip().endswith(f"Situs progres tetap diperbarui di {root / 'out' / 'site'}; "
+                                        "dokumen baru dibangun setelah data valid.")
+    assert (root / "out/site/data-bidang.html").is_file()
+    assert not (root / "out/lakip-2026.pdf").exists()

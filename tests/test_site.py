@@ -162,3 +162,4 @@ def test_screenshots(site, browser, width: int, tmp_path_factory) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{name} scrolls sideways at {width}px"
     page.close()
+

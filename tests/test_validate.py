@@ -191,9 +191,17 @@ def test_unknown_key_without_a_close_match_lists_the_known_ones(sample: Path) ->
 def test_indonesian_number_in_realisasi(sample: Path) -> None:
     line, _ = edit(sample, KOPERASI, "    nilai: 62.40\n", '    nilai: "62,40"\n')
     assert only_galat(sample) == (
-        f"{KOPERASI}:{line}:12: galat: 'realisasi.IKU-1.nilai': angka ditulis sebagai teks \"62,40\"; "
-        "diharapkan angka (petunjuk: tulis 62.40 tanpa tanda kutip: titik sebagai pemisah desimal, "
-        "tanpa pemisah ribuan)")
+        f"{KOPERASI}:{line}:12: galat: 'realisasi.IKU-1.nilai': angka ditulis sebagai teks berformat "
+        "Indonesia \"62,40\"; diharapkan angka (petunjuk: tulis 62.40 tanpa tanda kutip: titik sebagai "
+        "pemisah desimal, tanpa pemisah ribuan)")
+
+
+def test_an_unknown_key_does_not_hide_a_number_written_as_text(sample: Path) -> None:
+    first, _ = edit(sample, KOPERASI, "    nilai: 62.40\n", '    nilai: "62,40"\n')
+    second, _ = edit(sample, KOPERASI, "    analisis: >-\n      Jumlah koperasi aktif",
+                     "    analisa: >-\n      Jumlah koperasi aktif")
+    assert [x.split(": galat: ")[0] for x in galat_lines(sample)] == [
+        f"{KOPERASI}:{first}:12", f"{KOPERASI}:{second}:5"]
 
 
 def test_indonesian_thousands_in_pagu(sample: Path) -> None:
