@@ -310,11 +310,14 @@ def content_fingerprints(git: Git, commits: list[str], tahun: int) -> dict[str, 
         kept = [e for e in entries if e[0] not in ("reviu", "pengiriman.yaml")]
         keys[commit] = hashlib.sha256(json.dumps([tahun, instansi, renstra, kept]).encode()).hexdigest()
 
+    from generator.doccache import for_root
+
     cache = read_cache(git, "sidik-jari.json")
     fresh = False
     for commit in commits:
         if keys[commit] not in cache:
-            cache[keys[commit]] = fingerprint(GitSource(git, commit, ("content",)), tahun)
+            documents = for_root(git.root) if (git.root / ".git").is_dir() else None
+            cache[keys[commit]] = fingerprint(GitSource(git, commit, ("content",)), tahun, documents)
             fresh = True
     if fresh:
         write_cache(git, "sidik-jari.json", cache)

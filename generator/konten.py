@@ -14,6 +14,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from generator.doccache import DocCache
 from generator.load import CONTENT
 from generator.source import Source, normalize
 from generator.yamlpos import decode, parse_text, split_front_matter
@@ -58,8 +59,18 @@ def _walk(source: Source, folder: str) -> list[str]:
     return found
 
 
-def fingerprint(source: Source, tahun: int) -> str:
-    canonical = {rel: _canonical(rel, source.read(rel)) for rel in inputs(source, tahun)}
+def fingerprint(source: Source, tahun: int, cache: DocCache | None = None) -> str:
+    cache = cache or DocCache(None)
+    canonical = {}
+    for rel in inputs(source, tahun):
+        data = source.read(rel)
+        key = DocCache.key("kanonik", rel, data)
+        value = cache.get(key)
+        if value is None:
+            value = _canonical(rel, data)
+            cache.put(key, value)
+        canonical[rel] = value
+    cache.save()
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=_number)
     return PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()

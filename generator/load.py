@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator import model as m
+from generator.doccache import DocCache, for_root
 from generator.errors import Issue, Location, galat, peringatan
 from generator.schema import check
 from generator.source import FsSource, Source, normalize
@@ -28,54 +29,68 @@ _YEAR_DIRS = {"bidang", "narasi", "reviu", "bukti"}
 
 
 class _Reader:
-    def __init__(self, source: Source):
+    def __init__(self, source: Source, cache: DocCache | None = None):
         self.source = source
+        self.cache = cache or DocCache(None)
         self.issues: list[Issue] = []
         self.broken: set[str] = set()
 
-    def text(self, rel: str) -> str | None:
+    def _read(self, rel: str) -> bytes | None:
         if getattr(self.source, "escapes", lambda _: False)(rel):
             self._fail(galat(Location(rel, 1, 1), "berkas-di-luar-repo",
                              "berkas adalah tautan ke luar repositori",
                              "salin berkasnya ke dalam repositori, jangan memakai symlink"))
             return None
-        text, issues = decode(self.source.read(rel), rel)
-        if issues:
-            self._fail(*issues)
-        return text
+        return self.source.read(rel)
 
     def yaml(self, rel: str, kind: str) -> Doc | None:
-        text = self.text(rel)
-        if text is None:
+        data = self._read(rel)
+        if data is None:
             return None
-        doc, issues = parse_text(text, rel)
-        return self._checked(rel, doc, issues, kind)
-
-    def markdown(self, rel: str, kind: str) -> tuple[Doc, str, int] | None:
-        text = self.text(rel)
-        if text is None:
-            return None
-        front, offset, body, body_line, issues = split_front_matter(text, rel)
-        if front is None:
-            self._fail(*issues)
-            return None
-        doc, issues = parse_text(front, rel, line_offset=offset)
-        if doc is None and any(i.kode == "berkas-kosong" for i in issues):
-            issues = [galat(Location(rel, 2, 1), "front-matter-kosong", "front matter kosong",
-                            "isi paling sedikit kunci 'bagian' (narasi) atau 'langkah', 'peran', "
-                            "'keputusan' (reviu)")]
-        doc = self._checked(rel, doc, issues, kind)
-        return (doc, body, body_line) if doc else None
-
-    def _checked(self, rel: str, doc: Doc | None, issues: list[Issue], kind: str) -> Doc | None:
-        if doc is not None:
-            issues = check(doc, kind)
-        if issues:
-            self._fail(*issues)
-            return None
+        key = DocCache.key(kind, rel, data)
+        doc, issues = self.cache.get(key) or self._parse_yaml(rel, data, kind, key)
+        self._fail(*issues)
         return doc
 
+    def _parse_yaml(self, rel: str, data: bytes, kind: str, key: str) -> tuple[Doc | None, list[Issue]]:
+        text, issues = decode(data, rel)
+        doc = None
+        if text is not None:
+            doc, issues = parse_text(text, rel)
+            doc, issues = _schema(doc, issues, kind)
+        self.cache.put(key, (doc, issues))
+        return doc, issues
+
+    def markdown(self, rel: str, kind: str) -> tuple[Doc, str, int] | None:
+        data = self._read(rel)
+        if data is None:
+            return None
+        key = DocCache.key(kind, rel, data)
+        result = self.cache.get(key) or self._parse_markdown(rel, data, kind, key)
+        doc, body, body_line, issues = result
+        self._fail(*issues)
+        return (doc, body, body_line) if doc else None
+
+    def _parse_markdown(self, rel: str, data: bytes, kind: str, key: str) -> tuple:
+        text, issues = decode(data, rel)
+        result: tuple = (None, "", 1, issues)
+        if text is not None:
+            front, offset, body, body_line, issues = split_front_matter(text, rel)
+            doc = None
+            if front is not None:
+                doc, issues = parse_text(front, rel, line_offset=offset)
+                if doc is None and any(i.kode == "berkas-kosong" for i in issues):
+                    issues = [galat(Location(rel, 2, 1), "front-matter-kosong", "front matter kosong",
+                                    "isi paling sedikit kunci 'bagian' (narasi) atau 'langkah', "
+                                    "'peran', 'keputusan' (reviu)")]
+                doc, issues = _schema(doc, issues, kind)
+            result = (doc, body, body_line, issues)
+        self.cache.put(key, result)
+        return result
+
     def _fail(self, *issues: Issue) -> None:
+        if not issues:
+            return
         self.issues.extend(issues)
         self.broken.update(i.loc.path for i in issues if i.is_error)
 
@@ -87,7 +102,8 @@ def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Is
     """Read every data file of the repository at `root` (from `source`, default the working
     tree). Never raises on bad content: problems come back as issues."""
     source = source or FsSource(root)
-    reader = _Reader(source)
+    cache = for_root(root)
+    reader = _Reader(source, cache)
 
     instansi = None
     rel = f"{CONTENT}/instansi.yaml"
@@ -117,18 +133,27 @@ def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Is
         else:
             reader.issues.append(_ignored(f"{CONTENT}/{name}", "content/<tahun>/ (empat angka)"))
 
-    sop, personil, issues = load_definitions(source)
+    sop, personil, issues = load_definitions(source, cache)
     reader.issues += issues
     reader.broken.update(i.loc.path for i in issues if i.is_error)
 
     repo = m.Repo(root.resolve(), instansi, tuple(renstra), tuple(years), sop, personil,
                   frozenset(reader.broken))
+    cache.save()
     return repo, reader.issues
 
 
-def load_definitions(source: Source) -> tuple[m.Sop | None, tuple[m.Personil, ...] | None, list[Issue]]:
+def _schema(doc: Doc | None, issues: list[Issue], kind: str) -> tuple[Doc | None, list[Issue]]:
+    """A parsed document that breaks its schema is reported and left out of the model."""
+    if doc is not None:
+        issues = check(doc, kind)
+    return (None if issues else doc), issues
+
+
+def load_definitions(source: Source, cache: DocCache | None = None
+                     ) -> tuple[m.Sop | None, tuple[m.Personil, ...] | None, list[Issue]]:
     """Only sop/lakip.yaml and sop/personil.yaml: what judging the SOP's history needs."""
-    reader = _Reader(source)
+    reader = _Reader(source, cache)
     sop = personil = None
     if source.is_file(SOP_FILE):
         doc = reader.yaml(SOP_FILE, "sop")

@@ -31,13 +31,14 @@ class FsSource:
 
     def __init__(self, root: Path):
         self.root = root.resolve()
+        self._resolved: dict[str, Path | None] = {}
 
     def _path(self, rel: str) -> Path | None:
-        norm = normalize(rel)
-        if norm is None:
-            return None
-        path = (self.root / norm).resolve()
-        return path if path.is_relative_to(self.root) else None
+        if rel not in self._resolved:  # resolving follows symlinks: a few syscalls per call
+            norm = normalize(rel)
+            path = (self.root / norm).resolve() if norm is not None else None
+            self._resolved[rel] = path if path is not None and path.is_relative_to(self.root) else None
+        return self._resolved[rel]
 
     def is_file(self, rel: str) -> bool:
         path = self._path(rel)

@@ -333,7 +333,9 @@ def approval(root: Path, tahun: int, source, rev: str | None = None
     if git.is_repo() and git.head():
         p = progress(root, tahun, rev=rev)
         head = p.head
-        same = fingerprint(source, tahun) == content_fingerprints(git, [head], tahun)[head]
+        from generator.doccache import for_root
+
+        same = fingerprint(source, tahun, for_root(root)) == content_fingerprints(git, [head], tahun)[head]
         final = p.status.final and same
         signing = next((s.no for s in p.sop.langkah if s.pengesahan == "tanda-tangan"), None)
         record = p.status.step(signing).catatan if final and signing else None

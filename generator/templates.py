@@ -47,8 +47,13 @@ def environment(root: Path | None = None, overrides: dict[str, str] | None = Non
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(root / "site_templates")), defaults])
     else:
         loader = defaults
+    compiled = None
+    if root is not None and (root / ".git").is_dir():  # compiled templates kept between runs
+        (root / ".git" / "lakip" / "jinja").mkdir(parents=True, exist_ok=True)
+        compiled = jinja2.FileSystemBytecodeCache(str(root / ".git" / "lakip" / "jinja"))
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=compiled,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg", "md"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
