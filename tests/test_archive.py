@@ -23,12 +23,16 @@ tanda_terima:
 """
 
 
-def archived(office: Office) -> Path:
+def until_step_10(office: Office) -> None:
     office.run_until(9)
     path = office.root / "content/2025/pengiriman.yaml"
     path.write_text(path.read_text(encoding="utf-8") + TANDA_TERIMA, encoding="utf-8")
     office.run("add", "content/2025/pengiriman.yaml")
     office.step(10)
+
+
+def archived(office: Office) -> Path:
+    until_step_10(office)
     env = actor_env(office.actors["tim-kerja"], "2026-02-12T09:40:00" + WITA)
     archive(office.root, 2025, "Arsip", env=env)
     return office.root
@@ -126,11 +130,7 @@ def test_archive_refuses_before_the_last_step(office: Office) -> None:
 
 
 def test_archive_never_overwrites_a_file_in_the_working_tree(office: Office) -> None:
-    office.run_until(9)
-    path = office.root / "content/2025/pengiriman.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + TANDA_TERIMA, encoding="utf-8")
-    office.run("add", "content/2025/pengiriman.yaml")
-    office.step(10)
+    until_step_10(office)
     mine = office.root / "arsip/2025/manifest.json"
     mine.parent.mkdir(parents=True)
     mine.write_text("catatan saya\n", encoding="utf-8")
