@@ -243,13 +243,15 @@ class _Writer:
                     for r in rows)
         table = self.doc.add_table(rows=len(rows), cols=width)
         table.style = "Table Grid"
-        for r, row in enumerate(rows):
+        for docx_row, row in zip(table.rows, rows, strict=True):
             cells = [c for c in row.children if isinstance(c, Node) and c.tag in ("td", "th")]
             if id(row) in header_rows:
-                _repeat_header(table.rows[r])
+                _repeat_header(docx_row)
+            # Row by row: python-docx's Table.cell() rebuilds the whole table's cell list on every
+            # call, which made a 400-row table take minutes.
+            row_cells = docx_row.cells
             for c, cell_node in enumerate(cells):
-                cell = table.cell(r, c)
-                paragraph = cell.paragraphs[0]
+                paragraph = row_cells[c].paragraphs[0]
                 self.inline(paragraph, cell_node, bold=cell_node.tag == "th" or "jumlah" in row.classes)
                 for run in paragraph.runs:
                     run.font.size = self.pt(9)
