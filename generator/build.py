@@ -161,15 +161,13 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
         write_docx(surat, path, Meta(f"Surat Pengantar LKjIP {tahun}", instansi.nama, "",
                                      tuple(state.tanda), state.tanggal))
         written.append(path)
-    if not site:
-        pass
-    elif ref is not None:
+    if site and ref is not None:
         notes += ("situs tidak dibangun untuk --ref: situs menggambarkan keadaan terkini",)
-    elif (root / "mkdocs.yml").is_file():
+    elif site and (root / "mkdocs.yml").is_file():
         _archived_documents(root, out, progress)
         progress("membangun situs (MkDocs)")
         written.append(build_site(root, out / "site", dokumen=out, tahun=tahun))
-    else:
+    elif site:
         notes += ("situs tidak dibangun: mkdocs.yml tidak ada di repositori",)
     return Built(tahun, tuple(written), state, notes)
 

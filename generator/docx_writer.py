@@ -102,7 +102,6 @@ class Meta:
 def write_docx(html: str, path: Path, meta: Meta) -> None:
     """Write `html` (a document or a letter from our templates) as DOCX at `path`, reproducibly."""
     import docx
-    from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt, RGBColor
 
@@ -119,7 +118,7 @@ def write_docx(html: str, path: Path, meta: Meta) -> None:
     section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
     _header_footer(section, meta)
 
-    writer = _Writer(document, WD_ALIGN_PARAGRAPH, WD_SECTION, Pt)
+    writer = _Writer(document, WD_ALIGN_PARAGRAPH, Pt)
     body = next((n for n in parse(html).find_all("body")), None) or parse(html)
     writer.blocks(body)
     _set_update_fields(document)
@@ -134,7 +133,7 @@ def write_docx(html: str, path: Path, meta: Meta) -> None:
 
 
 class _Writer:
-    def __init__(self, document, align, section_kind, pt) -> None:
+    def __init__(self, document, align, pt) -> None:
         self.doc = document
         self.align = align
         self.pt = pt
