@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.errors import LakipError
-from generator.history import Git, allowed_signers, read_cache, tags, write_cache
+from generator.history import Git, allowed_signers, read_cache, tags, write_cache, write_signers
 from generator.sop import Temuan
 from generator.steps import Recorded, open_repo, progress, record
 
@@ -169,9 +169,7 @@ def _tag_signature(git: Git, name: str, roster) -> list[Temuan]:
     raw = git.text("cat-file", "tag", name, check=False)
     if "-----BEGIN SSH SIGNATURE-----" not in raw:
         return []  # the archivist had no registered key: an unsigned annotated tag is allowed
-    signers = git.git_dir() / "lakip" / "allowed_signers_tag"
-    signers.parent.mkdir(parents=True, exist_ok=True)
-    signers.write_text(allowed_signers(roster), encoding="utf-8")
+    signers = write_signers(git, allowed_signers(roster))
     code, _, stderr = git.call("-c", f"gpg.ssh.allowedSignersFile={signers}", "verify-tag", "--raw", name)
     tagger = git.text("for-each-ref", "--format=%(taggeremail)", f"refs/tags/{name}").strip().strip("<>")
     if code == 0 and f'Good "git" signature for {tagger} ' in stderr:

@@ -210,7 +210,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from generator import report
     from generator.steps import progress
 
-    result = progress(_git_root(args.repo), args.tahun)
+    result = progress(find_repo_root(args.repo), args.tahun)
     if args.json:
         print(json.dumps(report.status_json(result), ensure_ascii=False, indent=2))
     else:
@@ -224,7 +224,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     if args.arsip:
         return _verify_archives(args)
-    result = progress(_git_root(args.repo), args.tahun)
+    result = progress(find_repo_root(args.repo), args.tahun)
     found = result.status.temuan
     if args.json:
         print(json.dumps({"temuan": [t.as_json() for t in found]}, ensure_ascii=False, indent=2))
@@ -236,7 +236,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _verify_archives(args: argparse.Namespace) -> int:
     from generator.archive import verify_archives
 
-    found, checked = verify_archives(_git_root(args.repo),
+    found, checked = verify_archives(find_repo_root(args.repo),
                                      report=lambda line: print(f"… {line}", file=sys.stderr))
     if args.json:
         print(json.dumps({"temuan": [t.as_json() for t in found]}, ensure_ascii=False, indent=2))
@@ -252,7 +252,7 @@ def _verify_archives(args: argparse.Namespace) -> int:
 def _cmd_archive(args: argparse.Namespace) -> int:
     from generator.archive import archive
 
-    done = archive(_git_root(args.repo), args.tahun, args.catatan,
+    done = archive(find_repo_root(args.repo), args.tahun, args.catatan,
                    report=lambda line: print(f"… {line}", file=sys.stderr))
     print(f"Arsip {done.tag} dibuat{' (tag ditandatangani)' if done.signed else ''}: "
           f"langkah {done.recorded.sop.langkah[-1].no} dicatat di {done.recorded.commit[:10]}.")
@@ -265,7 +265,7 @@ def _cmd_step(args: argparse.Namespace) -> int:
     from generator import report
     from generator.steps import record
 
-    done = record(_git_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
+    done = record(find_repo_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
     print(report.recorded_text(done))
     return EXIT_OK
 
@@ -369,8 +369,6 @@ def find_repo_root(repo: Path | None) -> Path:
 
     return find_repo(repo)
 
-
-_git_root = find_repo_root
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -68,16 +68,23 @@ def register_keys(personil_text: str, keys: dict[str, str]) -> str:
     return "".join(lines)
 
 
-def _roster_person(text: str, role: str, aktif: bool = True) -> tuple[str, str]:
+def _people(target: Path) -> tuple:
+    from generator.load import load_definitions
+    from generator.source import FsSource
+
+    _, roster, issues = load_definitions(FsSource(target))
+    if roster is None:
+        raise LakipError("sop/personil.yaml contoh tidak dapat dibaca: "
+                         + "; ".join(i.format() for i in issues if i.is_error))
+    return roster
+
+
+def _holder(roster: tuple, role: str) -> tuple[str, str]:
     """(nama, email) of the first person holding `role` whose validity has no end."""
-    blocks = re.split(r"\n(?=\s*- nama:)", text)
-    for block in blocks:
-        if re.search(rf"peran:\s*\[[^\]]*\b{re.escape(role)}\b", block) and (
-                not aktif or re.search(r"sampai:\s*null", block)):
-            nama = re.search(r"- nama:\s*(.+)", block).group(1).strip()
-            email = re.search(r"email:\s*(\S+)", block).group(1).strip()
-            return nama, email
-    raise LakipError(f"tidak ada personil aktif dengan peran '{role}' di sop/personil.yaml")
+    person = next((p for p in roster if role in p.peran and p.berlaku_sampai is None), None)
+    if person is None:
+        raise LakipError(f"tidak ada personil aktif dengan peran '{role}' di sop/personil.yaml")
+    return person.nama, person.email
 
 
 def prepare(target: Path, hold_bidang: bool = False) -> tuple[Git, dict[str, Actor], dict[str, bytes]]:
@@ -111,10 +118,11 @@ def prepare(target: Path, hold_bidang: bool = False) -> tuple[Git, dict[str, Act
     keys_dir = git.git_dir() / "lakip-demo"
     personil = target / "sop" / "personil.yaml"
     text = personil.read_text(encoding="utf-8")
+    roster = _people(target)
     actors: dict[str, Actor] = {}
     keys = {}
     for role in ("kepala-dinas", "sekretaris", "jafung", "tim-kerja"):
-        nama, email = _roster_person(text, role)
+        nama, email = _holder(roster, role)
         key = keys_dir / role
         keys[email] = make_key(key, email)
         actors[role] = Actor(nama, email, key)
@@ -130,7 +138,6 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None) -> Pa
     git, actors, held = prepare(target, hold_bidang=True)
     progress("contoh kantor disalin; kunci SSH dibuat untuk 4 personil")
     tim = actors["tim-kerja"]
-    text = (target / "sop" / "personil.yaml").read_text(encoding="utf-8")
 
     def step(no: int, keputusan: str, role: str, when: str, note: str | None = None) -> None:
         done = record(target, no, keputusan, note, TAHUN, env=actor_env(actors[role], f"{when}{WITA}"))
@@ -152,7 +159,7 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None) -> Pa
     step(2, "selesai", "sekretaris", "2026-02-02T08:34:00", "Disposisi kepada Jafung Perencana.")
     step(3, "selesai", "jafung", "2026-02-02T08:39:00", "Koordinasi dengan Tim Kerja: format data "
          "dibagikan ke semua bidang.")
-    staff = _bidang_staff(text)
+    staff = _bidang_staff(_people(target))
     for i, (bidang, data) in enumerate(held.items()):
         who = staff.get(bidang.removesuffix(".yaml"), tim)
         commit_files(who, f"2026-02-03T{9 + 2 * i:02d}:15:00", f"Data bidang {bidang.removesuffix('.yaml')} "
@@ -188,17 +195,13 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None) -> Pa
     return target
 
 
-def _bidang_staff(text: str) -> dict[str, Actor]:
+def _bidang_staff(roster: tuple) -> dict[str, Actor]:
     """The first staff member (no SOP role) maintaining each bidang: they deliver its data."""
     found: dict[str, Actor] = {}
-    for block in re.split(r"\n(?=\s*- nama:)", text):
-        roles = re.search(r"peran:\s*\[([^\]]*)\]", block)
-        bidang = re.search(r"bidang:\s*\[([^\]]*)\]", block)
-        if roles and not roles.group(1).strip() and bidang:
-            nama = re.search(r"- nama:\s*(.+)", block).group(1).strip()
-            email = re.search(r"email:\s*(\S+)", block).group(1).strip()
-            for b in (x.strip() for x in bidang.group(1).split(",") if x.strip()):
-                found.setdefault(b, Actor(nama, email, Path("/dev/null")))
+    for person in roster:
+        if not person.peran:
+            for bidang in person.bidang:
+                found.setdefault(bidang, Actor(person.nama, person.email, Path("/dev/null")))
     return found
 
 

@@ -149,6 +149,15 @@ def allowed_signers(people: Iterable[m.Personil]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_signers(git: Git, signers: str) -> Path:
+    """The allowed-signers file under .git/lakip/ (rewritten only when the roster changed)."""
+    path = git.git_dir() / "lakip" / SIGNERS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != signers:
+        _atomic_write(path, signers)
+    return path
+
+
 def signatures(git: Git, commits: Iterable[str], signers: str) -> dict[str, Signature]:
     """Verification results for `commits`; only commits not yet in the cache reach ssh-keygen."""
     key = hashlib.sha256(signers.encode()).hexdigest()
@@ -157,10 +166,7 @@ def signatures(git: Git, commits: Iterable[str], signers: str) -> dict[str, Sign
     wanted = list(dict.fromkeys(commits))
     missing = [c for c in wanted if c not in known]
     if missing:
-        signers_file = git.git_dir() / "lakip" / SIGNERS_FILE
-        signers_file.parent.mkdir(parents=True, exist_ok=True)
-        if not signers_file.is_file() or signers_file.read_text(encoding="utf-8") != signers:
-            _atomic_write(signers_file, signers)
+        signers_file = write_signers(git, signers)
         out = git.text("-c", f"gpg.ssh.allowedSignersFile={signers_file}", "log", "--no-walk=unsorted",
                        "--stdin", f"--format=%H{_FS}%G?{_FS}%GS{_FS}%GK{_RS}",
                        input="\n".join(missing).encode() + b"\n")

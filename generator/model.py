@@ -371,6 +371,12 @@ class Sop:
     def step(self, no: int) -> Langkah | None:
         return next((s for s in self.langkah if s.no == no), None)
 
+    @property
+    def menit_per_hari(self) -> int:
+        """Working minutes of one working day (jam_kerja), the unit of "1 Hari"."""
+        start, end = self.jam_kerja
+        return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
     def role(self, role_id: str) -> Peran | None:
         return next((r for r in self.peran if r.id == role_id), None)
 

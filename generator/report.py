@@ -35,7 +35,7 @@ def _cut(text: str, width: int) -> str:
 
 def status_text(p: Progress) -> str:
     s = p.status
-    per_day = _per_day(p)
+    per_day = p.sop.menit_per_hari
     done = sum(x.status == SELESAI for x in s.langkah)
     lines = [f"LAKIP {s.tahun} · SOP {p.sop.judul}",
              f"{done}/{len(s.langkah)} langkah selesai" + (f", putaran {s.putaran}" if s.putaran > 1
@@ -97,11 +97,6 @@ def _person(p: Progress, c: Catatan) -> str:
     """The roster's name without academic titles (git strips a trailing '.' from names)."""
     person = next((q for q in p.roster if q.email.lower() == c.email.lower()), None)
     return (person.nama if person else c.nama).split(",")[0]
-
-
-def _per_day(p: Progress) -> int:
-    start, end = p.sop.jam_kerja
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
 def status_json(p: Progress) -> dict:

@@ -24,6 +24,12 @@ KINDS = ("instansi", "renstra", "perjanjian-kinerja", "bidang", "narasi", "reviu
 _ID_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
+
+def looks_numeric(text: str) -> bool:
+    """A text that is a number in Indonesian or plain spelling ("57,2", "1.234,5", "58")."""
+    text = text.strip()
+    return bool(_ID_NUMBER.match(text) or _PLAIN_NUMBER.match(text))
+
 # What a pattern means, for the message: (what it is, an example).
 _PATTERNS = {
     "^[a-z][a-z0-9-]{0,39}$": ("id huruf kecil, angka dan '-' (maks. 40 karakter, diawali huruf)",
@@ -83,7 +89,7 @@ def _number_texts(doc: Doc) -> list[Issue]:
     realisasi = doc.value.get("realisasi") if isinstance(doc.value, dict) else None
     for indikator, entry in (realisasi.items() if isinstance(realisasi, dict) else ()):
         value = entry.get("nilai") if isinstance(entry, dict) else None
-        if isinstance(value, str) and (_ID_NUMBER.match(value.strip()) or _PLAIN_NUMBER.match(value.strip())):
+        if isinstance(value, str) and looks_numeric(value):
             at = ("realisasi", indikator, "nilai")
             issues.append(_type_issue(doc.loc(at), field_name(at), value, ["number"]))
     return issues

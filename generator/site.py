@@ -60,7 +60,7 @@ def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
 
         try:
             data.progress = progress(root, tahun, data.now)
-            data.final, _, notes = approval(root, tahun, FsSource(root))
+            data.final, _, notes = approval(root, tahun, FsSource(root), known=data.progress)
             data.notes += notes
         except LakipError as e:
             data.notes.append(f"kemajuan SOP tidak dapat dibaca: {e.pesan}")
@@ -83,11 +83,6 @@ def _zone(data: SiteData) -> str:
     return data.repo.sop.zona_waktu if data.repo.sop else "Asia/Makassar"
 
 
-def _per_day(sop: m.Sop) -> int:
-    start, end = sop.jam_kerja
-    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-
-
 def _people(data: SiteData, role: str) -> list[str]:
     today = data.now.date()
     return [p.nama for p in data.repo.personil or () if role in p.peran and p.active_on(today)]
@@ -97,7 +92,7 @@ def _steps(data: SiteData) -> list[dict]:
     sop = data.repo.sop
     if sop is None:
         return []
-    per_day = _per_day(sop)
+    per_day = sop.menit_per_hari
     states = {s.langkah.no: s for s in data.progress.status.langkah} if data.progress else {}
     rows = []
     for step in sop.langkah:

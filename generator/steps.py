@@ -322,16 +322,17 @@ def _public_key(setting: str) -> list[str] | None:
     return out.stdout.split()[:2] if out.returncode == 0 else None
 
 
-def approval(root: Path, tahun: int, source, rev: str | None = None
+def approval(root: Path, tahun: int, source, rev: str | None = None, known: Progress | None = None
              ) -> tuple[bool, dt.datetime, tuple[str, ...]]:
     """Is the content in `source` (the working tree) the approved, signed one? Returns (final,
     the document's date, notes). The date comes from git, never the clock, so rebuilding a commit
-    gives identical files: the signing approval's time when final, else HEAD's commit time."""
+    gives identical files: the signing approval's time when final, else HEAD's commit time.
+    `known` is the progress at HEAD when the caller has it already."""
     import os
 
     git = Git(root)
     if git.is_repo() and git.head():
-        p = progress(root, tahun, rev=rev)
+        p = known if known is not None and rev is None else progress(root, tahun, rev=rev)
         head = p.head
         from generator.doccache import for_root
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,11 +10,11 @@ from collections.abc import Iterable
 from generator import model as m
 from generator.errors import Issue, Location, galat, peringatan
 from generator.load import CONTENT
+from generator.schema import looks_numeric
 
 # The chapters a LAKIP cannot go without; step 5's `narasi-lengkap` requires them.
 NARASI_WAJIB = ("kata-pengantar", "pendahuluan", "perencanaan-kinerja", "penutup")
 
-_ID_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$|^[+-]?\d+(\.\d+)?$")
 
 
 def validate(repo: m.Repo) -> list[Issue]:
@@ -260,7 +259,7 @@ def _realisasi(r: m.Realisasi, data: m.DataBidang,
         issues.append(peringatan(r.nilai_loc, "realisasi-belum-tersedia",
                                  f"realisasi {r.indikator} belum tersedia (nilai: null)",
                                  "langkah 4 memerlukan semua nilai realisasi"))
-    elif isinstance(r.nilai, str) and not _ID_NUMBER.match(r.nilai.strip()) and r.capaian is None:
+    elif isinstance(r.nilai, str) and not looks_numeric(r.nilai) and r.capaian is None:
         # (text that looks like a number is refused by schema.py, with the file's schema errors)
         issues.append(galat(r.nilai_loc, "capaian-tidak-ada",
                             f"nilai {r.indikator} berupa teks \"{r.nilai}\" sehingga capaian "
