@@ -33,12 +33,12 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator import document
-from generator.docx_writer import Meta, write_docx
-from generator.figures import compute
-from generator.load import load_repo
-from generator.templates import environment
-from generator.validate import validate
+from generator.data.load import load_repo
+from generator.data.validate import validate
+from generator.figures.capaian import compute
+from generator.render import document
+from generator.render.docx import Meta, write_docx
+from generator.render.templates import environment
 
 PROJECT = Path(__file__).resolve().parents[1]
 YEARS = range(2021, 2026)

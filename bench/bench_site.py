@@ -49,8 +49,8 @@ def measure(root: Path) -> dict:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from generator import site
-    from generator.build import build_site
+    from generator.render import site
+    from generator.workflow.build import build_site
 
     docs = root / ".lakip/situs"
     shutil.rmtree(root / ".git" / "lakip", ignore_errors=True)  # first run: no caches at all

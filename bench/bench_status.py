@@ -3,7 +3,7 @@
     python bench/bench_status.py [--commits 20000] [--steps 500] [--keep DIR] [--json]
 
 History 2021-01 .. 2026-02: ordinary commits of bidang staff (git fast-import) interleaved with
-complete, signed SOP runs 2021-2025 recorded by generator.steps.record (the path of `lakip step`).
+complete, signed SOP runs 2021-2025 recorded by generator.sop.steps.record (the path of `lakip step`).
 Times raw `git log`, CLI start-up, `lakip status --json` cold and warm; counts ssh-keygen calls.
 """
 
@@ -27,11 +27,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator import demo
-from generator.history import _LOG_FORMAT, Git, step_commits
-from generator.load import load_repo
-from generator.steps import record
-from generator.worktime import from_sop
+from generator.data.load import load_repo
+from generator.git.history import _LOG_FORMAT, Git, step_commits
+from generator.sop.steps import record
+from generator.sop.worktime import from_sop
+from generator.workflow import demo
 
 WITA = dt.timezone(dt.timedelta(hours=8))
 START = dt.date(2021, 1, 4)
@@ -228,7 +228,7 @@ def measure(root: Path, tmp: Path, reps: int = 5) -> dict:
 
     raw = median(["git", "-C", str(root), "log", "--topo-order", "--reverse", "--grep=^SOP",
                   f"--format={_LOG_FORMAT}", "HEAD", "--"])
-    startup = median([sys.executable, "-c", "import generator.cli"])
+    startup = median([sys.executable, "-c", "import generator.cli.main"])
     cold, cold_calls = [], []
     for _ in range(3):
         shutil.rmtree(git.git_dir() / "lakip", ignore_errors=True)

@@ -6,10 +6,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.demo import WITA, Actor, actor_env, make_key, prepare
-from generator.history import Git, GitSource
-from generator.konten import fingerprint
-from generator.steps import Progress, Recorded, progress, record
+from generator.git.history import Git, GitSource
+from generator.sop.fingerprint import fingerprint
+from generator.sop.steps import Progress, Recorded, progress, record
+from generator.workflow.demo import WITA, Actor, actor_env, make_key, prepare
 
 # One valid moment per step, on working days of February 2026 (WITA).
 WHEN = {1: "2026-02-02T08:30:00", 2: "2026-02-02T08:34:00", 3: "2026-02-02T08:39:00",

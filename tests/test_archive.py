@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.archive import archive, verify_archives
-from generator.demo import WITA, actor_env
-from generator.errors import LakipError
+from generator.data.errors import LakipError
+from generator.workflow.archive import archive, verify_archives
+from generator.workflow.demo import WITA, actor_env
 from tests.conftest import run
 from tests.office import Office
 
@@ -113,7 +113,7 @@ def test_a_deleted_tag_is_a_finding(office: Office) -> None:
 
 def test_a_rebuild_that_differs_from_the_manifest(office: Office, monkeypatch) -> None:
     root = archived(office)
-    monkeypatch.setattr("generator.document.pdf", lambda html: b"%PDF-1.7 lain\n")
+    monkeypatch.setattr("generator.render.document.pdf", lambda html: b"%PDF-1.7 lain\n")
     found = verify_archives(root)[0]
     assert [(t.kode, t.pesan) for t in found] == [
         ("arsip-tidak-cocok", "lakip-2025: lakip-2025.pdf hasil bangun ulang tidak sama dengan manifest"),

@@ -67,7 +67,7 @@ def test_internal_error_is_one_line_without_traceback(monkeypatch, sample: Path)
     def boom(*_args, **_kwargs):
         raise RuntimeError("contoh kerusakan")
 
-    monkeypatch.setattr("generator.build.load_repo", boom)
+    monkeypatch.setattr("generator.workflow.build.load_repo", boom)
     result = run("validate", "--repo", sample)
     assert result.code == 3
     assert result.err == (
@@ -77,7 +77,7 @@ def test_internal_error_is_one_line_without_traceback(monkeypatch, sample: Path)
 
 
 def test_validate_starts_without_heavy_libraries() -> None:
-    code = ("import sys; from generator.cli import main; rc = main(['validate', '--repo', "
+    code = ("import sys; from generator.cli.main import main; rc = main(['validate', '--repo', "
             f"{str(ROOT)!r}]); heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
             "('weasyprint', 'mkdocs', 'docx', 'git', 'playwright')); print(heavy); sys.exit(rc)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

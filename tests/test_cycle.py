@@ -11,8 +11,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from generator.demo import WITA, Actor, actor_env, make_key, register_keys
-from generator.history import Git
+from generator.git.history import Git
+from generator.workflow.demo import WITA, Actor, actor_env, make_key, register_keys
 from tests.conftest import run
 
 REVIU = """---

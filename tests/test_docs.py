@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.schema import KINDS, load_schema
+from generator.data.schema import KINDS, load_schema
 from tests.conftest import ROOT
 
 REFERENCE = ROOT / "docs" / "data-reference.md"

@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.build import run_build
+from generator.workflow.build import run_build
 from tests.conftest import ROOT, run
 
 GOLDEN = ROOT / "tests" / "golden" / "lakip-2025.html"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import LakipError
+from generator.data.errors import LakipError
 from tests.conftest import run
 from tests.office import WHEN, Office
 
@@ -140,7 +140,7 @@ def test_di_luar_masa_berlaku(office: Office) -> None:
     text = (office.root / "sop/personil.yaml").read_text(encoding="utf-8")
     block = text.split("- nama: Bambang")[1].split("- nama:")[0]
     email = block.split("email:")[1].split()[0]
-    from generator.demo import Actor
+    from generator.workflow.demo import Actor
 
     former = Actor("Bambang Setiawan Lubis", email, office.actors["sekretaris"].key)
     office.forge(2, by=former, sign_with=False)
@@ -280,7 +280,7 @@ def test_running_step_has_deadline_and_lateness(office: Office) -> None:
 
 
 def step_cli(office: Office, *args: str, role: str, when: str) -> tuple[int, str]:
-    from generator.demo import WITA, actor_env
+    from generator.workflow.demo import WITA, actor_env
 
     env = actor_env(office.actors[role], when + WITA)
     import os
@@ -345,8 +345,8 @@ def test_step_4_requires_complete_data(office: Office) -> None:
 
 
 def test_step_without_signing_setup_is_refused(office: Office) -> None:
-    from generator.demo import WITA, actor_env
-    from generator.steps import record
+    from generator.sop.steps import record
+    from generator.workflow.demo import WITA, actor_env
 
     env = actor_env(office.actors["kepala-dinas"], WHEN[1] + WITA)
     env["GIT_CONFIG_COUNT"] = "0"
@@ -391,7 +391,7 @@ def test_demo_is_complete_verified_and_realistic(tmp_path: Path, git_home: Path)
     result = run("demo", target)
     assert result.code == 0, result.err
     assert run("verify", "--repo", target).code == 0
-    from generator.steps import progress
+    from generator.sop.steps import progress
 
     s = progress(target).status
     assert [x.status for x in s.langkah] == ["selesai"] * 11

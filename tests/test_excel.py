@@ -14,10 +14,10 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from generator import excel
-from generator.errors import LakipError, galat
-from generator.excel import FormError, import_form, write_form
-from generator.load import load_repo
+from generator.data.errors import LakipError, galat
+from generator.data.load import load_repo
+from generator.workflow import excel
+from generator.workflow.excel import FormError, import_form, write_form
 
 KOPERASI = "content/2025/bidang/koperasi.yaml"
 ANALISIS = ("Jumlah koperasi aktif naik menjadi 490 unit karena 40 koperasi baru berbadan hukum dan "

@@ -12,8 +12,9 @@ from decimal import Decimal, localcontext
 
 import pytest
 
-from generator import model as m
-from generator.figures import (
+from generator.data import model as m
+from generator.data.load import load_repo
+from generator.figures.capaian import (
     BELUM_TERSEDIA,
     BUKAN_ANGKA,
     TARGET_TIDAK_ADA,
@@ -28,7 +29,6 @@ from generator.figures import (
     rata_rata,
     serapan,
 )
-from generator.load import load_repo
 from tests.conftest import ROOT
 
 D = Decimal

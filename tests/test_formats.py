@@ -7,7 +7,7 @@ from decimal import Decimal, localcontext
 
 import pytest
 
-from generator.formats import angka, nilai, nip, persen, rupiah, tanggal
+from generator.figures.formats import angka, nilai, nip, persen, rupiah, tanggal
 
 D = Decimal
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.load import load_repo
-from generator.scaffold import codeowners
+from generator.data.load import load_repo
+from generator.workflow.scaffold import codeowners
 from tests.conftest import ROOT, run
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import run_build
-from generator.demo import create
+from generator.workflow.build import run_build
+from generator.workflow.demo import create
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from generator.load import load_repo
+from generator.data.load import load_repo
 from tests.conftest import ROOT
 
 SOURCE = (ROOT / "docs" / "sumber" / "sop-penyusunan-lakip.txt").read_text(encoding="utf-8")

@@ -45,7 +45,7 @@ def test_sample_in_the_project_is_clean() -> None:
 
 
 def test_sample_reads_like_the_contract_asks() -> None:
-    from generator.load import load_repo
+    from generator.data.load import load_repo
 
     repo, issues = load_repo(ROOT)
     assert issues == []

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from generator.load import load_repo
-from generator.worktime import Kalender, format_durasi, from_sop, parse_waktu
+from generator.data.load import load_repo
+from generator.sop.worktime import Kalender, format_durasi, from_sop, parse_waktu
 
 ROOT = Path(__file__).resolve().parents[1]
 WITA = ZoneInfo("Asia/Makassar")

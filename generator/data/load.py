@@ -13,12 +13,12 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from generator import model as m
-from generator.doccache import DocCache, for_root
-from generator.errors import Issue, Location, galat, peringatan
-from generator.schema import check
-from generator.source import FsSource, Source, normalize
-from generator.yamlpos import Doc, decode, parse_text, split_front_matter
+from generator.data import model as m
+from generator.data.errors import Issue, Location, galat, peringatan
+from generator.data.schema import check
+from generator.data.source import FsSource, Source, normalize
+from generator.data.yamlpos import Doc, decode, parse_text, split_front_matter
+from generator.store import DocCache, for_root
 
 CONTENT = "content"
 SOP_FILE = "sop/lakip.yaml"

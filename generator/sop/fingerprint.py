@@ -14,10 +14,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from generator.doccache import DocCache
-from generator.load import CONTENT
-from generator.source import Source, normalize
-from generator.yamlpos import decode, parse_text, split_front_matter
+from generator.data.load import CONTENT
+from generator.data.source import Source, normalize
+from generator.data.yamlpos import decode, parse_text, split_front_matter
+from generator.store import DocCache
 
 PREFIX = "sha256:"
 _EXCLUDED = ("reviu", "pengiriman.yaml")

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.errors import Issue, LakipError, sorted_issues
-from generator.load import CONTENT, SOP_FILE, load_repo
-from generator.source import FsSource
-from generator.validate import validate
+from generator.data.errors import Issue, LakipError, sorted_issues
+from generator.data.load import CONTENT, SOP_FILE, load_repo
+from generator.data.source import FsSource
+from generator.data.validate import validate
 
 if TYPE_CHECKING:
-    from generator.document import DocumentState
+    from generator.render.document import DocumentState
 
 
 def find_repo(start: Path | None) -> Path:
@@ -80,7 +80,7 @@ def _checked(root: Path, tahun: int | None, source=None):
 
 
 def run_figures(root: Path, tahun: int | None = None):
-    from generator.figures import compute
+    from generator.figures.capaian import compute
 
     _, repo, tahun = _checked(root, tahun)
     return compute(repo, tahun)
@@ -94,17 +94,17 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
     With `ref` (a tag such as lakip-2025, or any commit), everything is read from that commit's
     tree, templates included, and the working tree is not read at all: an archived year rebuilds
     exactly as it was archived."""
-    from generator import document
-    from generator.docx_writer import Meta, write_docx
-    from generator.figures import compute
-    from generator.templates import environment
+    from generator.figures.capaian import compute
+    from generator.render import document
+    from generator.render.docx import Meta, write_docx
+    from generator.render.templates import environment
 
     progress("memuat dan memeriksa data")
     commit = overrides = None
     source = None
     if ref is not None:
-        from generator.history import GitSource
-        from generator.steps import open_repo
+        from generator.git.history import GitSource
+        from generator.sop.steps import open_repo
 
         git = open_repo(root)
         commit = git.text("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
@@ -178,7 +178,7 @@ def _archived_documents(root: Path, out: Path, progress: Callable[[str], None]) 
     import hashlib
     import json
 
-    from generator.history import Git, tags
+    from generator.git.history import Git, tags
 
     git = Git(root)
     if not (git.is_repo() and git.head()):
@@ -262,8 +262,8 @@ def _concerns(issue: Issue, tahun: int) -> bool:
 
 def _document_state(root: Path, repo, tahun: int, source, commit: str | None = None
                     ) -> tuple[DocumentState, tuple[str, ...]]:
-    from generator.document import DocumentState
-    from generator.steps import approval
+    from generator.render.document import DocumentState
+    from generator.sop.steps import approval
 
     contoh = bool(repo.instansi and repo.instansi.contoh)
     signing = next((s.no for s in repo.sop.langkah if s.pengesahan == "tanda-tangan"), None) \

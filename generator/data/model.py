@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from generator.errors import Location
+from generator.data.errors import Location
 
 # ---------------------------------------------------------------- instansi
 

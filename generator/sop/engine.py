@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from generator import model as m
-from generator.history import RawCommit, Signature
-from generator.worktime import Kalender, parse_waktu
+from generator.data import model as m
+from generator.git.history import RawCommit, Signature
+from generator.sop.worktime import Kalender, parse_waktu
 
 SELESAI, BERJALAN, MENUNGGU = "selesai", "berjalan", "menunggu"
 SAH, TIDAK_ADA, TIDAK_SAH = "sah", "tidak-ada", "tidak-sah"

@@ -211,7 +211,7 @@ def _cek_aware(waktu: dt.datetime, peran: str) -> None:
 
 
 def from_sop(sop: _SopWaktu) -> Kalender:
-    """The calendar of a loaded SOP (generator.model.Sop or anything with the same attributes)."""
+    """The calendar of a loaded SOP (generator.data.model.Sop or anything with the same attributes)."""
     mulai, selesai = sop.jam_kerja
     return Kalender(mulai=mulai, selesai=selesai, zona_waktu=sop.zona_waktu,
                     negara=sop.hari_libur_negara, kategori=tuple(sop.hari_libur_kategori))

@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import LakipError
+from generator.data.errors import LakipError
 
 # argparse's own messages, in Indonesian (argparse looks them up through gettext's `_`).
 _ARGPARSE_ID = {
@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from generator.build import find_repo, run_validate
+    from generator.workflow.build import find_repo, run_validate
 
     root = find_repo(args.repo)
     issues = run_validate(root, args.tahun)
@@ -207,8 +207,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from generator import report
-    from generator.steps import progress
+    from generator.cli import views as report
+    from generator.sop.steps import progress
 
     result = progress(find_repo_root(args.repo), args.tahun)
     if args.json:
@@ -219,8 +219,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from generator import report
-    from generator.steps import progress
+    from generator.cli import views as report
+    from generator.sop.steps import progress
 
     if args.arsip:
         return _verify_archives(args)
@@ -234,7 +234,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _verify_archives(args: argparse.Namespace) -> int:
-    from generator.archive import verify_archives
+    from generator.workflow.archive import verify_archives
 
     found, checked = verify_archives(find_repo_root(args.repo),
                                      report=lambda line: print(f"… {line}", file=sys.stderr))
@@ -250,7 +250,7 @@ def _verify_archives(args: argparse.Namespace) -> int:
 
 
 def _cmd_archive(args: argparse.Namespace) -> int:
-    from generator.archive import archive
+    from generator.workflow.archive import archive
 
     done = archive(find_repo_root(args.repo), args.tahun, args.catatan,
                    report=lambda line: print(f"… {line}", file=sys.stderr))
@@ -262,8 +262,8 @@ def _cmd_archive(args: argparse.Namespace) -> int:
 
 
 def _cmd_step(args: argparse.Namespace) -> int:
-    from generator import report
-    from generator.steps import record
+    from generator.cli import views as report
+    from generator.sop.steps import record
 
     done = record(find_repo_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
     print(report.recorded_text(done))
@@ -271,9 +271,9 @@ def _cmd_step(args: argparse.Namespace) -> int:
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from generator.build import run_figures
-    from generator.figures import figures_json
-    from generator.report import figures_text
+    from generator.cli.views import figures_text
+    from generator.figures.capaian import figures_json
+    from generator.workflow.build import run_figures
 
     figures = run_figures(find_repo_root(args.repo), args.tahun)
     if args.json:
@@ -284,7 +284,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from generator.build import run_build
+    from generator.workflow.build import run_build
 
     root = find_repo_root(args.repo)
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
@@ -300,7 +300,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from generator.build import serve_site
+    from generator.workflow.build import serve_site
 
     root = find_repo_root(args.repo)
     if not (root / "mkdocs.yml").is_file():
@@ -310,7 +310,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from generator.scaffold import init
+    from generator.workflow.scaffold import init
 
     target = init(args.dir, args.tahun)
     print(f"Repositori LAKIP baru dibuat di {target}. Langkah berikutnya: ganti isian TODO "
@@ -321,8 +321,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
 def _cmd_codeowners(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from generator.load import load_repo
-    from generator.scaffold import codeowners
+    from generator.data.load import load_repo
+    from generator.workflow.scaffold import codeowners
 
     root = find_repo_root(args.repo)
     repo, issues = load_repo(root)
@@ -334,7 +334,7 @@ def _cmd_codeowners(args: argparse.Namespace) -> int:
 
 
 def _cmd_format_data(args: argparse.Namespace) -> int:
-    from generator.excel import write_form
+    from generator.workflow.excel import write_form
 
     path = write_form(find_repo_root(args.repo), args.bidang, args.tahun, args.out)
     print(f"Formulir ditulis: {path}. Isi sel berwarna kuning, lalu: lakip impor {path}")
@@ -342,7 +342,7 @@ def _cmd_format_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_impor(args: argparse.Namespace) -> int:
-    from generator.excel import import_form
+    from generator.workflow.excel import import_form
 
     result = import_form(find_repo_root(args.repo), args.form)
     if result.changed_fields:
@@ -357,7 +357,7 @@ def _cmd_impor(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from generator.demo import create
+    from generator.workflow.demo import create
 
     target = create(args.dir, progress=lambda line: print(line, file=sys.stderr))
     print(f"Repositori contoh dibuat di {target}. Coba: lakip status --repo {target}")
@@ -365,7 +365,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def find_repo_root(repo: Path | None) -> Path:
-    from generator.build import find_repo
+    from generator.workflow.build import find_repo
 
     return find_repo(repo)
 

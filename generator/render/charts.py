@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator import model as m
+from generator.data import model as m
 
 # Column widths of the flowchart, in SVG units.
 _NO, _KEGIATAN, _LANE, _MUTU, _WAKTU = 34, 230, 104, 150, 62

@@ -7,10 +7,10 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 
-from generator import model as m
-from generator.errors import Issue, Location, galat, peringatan
-from generator.load import CONTENT
-from generator.schema import looks_numeric
+from generator.data import model as m
+from generator.data.errors import Issue, Location, galat, peringatan
+from generator.data.load import CONTENT
+from generator.data.schema import looks_numeric
 
 # The chapters a LAKIP cannot go without; step 5's `narasi-lengkap` requires them.
 NARASI_WAJIB = ("kata-pengantar", "pendahuluan", "perencanaan-kinerja", "penutup")

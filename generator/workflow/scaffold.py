@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 from generator import __version__
-from generator import model as m
-from generator.errors import LakipError
-from generator.history import Git
-from generator.templates import DEFAULTS
+from generator.data import model as m
+from generator.data.errors import LakipError
+from generator.git.history import Git
+from generator.render.templates import DEFAULTS
 
 KANTOR = DEFAULTS / "kantor"
 PROJECT = DEFAULTS.parent
@@ -44,9 +44,9 @@ def codeowners(sop: m.Sop, roster: tuple[m.Personil, ...], bidang: tuple[m.Bidan
 def init(target: Path, tahun: int | None = None) -> Path:
     """Scaffold an office repository at `target`: SOP, roster template, a valid content skeleton
     with TODOs, mkdocs.yml, CI files, README; then `git init` and a first commit."""
-    from generator.load import load_definitions
-    from generator.source import FsSource
-    from generator.templates import environment
+    from generator.data.load import load_definitions
+    from generator.data.source import FsSource
+    from generator.render.templates import environment
 
     if target.exists() and any(target.iterdir()):
         raise LakipError(f"folder '{target}' sudah berisi berkas; pilih folder baru atau kosong",

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import LakipError
-from generator.history import Git, allowed_signers, read_cache, tags, write_cache, write_signers
-from generator.sop import Temuan
-from generator.steps import Recorded, open_repo, progress, record
+from generator.data.errors import LakipError
+from generator.git.history import Git, allowed_signers, read_cache, tags, write_cache, write_signers
+from generator.sop.engine import Temuan
+from generator.sop.steps import Recorded, open_repo, progress, record
 
 TAG_PREFIX = "lakip-"
 REGISTER = "arsip.json"  # tag -> commit as first seen: a moved tag is a finding
@@ -35,7 +35,7 @@ class Archived:
 
 def archive(root: Path, tahun: int | None = None, catatan: str | None = None, env: dict | None = None,
             report: Callable[[str], None] = lambda _: None) -> Archived:
-    from generator.build import run_build
+    from generator.workflow.build import run_build
 
     git = open_repo(root)
     state = progress(root, tahun)
@@ -113,7 +113,7 @@ def _sha256(path: Path) -> str:
 
 def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) -> tuple[list[Temuan], int]:
     """Findings over every archived year, and how many tags were checked."""
-    from generator.build import run_build
+    from generator.workflow.build import run_build
 
     git = open_repo(root)
     register = read_cache(git, REGISTER)

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import LakipError
-from generator.history import Git
-from generator.steps import record
+from generator.data.errors import LakipError
+from generator.git.history import Git
+from generator.sop.steps import record
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = Path(__file__).resolve().parents[2]
 TAHUN = 2025
 WITA = "+0800"
 
@@ -69,8 +69,8 @@ def register_keys(personil_text: str, keys: dict[str, str]) -> str:
 
 
 def _people(target: Path) -> tuple:
-    from generator.load import load_definitions
-    from generator.source import FsSource
+    from generator.data.load import load_definitions
+    from generator.data.source import FsSource
 
     _, roster, issues = load_definitions(FsSource(target))
     if roster is None:
@@ -187,7 +187,7 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None) -> Pa
                           encoding="utf-8")
     git.run("add", f"content/{TAHUN}/pengiriman.yaml")
     step(10, "selesai", "tim-kerja", "2026-02-23T09:25:00", "Diterima Bagian Organisasi Setda.")
-    from generator.archive import archive
+    from generator.workflow.archive import archive
 
     done = archive(target, TAHUN, "LAKIP dan tanda terima diarsipkan.",
                    env=actor_env(actors["tim-kerja"], f"2026-02-23T09:29:00{WITA}"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from generator.sop import SELESAI, Catatan
-from generator.steps import Progress, Recorded, who_acts
+from generator.sop.engine import SELESAI, Catatan
+from generator.sop.steps import Progress, Recorded, who_acts
 
 _HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -158,7 +158,7 @@ def recorded_text(r: Recorded) -> str:
 
 def figures_text(f) -> str:
     """`lakip figures` for people: capaian per indikator and sasaran, budget per program."""
-    from generator.formats import nilai, persen, rupiah
+    from generator.figures.formats import nilai, persen, rupiah
 
     lines = [f"Capaian kinerja tahun {f.tahun} (Renstra {f.renstra})", "",
              f"{'Indikator':<10}  {'Target':>10}  {'Realisasi':>14}  {'Capaian':>9}  Kategori"]

@@ -11,7 +11,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from generator.errors import LakipError
+from generator.data.errors import LakipError
 
 
 class LakipConfig(base.Config):
@@ -26,7 +26,7 @@ class LakipPlugin(BasePlugin[LakipConfig]):
         return (here / self.config.repo).resolve() if self.config.repo else here
 
     def on_pre_build(self, config) -> None:
-        from generator import site
+        from generator.render import site
 
         root = self._root(config)
         dokumen = Path(self.config.dokumen)

@@ -14,9 +14,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import model as m
-from generator.errors import Issue, LakipError
-from generator.history import (
+from generator.data import model as m
+from generator.data.errors import Issue, LakipError
+from generator.data.load import PERSONIL_FILE, SOP_FILE, load_definitions, load_repo
+from generator.data.validate import NARASI_WAJIB, validate
+from generator.git.history import (
     Git,
     GitSource,
     allowed_signers,
@@ -26,11 +28,9 @@ from generator.history import (
     step_commits,
     write_cache,
 )
-from generator.konten import fingerprint
-from generator.load import PERSONIL_FILE, SOP_FILE, load_definitions, load_repo
-from generator.sop import KEPUTUSAN_TANPA_PILIHAN, Status, evaluate
-from generator.validate import NARASI_WAJIB, validate
-from generator.worktime import from_sop, libur_dikenal, seed_libur
+from generator.sop.engine import KEPUTUSAN_TANPA_PILIHAN, Status, evaluate
+from generator.sop.fingerprint import fingerprint
+from generator.sop.worktime import from_sop, libur_dikenal, seed_libur
 
 _IDENT = re.compile(r"^(?P<nama>.*) <(?P<email>[^>]*)> (?P<ts>\d+) (?P<tz>[+-]\d{4})$")
 
@@ -334,7 +334,7 @@ def approval(root: Path, tahun: int, source, rev: str | None = None, known: Prog
     if git.is_repo() and git.head():
         p = known if known is not None and rev is None else progress(root, tahun, rev=rev)
         head = p.head
-        from generator.doccache import for_root
+        from generator.store import for_root
 
         same = fingerprint(source, tahun, for_root(root)) == content_fingerprints(git, [head], tahun)[head]
         final = p.status.final and same

@@ -12,9 +12,9 @@ import jinja2
 import nh3
 from markupsafe import Markup
 
-from generator import formats
+from generator.figures import formats
 
-DEFAULTS = Path(__file__).resolve().parents[1] / "site_templates"
+DEFAULTS = Path(__file__).resolve().parents[2] / "site_templates"
 
 # What Markdown in narasi and review notes may produce; everything else is stripped (nh3).
 _TAGS = {"p", "br", "strong", "em", "b", "i", "u", "s", "sub", "sup", "code", "pre", "blockquote",

@@ -30,10 +30,10 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from generator import model as m
-from generator.errors import Issue, LakipError
-from generator.load import CONTENT, load_repo
-from generator.validate import validate
+from generator.data import model as m
+from generator.data.errors import Issue, LakipError
+from generator.data.load import CONTENT, load_repo
+from generator.data.validate import validate
 
 FORMAT = 1  # version of the workbook layout; a form of another version is refused
 LANGKAH = 4  # the SOP step whose kelengkapan ("Format Data") this form is

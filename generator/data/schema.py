@@ -1,6 +1,6 @@
 """Check a parsed document against its JSON Schema and say what is wrong in Indonesian.
 
-The schemas live in generator/schemas/ as YAML so that editors (yaml-language-server) can use
+The schemas live in generator/data/schemas/ as YAML so that editors (yaml-language-server) can use
 them too; jsonschema finds every violation, this module turns each into an Issue at the exact
 line and column, with a hint where one helps.
 """
@@ -14,8 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from generator.errors import Issue, galat
-from generator.yamlpos import Doc, parse_text
+from generator.data.errors import Issue, galat
+from generator.data.yamlpos import Doc, parse_text
 
 KINDS = ("instansi", "renstra", "perjanjian-kinerja", "bidang", "narasi", "reviu", "pengiriman",
          "sop", "personil")
@@ -58,8 +58,8 @@ _CODE_PATTERNS = {p for p, (what, _) in _PATTERNS.items() if what.startswith("ko
 @cache
 def load_schema(kind: str) -> dict:
     # Read with our own YAML 1.2-style loader: PyYAML would turn the key `no` into False.
-    text = resources.files("generator").joinpath("schemas", f"{kind}.yaml").read_text("utf-8")
-    doc, issues = parse_text(text, f"generator/schemas/{kind}.yaml")
+    text = resources.files("generator.data").joinpath("schemas", f"{kind}.yaml").read_text("utf-8")
+    doc, issues = parse_text(text, f"generator/data/schemas/{kind}.yaml")
     assert doc is not None, issues
     return doc.value
 

@@ -7,9 +7,9 @@ import base64
 import datetime as dt
 from dataclasses import dataclass
 
-from generator import model as m
-from generator.figures import Figures
-from generator.templates import markdown_html
+from generator.data import model as m
+from generator.figures.capaian import Figures
+from generator.render.templates import markdown_html
 
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 

@@ -8,16 +8,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import charts
-from generator import model as m
-from generator.errors import Issue, LakipError
-from generator.figures import Figures, compute
-from generator.history import ChangeEntry, Git, Tag, changes, tags
-from generator.load import load_repo
-from generator.source import FsSource
-from generator.templates import environment, markdown_html
-from generator.validate import validate
-from generator.worktime import format_durasi
+from generator.data import model as m
+from generator.data.errors import Issue, LakipError
+from generator.data.load import load_repo
+from generator.data.source import FsSource
+from generator.data.validate import validate
+from generator.figures.capaian import Figures, compute
+from generator.git.history import ChangeEntry, Git, Tag, changes, tags
+from generator.render import charts
+from generator.render.templates import environment, markdown_html
+from generator.sop.worktime import format_durasi
 
 PAGES = ("index", "alur-sop", "data-bidang", "capaian", "reviu", "dokumen", "arsip", "riwayat")
 MANIFEST = ".lakip-dibuat"  # the files written last time: the only ones a rebuild may delete
@@ -56,7 +56,7 @@ def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
             data.figure_errors[year.tahun] = str(e) or "data tahun ini belum lengkap"
     git = Git(root)
     if git.is_repo() and git.head() and repo.sop and repo.personil is not None:
-        from generator.steps import approval, progress
+        from generator.sop.steps import approval, progress
 
         try:
             data.progress = progress(root, tahun, data.now)
@@ -162,7 +162,7 @@ def _tone(kategori: str | None, skala: tuple[m.Kategori, ...]) -> str:
 
 
 def _capaian(figures: Figures) -> dict:
-    from generator.formats import persen
+    from generator.figures.formats import persen
 
     indikator = charts.bar_chart([(i.id, i.capaian, persen(i.capaian), _tone(i.kategori, figures.skala))
                                   for i in figures.indikator])
@@ -230,7 +230,7 @@ def write(data: SiteData, docs_dir: Path) -> list[str]:
 
 
 def _waktu(moment: dt.datetime | None, zona: str) -> str:
-    from generator.formats import waktu
+    from generator.figures.formats import waktu
 
     return waktu(moment, zona)
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import model as m
-from generator.errors import LakipError
+from generator.data import model as m
+from generator.data.errors import LakipError
 
 _FS, _RS, _TS = "\x1f", "\x1e", "\x1d"
 _LOG_FORMAT = _FS.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s",
@@ -300,7 +300,7 @@ def content_fingerprints(git: Git, commits: list[str], tahun: int) -> dict[str, 
     Cached under .git/lakip/ by a key made of the object ids the fingerprint covers, read for all
     commits with two git processes; only content never seen before is loaded and hashed.
     """
-    from generator.konten import fingerprint
+    from generator.sop.fingerprint import fingerprint
 
     if not commits:
         return {}
@@ -316,7 +316,7 @@ def content_fingerprints(git: Git, commits: list[str], tahun: int) -> dict[str, 
         kept = [e for e in entries if e[0] not in ("reviu", "pengiriman.yaml")]
         keys[commit] = hashlib.sha256(json.dumps([tahun, instansi, renstra, kept]).encode()).hexdigest()
 
-    from generator.doccache import for_root
+    from generator.store import for_root
 
     cache = read_cache(git, "sidik-jari.json")
     fresh = False

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from generator import model as m
+from generator.data import model as m
 
 TIDAK_DAPAT_DIHITUNG = "tidak dapat dihitung"
 BELUM_TERSEDIA = "belum tersedia"

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import Issue, Location, galat
+from generator.data.errors import Issue, Location, galat
 
 Path_ = tuple  # a path into a document: keys (str) and list indexes (int)
 
