@@ -255,7 +255,7 @@ def measure(root: Path) -> dict:
     log("load+validate+figures")
     r["load_figures_s"], r["load_figures_runs"], (repo, figures) = timed(load, 3)
     r.update(indikator=len(figures.indikator), sasaran=len(figures.sasaran), program=len(figures.program),
-             sub_kegiatan=sum(len(b.sub_kegiatan) for b in repo.year(tahun).bidang))
+             sub_kegiatan=sum(len(b.sub_kegiatan) for b in repo.find_tahun(tahun).bidang))
     env = environment(root)
     state = document.DocumentState(True, bool(repo.instansi.contoh),
                                    dt.datetime(2026, 2, 20, 9, tzinfo=dt.UTC), 8)

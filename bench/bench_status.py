@@ -3,7 +3,7 @@
     python bench/bench_status.py [--commits 20000] [--steps 500] [--keep DIR] [--json]
 
 History 2021-01 .. 2026-02: ordinary commits of bidang staff (git fast-import) interleaved with
-complete, signed SOP runs 2021-2025 recorded by generator.sop.steps.record (the path of `lakip step`).
+complete, signed SOP runs 2021-2025 recorded by generator.sop.record.record (the path of `lakip step`).
 Times raw `git log`, CLI start-up, `lakip status --json` cold and warm; counts ssh-keygen calls.
 """
 
@@ -28,8 +28,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.data.load import load_repo
-from generator.git.history import _LOG_FORMAT, Git, step_commits
-from generator.sop.steps import record
+from generator.git import Git, step_commits
+from generator.git.log import _LOG_FORMAT
+from generator.sop.record import record
 from generator.sop.worktime import from_sop
 from generator.workflow import demo
 
@@ -114,7 +115,7 @@ def build(root: Path, commits: int, steps: int, rnd: random.Random) -> dict:
     for tahun, n in zip(years, per_year, strict=True):
         day, slot = dt.date(tahun + 1, 1, 8), 0
         for k, (no, keputusan) in enumerate(plan(n)):
-            while not kal.is_hari_kerja(day):
+            while not kal.hari_kerja(day):
                 day += dt.timedelta(days=1)
             when = dt.datetime.combine(day, dt.time((9, 11, 14)[slot], rnd.randrange(5, 55)), WITA)
             events.append((when, "step", (tahun, no, keputusan, k)))
@@ -122,7 +123,7 @@ def build(root: Path, commits: int, steps: int, rnd: random.Random) -> dict:
             day += dt.timedelta(days=slot == 0)
     last = max(e[0] for e in events).date()
     days = [START + dt.timedelta(days=i) for i in range((last - START).days)]
-    days = [d for d in days if kal.is_hari_kerja(d)]
+    days = [d for d in days if kal.hari_kerja(d)]
     n_ordinary = max(0, commits - 1 - sum(len(plan(n)) for n in per_year))
     for d in sorted(rnd.choices(days, k=n_ordinary)):
         when = dt.datetime.combine(d, dt.time(7, 30), WITA) + dt.timedelta(minutes=rnd.randrange(570))
@@ -157,7 +158,7 @@ def build(root: Path, commits: int, steps: int, rnd: random.Random) -> dict:
             t_import += time.perf_counter() - t
             batch = []
         tahun, no, keputusan, k = payload
-        step = sop.step(no)
+        step = sop.find_langkah(no)
         actor = actors[step.pelaksana]
         stage = {}
         if keputusan == "revisi":

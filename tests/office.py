@@ -6,9 +6,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.git.history import Git, GitSource
+from generator.git import Git, GitSource
 from generator.sop.fingerprint import fingerprint
-from generator.sop.steps import Progress, Recorded, progress, record
+from generator.sop.progress import Progress, progress
+from generator.sop.record import Recorded, record
 from generator.workflow.demo import WITA, Actor, actor_env, make_key, prepare
 
 # One valid moment per step, on working days of February 2026 (WITA).

@@ -42,13 +42,15 @@ def codes(root: Path) -> list[str]:
     return sorted(t.kode for t in verify_archives(root)[0])
 
 
+@pytest.mark.slow
 def test_archive_records_step_11_with_a_signed_tag_and_a_manifest(office: Office) -> None:
     root = archived(office)
     status = office.status().status
-    assert status.berjalan is None and status.temuan == () and status.step(11).catatan.tanda_tangan == "sah"
+    assert status.berjalan is None and status.temuan == ()
+    assert status.find_langkah(11).catatan.tanda_tangan == "sah"
     tag = office.run("cat-file", "tag", "lakip-2025")
     assert "-----BEGIN SSH SIGNATURE-----" in tag
-    assert office.run("rev-parse", "lakip-2025^{commit}").strip() == status.step(11).catatan.commit
+    assert office.run("rev-parse", "lakip-2025^{commit}").strip() == status.find_langkah(11).catatan.commit
     manifest = json.loads((root / "arsip/2025/manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["dokumen"]) == ["lakip-2025.docx", "lakip-2025.html", "lakip-2025.pdf",
                                            "surat-pengantar-2025.docx", "surat-pengantar-2025.pdf"]
@@ -58,6 +60,7 @@ def test_archive_records_step_11_with_a_signed_tag_and_a_manifest(office: Office
     assert office.run("status", "--porcelain") == ""  # nothing left behind in the working tree
 
 
+@pytest.mark.slow
 def test_rebuild_from_the_tag_gives_the_manifest_hashes(office: Office, tmp_path: Path) -> None:
     root = archived(office)
     (root / "content/2025/narasi/penutup.md").write_text("---\nbagian: penutup\n---\nDiubah.\n",
@@ -73,6 +76,7 @@ def test_rebuild_from_the_tag_gives_the_manifest_hashes(office: Office, tmp_path
                                             "dengan manifest-nya.\n")
 
 
+@pytest.mark.slow
 def test_a_moved_tag_is_a_finding(office: Office) -> None:
     root = archived(office)
     assert codes(root) == []
@@ -84,6 +88,7 @@ def test_a_moved_tag_is_a_finding(office: Office) -> None:
     assert "tag lakip-2025 kini menunjuk" in result.out
 
 
+@pytest.mark.slow
 def test_a_rewritten_history_is_a_finding_in_a_fresh_clone(office: Office, tmp_path: Path) -> None:
     archived(office)
     clone = tmp_path / "salinan"
@@ -104,6 +109,7 @@ def _env() -> dict:
     return dict(os.environ)
 
 
+@pytest.mark.slow
 def test_a_deleted_tag_is_a_finding(office: Office) -> None:
     root = archived(office)
     codes(root)
@@ -111,6 +117,7 @@ def test_a_deleted_tag_is_a_finding(office: Office) -> None:
     assert codes(root) == ["tag-hilang"]
 
 
+@pytest.mark.slow
 def test_a_rebuild_that_differs_from_the_manifest(office: Office, monkeypatch) -> None:
     root = archived(office)
     monkeypatch.setattr("generator.render.document.pdf", lambda html: b"%PDF-1.7 lain\n")

@@ -9,9 +9,10 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
-from generator.git.history import Git
+from generator.git import Git
 from generator.workflow.demo import WITA, Actor, actor_env, make_key, register_keys
 from tests.conftest import run
 
@@ -45,6 +46,7 @@ def as_person(actor: Actor, when: str, *args: str):
                 os.environ[k] = v
 
 
+@pytest.mark.slow
 def test_a_year_from_init_to_archive(tmp_path: Path, git_home: Path) -> None:
     root = tmp_path / "kantor"
     assert run("init", root, "--tahun", "2026").code == 0

@@ -142,6 +142,7 @@ def test_indonesian_formats_in_the_document(built: Path) -> None:
     assert "20 Februari 2026" in html
 
 
+@pytest.mark.slow
 def test_untrusted_content_is_escaped_or_sanitized(tmp_path: Path, monkeypatch) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "content", repo / "content")
@@ -184,6 +185,7 @@ def marks(out: Path) -> tuple[bool, bool]:
     return all("DRAF" in p for p in pages), any("DRAF" in p for p in pages)
 
 
+@pytest.mark.slow
 def test_draf_until_step_8_then_back_after_a_content_change(office) -> None:
     office.run_until(7)
     run_build(office.root, office.root.parent / "a", 2025)

@@ -38,11 +38,11 @@ def test_steps_recorded_through_lakip_step_verify_clean(office: Office) -> None:
     assert p.status.temuan == ()
     assert p.status.berjalan == 5
     assert [s.status for s in p.status.langkah] == ["selesai"] * 4 + ["berjalan"] + ["menunggu"] * 6
-    first = p.status.step(1).catatan
+    first = p.status.find_langkah(1).catatan
     assert (first.tanda_tangan, first.email) == ("sah", office.actors["kepala-dinas"].email)
     # step 4 started when step 3 was completed: Mon 08:39 -> Tue 10:00 = 441 + 120 working minutes
-    assert p.status.step(4).catatan.durasi == 441 + 120
-    assert p.status.step(4).catatan.standar == 960
+    assert p.status.find_langkah(4).catatan.durasi == 441 + 120
+    assert p.status.find_langkah(4).catatan.standar == 960
     result = run("verify", "--repo", office.root, "--tahun", "2025")
     assert result.code == 0
     assert result.out == ("Tidak ada temuan: 4 commit langkah SOP lakip tahun 2025 diperiksa "
@@ -115,7 +115,7 @@ def test_identitas_tidak_cocok_signoff_is_not_the_author(office: Office) -> None
 def test_tanpa_tanda_tangan(office: Office) -> None:
     office.forge(1, sign_with=False)
     assert only(office) == [("tanpa-tanda-tangan", 1)]
-    assert office.status().status.step(1).catatan.tanda_tangan == "tidak-ada"
+    assert office.status().status.find_langkah(1).catatan.tanda_tangan == "tidak-ada"
 
 
 def test_tanda_tangan_tidak_sah_with_another_persons_key(office: Office) -> None:
@@ -218,16 +218,16 @@ def test_revision_loop_keeps_every_round(office: Office) -> None:
     p = office.status().status
     assert (p.berjalan, p.putaran) == (5, 2)
     assert [s.status for s in p.langkah[4:8]] == ["berjalan", "menunggu", "menunggu", "menunggu"]
-    assert [c.keputusan for c in p.step(7).riwayat] == ["revisi"]
+    assert [c.keputusan for c in p.find_langkah(7).riwayat] == ["revisi"]
     office.step(5, when="2026-02-11T10:00:00")
     office.step(6, when="2026-02-11T11:00:00")
     office.step(7, when="2026-02-11T13:00:00")
     office.step(8, when="2026-02-12T08:30:00")
     p = office.status().status
     assert p.temuan == ()
-    assert [c.putaran for c in p.step(5).riwayat] == [1, 2]
-    assert [c.keputusan for c in p.step(7).riwayat] == ["revisi", "setuju"]
-    assert p.step(7).catatan.putaran == 2 and p.final
+    assert [c.putaran for c in p.find_langkah(5).riwayat] == [1, 2]
+    assert [c.keputusan for c in p.find_langkah(7).riwayat] == ["revisi", "setuju"]
+    assert p.find_langkah(7).catatan.putaran == 2 and p.final
 
 
 def test_a_step_brought_in_by_a_merge_commit(office: Office) -> None:
@@ -242,7 +242,7 @@ def test_a_step_brought_in_by_a_merge_commit(office: Office) -> None:
            "GIT_COMMITTER_NAME": "Penggabung", "GIT_COMMITTER_EMAIL": "merge@contoh.go.id"}
     office.run("merge", "-q", "--no-ff", "-m", "Merge data bidang", "data-bidang", env=env)
     p = office.status().status
-    assert p.step(4).status == "selesai" and p.berjalan == 5
+    assert p.find_langkah(4).status == "selesai" and p.berjalan == 5
     # the merge added bukti/catatan.txt after step 4 was signed: no approval at 6-8 stands, so
     # content changes before them are fine; step 4's own fingerprint matched its own commit
     assert p.temuan == ()
@@ -253,7 +253,7 @@ def test_working_time_across_weekend_and_cuti_bersama(office: Office) -> None:
     # step 5 from Tue 3 Feb 10:00 to Wed 18 Feb 10:00: weekends, Mon 16 Feb cuti bersama Imlek and
     # Tue 17 Feb Imlek are not working time
     office.step(5, when="2026-02-18T10:00:00")
-    catatan = office.status(now="2026-02-18T11:00:00").status.step(5).catatan
+    catatan = office.status(now="2026-02-18T11:00:00").status.find_langkah(5).catatan
     working_days = ["03", "04", "05", "06", "09", "10", "11", "12", "13"]
     assert catatan.durasi == 360 + (len(working_days) - 1) * 480 + 120
     assert catatan.terlambat is True  # 5 hari kerja = 2400
@@ -264,13 +264,13 @@ def test_commits_outside_working_hours_count_from_the_next_working_moment(office
     office.step(2, when="2026-02-07T09:00:00")  # Saturday: still no working time has passed
     office.step(3, when="2026-02-09T08:03:00")  # Monday 08:03
     p = office.status().status
-    assert (p.step(2).catatan.durasi, p.step(3).catatan.durasi) == (0, 3)
+    assert (p.find_langkah(2).catatan.durasi, p.find_langkah(3).catatan.durasi) == (0, 3)
 
 
 def test_running_step_has_deadline_and_lateness(office: Office) -> None:
     office.run_until(3)
     p = office.status(now="2026-02-05T10:00:00").status
-    step4 = p.step(4)
+    step4 = p.find_langkah(4)
     assert step4.status == "berjalan"
     assert step4.batas_waktu == dt.datetime.fromisoformat("2026-02-04T08:39:00+08:00")
     assert step4.berjalan_menit == 441 + 480 + 480 + 120 and step4.terlambat  # Mon..Thu 10:00
@@ -345,7 +345,7 @@ def test_step_4_requires_complete_data(office: Office) -> None:
 
 
 def test_step_without_signing_setup_is_refused(office: Office) -> None:
-    from generator.sop.steps import record
+    from generator.sop.record import record
     from generator.workflow.demo import WITA, actor_env
 
     env = actor_env(office.actors["kepala-dinas"], WHEN[1] + WITA)
@@ -386,20 +386,21 @@ def test_status_outside_a_git_repository(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- the demo
 
 
+@pytest.mark.slow
 def test_demo_is_complete_verified_and_realistic(tmp_path: Path, git_home: Path) -> None:
     target = tmp_path / "demo"
     result = run("demo", target)
     assert result.code == 0, result.err
     assert run("verify", "--repo", target).code == 0
-    from generator.sop.steps import progress
+    from generator.sop.progress import progress
 
     s = progress(target).status
     assert [x.status for x in s.langkah] == ["selesai"] * 11
     assert s.final and s.putaran == 2 and s.temuan == ()
-    assert [c.keputusan for c in s.step(7).riwayat] == ["revisi", "setuju"]
+    assert [c.keputusan for c in s.find_langkah(7).riwayat] == ["revisi", "setuju"]
     late = [x.langkah.no for x in s.langkah if x.terlambat]
     assert late == [4]
-    round2 = s.step(5).catatan
+    round2 = s.find_langkah(5).catatan
     assert round2.waktu.date() == dt.date(2026, 2, 18)  # after the Imlek cuti bersama
     assert all(c.tanda_tangan == "sah" for c in s.riwayat)
     text = run("status", "--repo", target).out
@@ -447,10 +448,10 @@ def test_any_sop_defined_as_data_works(office: Office) -> None:
     p = office.status().status
     assert (p.sop, p.berjalan, p.putaran, p.final, p.temuan) == ("mini", None, 2, True, ())
     assert [s.standar for s in p.langkah] == [60, 510, 10]
-    assert [c.keputusan for c in p.step(2).riwayat] == ["tolak", "terima"]
+    assert [c.keputusan for c in p.find_langkah(2).riwayat] == ["tolak", "terima"]
     # Asia/Jakarta: 08:00 WIB is 09:00 WITA; step 2 took from 10:00 to 11:00 WIB
-    assert p.step(2).catatan.durasi == 60
-    assert p.step(3).catatan.tanda_tangan == "tidak-ada"
+    assert p.find_langkah(2).catatan.durasi == 60
+    assert p.find_langkah(3).catatan.tanda_tangan == "tidak-ada"
 
 
 def test_signature_after_the_roster_validity_is_not_valid(office: Office) -> None:

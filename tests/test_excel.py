@@ -37,7 +37,7 @@ def fill(form: Path, sheet: str, cells: dict[str, object]) -> None:
 
 def realisasi(repo: Path, bidang: str = "koperasi"):
     loaded, _ = load_repo(repo)
-    return next(d for d in loaded.year(2025).bidang if d.bidang == bidang)
+    return next(d for d in loaded.find_tahun(2025).bidang if d.bidang == bidang)
 
 
 def key_paths(node, prefix: str = "") -> list[str]:
@@ -266,7 +266,7 @@ def test_a_result_that_fails_validation_restores_the_original_bytes(
     real_validate = excel.validate
 
     def strict(repo):  # a rule that rejects the imported value, as a future rule might
-        iku1 = next(d for d in repo.year(2025).bidang if d.bidang == "koperasi").realisasi[0]
+        iku1 = next(d for d in repo.find_tahun(2025).bidang if d.bidang == "koperasi").realisasi[0]
         extra = [galat(iku1.nilai_loc, "uji", "nilai ditolak")] if str(iku1.nilai) == "64.1" else []
         return real_validate(repo) + extra
 

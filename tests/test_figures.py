@@ -56,27 +56,27 @@ def _with_year(repo: m.Repo, year: m.Tahun) -> m.Repo:
 
 
 def with_realisasi(repo: m.Repo, tahun: int, ind: str, **changes) -> m.Repo:
-    year = repo.year(tahun)
+    year = repo.find_tahun(tahun)
     bidang = tuple(replace(b, realisasi=tuple(replace(r, **changes) if r.indikator == ind else r
                                                for r in b.realisasi)) for b in year.bidang)
     return _with_year(repo, replace(year, bidang=bidang))
 
 
 def without_realisasi(repo: m.Repo, tahun: int, ind: str) -> m.Repo:
-    year = repo.year(tahun)
+    year = repo.find_tahun(tahun)
     bidang = tuple(replace(b, realisasi=tuple(r for r in b.realisasi if r.indikator != ind))
                    for b in year.bidang)
     return _with_year(repo, replace(year, bidang=bidang))
 
 
 def with_target(repo: m.Repo, tahun: int, ind: str, nilai: Decimal) -> m.Repo:
-    year = repo.year(tahun)
+    year = repo.find_tahun(tahun)
     target = tuple(replace(t, nilai=nilai) if t.id == ind else t for t in year.pk.target)
     return _with_year(repo, replace(year, pk=replace(year.pk, target=target)))
 
 
 def with_sub_kegiatan(repo: m.Repo, tahun: int, kode: str, **changes) -> m.Repo:
-    year = repo.year(tahun)
+    year = repo.find_tahun(tahun)
     bidang = tuple(replace(b, sub_kegiatan=tuple(replace(s, **changes) if s.kode == kode else s
                                                   for s in b.sub_kegiatan)) for b in year.bidang)
     return _with_year(repo, replace(year, bidang=bidang))
@@ -332,7 +332,7 @@ def test_t_over_r_indikator_on_the_sample(repo):
 def test_zero_or_missing_pk_target(repo):
     iku1 = indikator(compute(with_target(repo, 2025, "IKU-1", D(0)), 2025), "IKU-1")
     assert (iku1.capaian, iku1.keterangan) == (None, "tidak dapat dihitung: target nol")
-    year = repo.year(2025)
+    year = repo.find_tahun(2025)
     pk = replace(year.pk, target=tuple(t for t in year.pk.target if t.id != "IKU-1"))
     iku1 = indikator(compute(_with_year(repo, replace(year, pk=pk)), 2025), "IKU-1")
     assert (iku1.target, iku1.capaian, iku1.keterangan) == (None, None, TARGET_TIDAK_ADA)
@@ -391,7 +391,7 @@ def test_unreported_budget_realisasi_counts_zero_and_marks_incomplete(repo):
 
 
 def test_program_without_sub_kegiatan(repo):
-    year = repo.year(2025)
+    year = repo.find_tahun(2025)
     bidang = tuple(replace(b, sub_kegiatan=tuple(s for s in b.sub_kegiatan if s.program != "2.17.04"))
                    for b in year.bidang)
     p = next(p for p in compute(_with_year(repo, replace(year, bidang=bidang)), 2025).program
@@ -402,7 +402,7 @@ def test_program_without_sub_kegiatan(repo):
 def test_compute_refuses_only_without_year_pk_or_renstra(repo):
     with pytest.raises(ValueError, match="folder tahun 2030 tidak ditemukan"):
         compute(repo, 2030)
-    year = repo.year(2025)
+    year = repo.find_tahun(2025)
     with pytest.raises(ValueError, match="Perjanjian Kinerja tahun 2025 tidak ada"):
         compute(_with_year(repo, replace(year, pk=None)), 2025)
     with pytest.raises(ValueError, match="Renstra 2030-2034 untuk tahun 2025 tidak ditemukan"):

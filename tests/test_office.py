@@ -7,6 +7,7 @@ import datetime as dt
 import shlex
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator.data.load import load_repo
@@ -14,6 +15,7 @@ from generator.workflow.scaffold import codeowners
 from tests.conftest import ROOT, run
 
 
+@pytest.mark.slow
 def test_init_makes_a_valid_repository_whose_site_builds(tmp_path: Path, git_home: Path) -> None:
     target = tmp_path / "kantor"
     result = run("init", target, "--tahun", "2026")
@@ -60,6 +62,7 @@ def lakip_commands(commands: list[str]) -> list[list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_workflow_files_are_valid_yaml_and_their_commands_pass(tmp_path: Path, git_home: Path) -> None:
     target = tmp_path / "kantor"
     run("init", target, "--tahun", "2026")

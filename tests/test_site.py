@@ -15,8 +15,9 @@ from generator.workflow.build import run_build
 from generator.workflow.demo import create
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                                reason="Debian chromium is not installed (CI installs it)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                                 reason="Debian chromium is not installed (CI installs it)")]
 PAGES = ["index", "alur-sop", "data-bidang", "capaian", "capaian-2024", "reviu", "dokumen", "arsip",
          "riwayat", "unduh/lakip-2025"]
 XSS_NOTE = """---

@@ -57,7 +57,7 @@ def test_sample_reads_like_the_contract_asks() -> None:
     assert len(renstra.indikator()) >= 8
     assert sum(i.polaritas == "negatif" for i in renstra.indikator()) >= 2
     for tahun in (2024, 2025):
-        year = repo.year(tahun)
+        year = repo.find_tahun(tahun)
         codes = [s.kode for b in year.bidang for s in b.sub_kegiatan]
         assert len(codes) >= 15
         assert {c[:4] for c in codes} >= {"2.17", "3.31", "X.XX"}

@@ -208,7 +208,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from generator.cli import views as report
-    from generator.sop.steps import progress
+    from generator.sop.progress import progress
 
     result = progress(find_repo_root(args.repo), args.tahun)
     if args.json:
@@ -220,7 +220,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from generator.cli import views as report
-    from generator.sop.steps import progress
+    from generator.sop.progress import progress
 
     if args.arsip:
         return _verify_archives(args)
@@ -263,7 +263,7 @@ def _cmd_archive(args: argparse.Namespace) -> int:
 
 def _cmd_step(args: argparse.Namespace) -> int:
     from generator.cli import views as report
-    from generator.sop.steps import record
+    from generator.sop.record import record
 
     done = record(find_repo_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
     print(report.recorded_text(done))

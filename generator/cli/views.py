@@ -6,7 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from generator.sop.engine import SELESAI, Catatan
-from generator.sop.steps import Progress, Recorded, who_acts
+from generator.sop.progress import Progress, who_acts
+from generator.sop.record import Recorded
 
 _HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -46,7 +47,7 @@ def status_text(p: Progress) -> str:
     lines += [header, "-" * len(header)]
     for x in s.langkah:
         step = x.langkah
-        role = p.sop.role(step.pelaksana)
+        role = p.sop.find_peran(step.pelaksana)
         role_name = (role.singkatan or role.nama) if role else step.pelaksana
         c = x.catatan
         spent = c.durasi if c else x.berjalan_menit
@@ -67,11 +68,11 @@ def status_text(p: Progress) -> str:
     if s.berjalan is None:
         lines.append("Semua langkah selesai.")
     else:
-        x = s.step(s.berjalan)
+        x = s.find_langkah(s.berjalan)
         today = dt.datetime.now(dt.UTC).date()
         names = "; ".join(q.nama for q in who_acts(p.sop, p.roster, x.langkah.no, today)) or \
             "belum ada personil dengan peran ini"
-        role = p.sop.role(x.langkah.pelaksana)
+        role = p.sop.find_peran(x.langkah.pelaksana)
         lines.append(f"Sekarang: langkah {x.langkah.no} — {x.langkah.kegiatan}")
         lines.append(f"Pelaksana: {role.nama if role else x.langkah.pelaksana} ({names})")
         if x.batas_waktu:
@@ -146,8 +147,8 @@ def recorded_text(r: Recorded) -> str:
     if s.berjalan is None:
         lines.append("SOP selesai: semua langkah tercatat.")
     else:
-        step = r.sop.step(s.berjalan)
-        role = r.sop.role(step.pelaksana)
+        step = r.sop.find_langkah(s.berjalan)
+        role = r.sop.find_peran(step.pelaksana)
         lines.append(f"Berikutnya: langkah {step.no} ({step.judul or step.kegiatan}) oleh "
                      f"{role.nama if role else step.pelaksana}, standar {step.waktu.lower()}.")
     if s.temuan:

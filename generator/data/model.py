@@ -368,7 +368,7 @@ class Sop:
     hari_libur_negara: str = "ID"
     hari_libur_kategori: tuple[str, ...] = ("public", "government")
 
-    def step(self, no: int) -> Langkah | None:
+    def find_langkah(self, no: int) -> Langkah | None:
         return next((s for s in self.langkah if s.no == no), None)
 
     @property
@@ -377,7 +377,7 @@ class Sop:
         start, end = self.jam_kerja
         return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
-    def role(self, role_id: str) -> Peran | None:
+    def find_peran(self, role_id: str) -> Peran | None:
         return next((r for r in self.peran if r.id == role_id), None)
 
 
@@ -417,7 +417,7 @@ class Repo:
     personil: tuple[Personil, ...] | None
     broken: frozenset[str] = frozenset()  # files that failed to parse or match their schema
 
-    def year(self, tahun: int) -> Tahun | None:
+    def find_tahun(self, tahun: int) -> Tahun | None:
         return next((t for t in self.tahun if t.tahun == tahun), None)
 
     def renstra_for(self, tahun: int, name: str | None = None) -> Renstra | None:

@@ -281,7 +281,7 @@ def _program(kode: m.Kode, subs: list[m.SubKegiatan], nama_kegiatan: dict[str, s
 
 def compute(repo: m.Repo, tahun: int) -> Figures:
     """All figures of one year. ValueError only when there is no year, PK or Renstra at all."""
-    year = repo.year(tahun)
+    year = repo.find_tahun(tahun)
     if year is None:
         raise ValueError(f"folder tahun {tahun} tidak ditemukan di content/")
     if year.pk is None:

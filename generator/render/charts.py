@@ -92,11 +92,11 @@ def flowchart(sop: m.Sop, status: dict[int, str] | None = None) -> Flowchart:
     edges = []
     by_no = {s.no: s for s in shapes}
     for a, b in itertools.pairwise(shapes):
-        step = sop.step(a.no)
+        step = sop.find_langkah(a.no)
         label = next((k for k, target in step.keputusan.items() if target == b.no), "")
         edges.append(Edge(_down(a, b), label, "lanjut"))
     for shape in shapes:
-        step = sop.step(shape.no)
+        step = sop.find_langkah(shape.no)
         for decision, target in step.keputusan.items():
             if target <= shape.no and target in by_no:
                 back = by_no[target]

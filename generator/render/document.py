@@ -74,7 +74,7 @@ def _sebaran(figures: Figures) -> list[dict]:
 
 def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
             logo: str | None) -> dict:
-    year = repo.year(tahun)
+    year = repo.find_tahun(tahun)
     renstra = repo.renstra_for(tahun, year.pk.renstra)
     programs: dict[str, list] = {}
     for program in figures.program:

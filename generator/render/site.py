@@ -14,7 +14,7 @@ from generator.data.load import load_repo
 from generator.data.source import FsSource
 from generator.data.validate import validate
 from generator.figures.capaian import Figures, compute
-from generator.git.history import ChangeEntry, Git, Tag, changes, tags
+from generator.git import ChangeEntry, Git, Tag, changes, tags
 from generator.render import charts
 from generator.render.templates import environment, markdown_html
 from generator.sop.worktime import format_durasi
@@ -56,7 +56,7 @@ def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
             data.figure_errors[year.tahun] = str(e) or "data tahun ini belum lengkap"
     git = Git(root)
     if git.is_repo() and git.head() and repo.sop and repo.personil is not None:
-        from generator.sop.steps import approval, progress
+        from generator.sop.progress import approval, progress
 
         try:
             data.progress = progress(root, tahun, data.now)
@@ -97,7 +97,7 @@ def _steps(data: SiteData) -> list[dict]:
     rows = []
     for step in sop.langkah:
         state = states.get(step.no)
-        role = sop.role(step.pelaksana)
+        role = sop.find_peran(step.pelaksana)
         record = state.catatan if state else None
         spent = record.durasi if record else (state.berjalan_menit if state else None)
         rows.append({
@@ -126,7 +126,7 @@ def _name(data: SiteData, email: str, fallback: str) -> str:
 
 
 def _bidang(data: SiteData) -> list[dict]:
-    year = data.repo.year(data.tahun)
+    year = data.repo.find_tahun(data.tahun)
     renstra = data.repo.renstra_for(data.tahun, year.pk.renstra if year and year.pk else None)
     files = {b.bidang: b for b in year.bidang} if year else {}
     last: dict[str, ChangeEntry] = {}
@@ -179,7 +179,7 @@ def contexts(data: SiteData) -> dict[str, dict]:
     steps = _steps(data)
     current = next((s for s in steps if s["status"] == "berjalan"), None)
     figures = data.figures.get(data.tahun)
-    year = data.repo.year(data.tahun)
+    year = data.repo.find_tahun(data.tahun)
     base = {"instansi": data.repo.instansi, "tahun": data.tahun, "sop": sop, "zona": _zone(data),
             "catatan_situs": data.notes, "tahun_lain": sorted(data.figures, reverse=True),
             "dibuat": data.now}

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from generator.data import model as m
-from generator.git.history import RawCommit, Signature
+from generator.git import RawCommit, Signature
 from generator.sop.worktime import Kalender, parse_waktu
 
 SELESAI, BERJALAN, MENUNGGU = "selesai", "berjalan", "menunggu"
@@ -99,7 +99,7 @@ class Status:
     final: bool  # the signing step's approval stands and the content has not changed since
     riwayat: tuple[Catatan, ...]
 
-    def step(self, no: int) -> StatusLangkah:
+    def find_langkah(self, no: int) -> StatusLangkah:
         return next(s for s in self.langkah if s.langkah.no == no)
 
 
@@ -119,7 +119,7 @@ def parse_trailers(commit: RawCommit, sop: m.Sop) -> tuple[Trailers | None, str 
         return None, f"SOP-Tahun '{get['SOP-Tahun']}' bukan tahun"
     if not get["SOP-Langkah"].isdigit():
         return None, f"SOP-Langkah '{get['SOP-Langkah']}' bukan nomor langkah"
-    step = sop.step(int(get["SOP-Langkah"]))
+    step = sop.find_langkah(int(get["SOP-Langkah"]))
     if step is None:
         return None, f"SOP-Langkah {get['SOP-Langkah']} tidak ada di SOP {sop.id}"
     allowed = list(step.keputusan) or [KEPUTUSAN_TANPA_PILIHAN]
@@ -164,7 +164,7 @@ def evaluate(sop: m.Sop, roster: tuple[m.Personil, ...], tahun: int, commits: li
             continue
         if trailers.sop != sop.id or trailers.tahun != tahun:
             continue
-        step = sop.step(trailers.langkah)
+        step = sop.find_langkah(trailers.langkah)
         found = _audit(commit, trailers, step, people, signatures.get(commit.id),
                        konten_at.get(commit.id))
         temuan += found
@@ -189,7 +189,7 @@ def evaluate(sop: m.Sop, roster: tuple[m.Personil, ...], tahun: int, commits: li
         expected = following
 
     for catatan in standing.values():
-        step = sop.step(catatan.no)
+        step = sop.find_langkah(catatan.no)
         if step.keputusan and _forward(step, catatan.keputusan) and konten_head \
                 and catatan.konten != konten_head:
             temuan.append(Temuan("konten-berubah", catatan.commit, step.no,
@@ -197,7 +197,8 @@ def evaluate(sop: m.Sop, roster: tuple[m.Personil, ...], tahun: int, commits: li
                                  f"{catatan.nama}: persetujuan itu tidak berlaku lagi untuk "
                                  "konten saat ini"))
     changed = {t.commit for t in temuan if t.kode == "konten-berubah"}
-    final = any(sop.step(c.no).pengesahan == "tanda-tangan" and _forward(sop.step(c.no), c.keputusan)
+    final = any(sop.find_langkah(c.no).pengesahan == "tanda-tangan"
+                and _forward(sop.find_langkah(c.no), c.keputusan)
                 and c.commit not in changed for c in standing.values())
 
     states = []

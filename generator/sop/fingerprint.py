@@ -17,7 +17,9 @@ from typing import Any
 from generator.data.load import CONTENT
 from generator.data.source import Source, normalize
 from generator.data.yamlpos import decode, parse_text, split_front_matter
-from generator.store import DocCache
+from generator.git import Git, GitSource, object_ids, read_blobs, read_cache, write_cache
+from generator.git.objects import _tree_entries
+from generator.store import DocCache, for_root
 
 PREFIX = "sha256:"
 _EXCLUDED = ("reviu", "pengiriman.yaml")
@@ -97,3 +99,35 @@ def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(type(value).__name__)
+
+
+def content_fingerprints(git: Git, commits: list[str], tahun: int) -> dict[str, str]:
+    """The SOP-Konten fingerprint of the content at each commit.
+
+    Cached under .git/lakip/ by a key made of the object ids the fingerprint covers, read for all
+    commits with two git processes; only content never seen before is loaded and hashed.
+    """
+    if not commits:
+        return {}
+    year = f"content/{tahun}"
+    specs = [f"{c}:{p}" for c in commits for p in ("content/instansi.yaml", "content/renstra", year)]
+    oids = object_ids(git, specs)
+    trees = sorted({o for o in oids[2::3] if o})
+    raw_trees = read_blobs(git, trees) if trees else {}
+    keys = {}
+    for i, commit in enumerate(commits):
+        instansi, renstra, year_tree = oids[3 * i: 3 * i + 3]
+        entries = _tree_entries(raw_trees[year_tree], len(year_tree) // 2) if year_tree else []
+        kept = [e for e in entries if e[0] not in ("reviu", "pengiriman.yaml")]
+        keys[commit] = hashlib.sha256(json.dumps([tahun, instansi, renstra, kept]).encode()).hexdigest()
+
+    cache = read_cache(git, "sidik-jari.json")
+    fresh = False
+    for commit in commits:
+        if keys[commit] not in cache:
+            documents = for_root(git.root) if (git.root / ".git").is_dir() else None
+            cache[keys[commit]] = fingerprint(GitSource(git, commit, ("content",)), tahun, documents)
+            fresh = True
+    if fresh:
+        write_cache(git, "sidik-jari.json", cache)
+    return {c: cache[keys[c]] for c in commits}

@@ -140,7 +140,7 @@ class Kalender:
         day = self._tanggal(day)
         return _libur_tahun(self.negara, self._kunci_kategori, day.year).get(day)
 
-    def is_hari_kerja(self, day: dt.date) -> bool:
+    def hari_kerja(self, day: dt.date) -> bool:
         """Monday-Friday and not a holiday or cuti bersama."""
         day = self._tanggal(day)
         return day.weekday() < 5 and day not in _libur_tahun(self.negara, self._kunci_kategori, day.year)
@@ -165,7 +165,7 @@ class Kalender:
         day, terakhir = start.astimezone(tz).date(), end.astimezone(tz).date()
         # One step per calendar day, not per minute: a span of a year is a few hundred iterations.
         while day <= terakhir:
-            if self.is_hari_kerja(day):
+            if self.hari_kerja(day):
                 buka, tutup = self._jendela(day)
                 dari, sampai = max(buka, awal), min(tutup, akhir)
                 if sampai > dari:
@@ -190,7 +190,7 @@ class Kalender:
         kini = start.astimezone(_UTC)
         day = start.astimezone(tz).date()
         for _ in range(BATAS_HARI + 1):
-            if self.is_hari_kerja(day):
+            if self.hari_kerja(day):
                 buka, tutup = self._jendela(day)
                 dari = max(buka, kini)
                 if dari < tutup:

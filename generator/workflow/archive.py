@@ -13,9 +13,10 @@ from pathlib import Path
 
 from generator import __version__
 from generator.data.errors import LakipError
-from generator.git.history import Git, allowed_signers, read_cache, tags, write_cache, write_signers
+from generator.git import Git, allowed_signers, read_cache, tags, write_cache, write_signers
 from generator.sop.engine import Temuan
-from generator.sop.steps import Recorded, open_repo, progress, record
+from generator.sop.progress import open_repo, progress
+from generator.sop.record import Recorded, record
 
 TAG_PREFIX = "lakip-"
 REGISTER = "arsip.json"  # tag -> commit as first seen: a moved tag is a finding

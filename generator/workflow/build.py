@@ -40,7 +40,7 @@ def run_validate(root: Path, tahun: int | None = None) -> list[Issue]:
     repo, issues = load_repo(root)
     issues += validate(repo)
     if tahun is not None:
-        if repo.year(tahun) is None and not (root / CONTENT / str(tahun)).is_dir():
+        if repo.find_tahun(tahun) is None and not (root / CONTENT / str(tahun)).is_dir():
             known = ", ".join(str(t.tahun) for t in repo.tahun) or "(belum ada)"
             raise LakipError(f"folder content/{tahun}/ tidak ada; tahun yang ada: {known}",
                              exit_code=2)
@@ -67,7 +67,7 @@ def _checked(root: Path, tahun: int | None, source=None):
     repo, issues = load_repo(root, source)
     issues += validate(repo)
     tahun = tahun or _newest(repo)
-    if repo.year(tahun) is None:
+    if repo.find_tahun(tahun) is None:
         known = ", ".join(str(t.tahun) for t in repo.tahun)
         raise LakipError(f"folder content/{tahun}/ tidak ada; tahun yang ada: {known}", exit_code=2)
     errors = [i for i in sorted_issues(issues) if i.is_error and _concerns(i, tahun)]
@@ -103,8 +103,8 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
     commit = overrides = None
     source = None
     if ref is not None:
-        from generator.git.history import GitSource
-        from generator.sop.steps import open_repo
+        from generator.git import GitSource
+        from generator.sop.progress import open_repo
 
         git = open_repo(root)
         commit = git.text("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
@@ -134,7 +134,7 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
     env = environment(root, overrides)
     ctx = document.context(repo, tahun, figures, state, logo)
     html = document.render(env, "document/lakip.html", ctx)
-    year = repo.year(tahun)
+    year = repo.find_tahun(tahun)
     surat = None
     if year.pengiriman and year.pengiriman.surat_pengantar:
         surat = document.render(env, "surat/surat-pengantar.html", ctx)
@@ -178,7 +178,7 @@ def _archived_documents(root: Path, out: Path, progress: Callable[[str], None]) 
     import hashlib
     import json
 
-    from generator.git.history import Git, tags
+    from generator.git import Git, tags
 
     git = Git(root)
     if not (git.is_repo() and git.head()):
@@ -263,7 +263,7 @@ def _concerns(issue: Issue, tahun: int) -> bool:
 def _document_state(root: Path, repo, tahun: int, source, commit: str | None = None
                     ) -> tuple[DocumentState, tuple[str, ...]]:
     from generator.render.document import DocumentState
-    from generator.sop.steps import approval
+    from generator.sop.progress import approval
 
     contoh = bool(repo.instansi and repo.instansi.contoh)
     signing = next((s.no for s in repo.sop.langkah if s.pengesahan == "tanda-tangan"), None) \

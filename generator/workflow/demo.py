@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.data.errors import LakipError
-from generator.git.history import Git
-from generator.sop.steps import record
+from generator.git import Git
+from generator.sop.record import record
 
 TEMPLATE = Path(__file__).resolve().parents[2]
 TAHUN = 2025

@@ -134,7 +134,7 @@ def write_form(root: Path, bidang: str, tahun: int | None, out: Path) -> Path:
     if rel in repo.broken:  # a form from a file we cannot read would import over unknown data
         daftar = "\n".join(f"  {i.format()}" for i in issues if i.loc.path == rel and i.is_error)
         raise LakipError(f"berkas {rel} belum dapat dibaca; perbaiki dulu:\n{daftar}")
-    pk = (year := repo.year(tahun)).pk
+    pk = (year := repo.find_tahun(tahun)).pk
     renstra = repo.renstra_for(tahun, pk.renstra if pk else None)
     if renstra is None:
         raise LakipError(f"Renstra untuk tahun {tahun} tidak ditemukan (petunjuk: jalankan lakip validate)")
@@ -187,8 +187,8 @@ def _pilih(repo: m.Repo, bidang: str, tahun: int | None) -> tuple[int, str]:
 
 
 def _petunjuk(ws: Worksheet, repo: m.Repo, bidang: str, nama: str, tahun: int, rel: str) -> None:
-    step = repo.sop.step(LANGKAH) if repo.sop else None
-    role = repo.sop.role(step.pelaksana) if step else None
+    step = repo.sop.find_langkah(LANGKAH) if repo.sop else None
+    role = repo.sop.find_peran(step.pelaksana) if step else None
     pj = ", ".join(p.nama for p in repo.personil or () if bidang in p.bidang and p.berlaku_sampai is None)
     lines = [f"Formulir Data Bidang — LAKIP Tahun {tahun}", f"Bidang: {nama} ({bidang})"]
     if step:  # who and when come from the SOP itself, so the form follows the office's SOP
@@ -279,7 +279,7 @@ def import_form(root: Path, form: Path) -> ImportResult:
         data = CommentedMap(bidang=bidang)
         data.yaml_set_start_comment(f"Data bidang {bidang} tahun {tahun}, dibuat dari formulir Excel.")
     repo, issues = load_repo(root)
-    year = repo.year(tahun)  # None only if the year folder went away since the form was made
+    year = repo.find_tahun(tahun)  # None only if the year folder went away since the form was made
     renstra = repo.renstra_for(tahun, year.pk.renstra if year.pk else None) if year else None
     ids = {i.id for i in renstra.indikator() if i.bidang == bidang} if renstra else set()
     real = data.get("realisasi") or CommentedMap()

@@ -9,7 +9,7 @@ from pathlib import Path
 from generator import __version__
 from generator.data import model as m
 from generator.data.errors import LakipError
-from generator.git.history import Git
+from generator.git import Git
 from generator.render.templates import DEFAULTS
 
 KANTOR = DEFAULTS / "kantor"

@@ -1,9 +1,6 @@
-"""Pipelines of the SOP engine: status/verify (read) and recording a step (write one commit).
-
-Read: HEAD's roster and SOP -> step commits (one git log) -> signatures (cached) -> content
-fingerprints (cached) -> sop.evaluate. Write: the index as a tree -> load and check it -> the step
-commit made from exactly that tree -> HEAD moved with a compare-and-swap. The working tree and the
-index are never touched, so nobody's uncommitted work can be lost.
+"""Recording a step (`lakip step`): the index as a tree -> load and check it -> the step commit made
+from exactly that tree -> HEAD moved with a compare-and-swap. The working tree and the index are
+never touched, so nobody's uncommitted work can be lost.
 """
 
 from __future__ import annotations
@@ -16,125 +13,16 @@ from pathlib import Path
 
 from generator.data import model as m
 from generator.data.errors import Issue, LakipError
-from generator.data.load import PERSONIL_FILE, SOP_FILE, load_definitions, load_repo
 from generator.data.validate import NARASI_WAJIB, validate
-from generator.git.history import (
+from generator.git import (
     Git,
     GitSource,
-    allowed_signers,
-    content_fingerprints,
-    read_cache,
-    signatures,
-    step_commits,
-    write_cache,
 )
-from generator.sop.engine import KEPUTUSAN_TANPA_PILIHAN, Status, evaluate
+from generator.sop.engine import KEPUTUSAN_TANPA_PILIHAN, Status
 from generator.sop.fingerprint import fingerprint
-from generator.sop.worktime import from_sop, libur_dikenal, seed_libur
+from generator.sop.progress import _definitions, _evaluate, _newest_year, open_repo, who_acts
 
 _IDENT = re.compile(r"^(?P<nama>.*) <(?P<email>[^>]*)> (?P<ts>\d+) (?P<tz>[+-]\d{4})$")
-
-
-@dataclass(frozen=True)
-class Progress:
-    status: Status
-    sop: m.Sop
-    roster: tuple[m.Personil, ...]
-    head: str | None
-
-
-def open_repo(root: Path) -> Git:
-    git = Git(root)
-    if not git.is_repo():
-        raise LakipError(f"'{root}' bukan repositori git (petunjuk: lakip demo DIR membuat contoh "
-                         "repositori dengan riwayat SOP; lakip init DIR membuat repositori baru)",
-                         exit_code=2)
-    return git
-
-
-def _definitions(root: Path, source) -> tuple[m.Repo, list[Issue]]:
-    repo, issues = load_repo(root, source)
-    _require(repo.sop, repo.personil, issues)
-    return repo, issues
-
-
-def _require(sop, personil, issues: list[Issue]) -> None:
-    if sop is None or personil is None:
-        problems = "; ".join(i.format() for i in issues if i.is_error and i.loc.path.startswith("sop/"))
-        raise LakipError(f"SOP atau daftar personil tidak dapat dibaca: {problems}")
-
-
-def _newest_year(root: Path, source) -> int:
-    years = [int(name) for name, is_dir in source.entries("content") if is_dir and name.isdigit()]
-    if not years:
-        raise LakipError("belum ada folder tahun di content/", exit_code=2)
-    return max(years)
-
-
-def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = None,
-             rev: str | None = None) -> Progress:
-    """The SOP's state for `tahun` as recorded at HEAD (or at commit `rev`), judged by the SOP and
-    roster of that same commit."""
-    git = open_repo(root)
-    head = rev or git.head()
-    if head is None:
-        raise LakipError("repositori belum punya commit: buat commit pertama dulu")
-    source = GitSource(git, head)
-    sop, personil = _cached_definitions(git, source)
-    tahun = tahun or _newest_year(root, source)
-    status = _evaluate(git, sop, personil, head, tahun, now)
-    return Progress(status, sop, personil, head)
-
-
-def _cached_definitions(git: Git, source: GitSource) -> tuple[m.Sop, tuple[m.Personil, ...]]:
-    """HEAD's SOP and roster, parsed once per blob pair (status needs no content; parsing and the
-    schema check cost more than the whole history walk)."""
-    import pickle
-
-    from generator import __version__
-
-    key = f"{__version__}:{source.blobs.get(SOP_FILE)}:{source.blobs.get(PERSONIL_FILE)}"
-    path = git.git_dir() / "lakip" / "definisi.pickle"
-    try:
-        cached = pickle.loads(path.read_bytes())
-        if cached[0] == key:
-            return cached[1], cached[2]
-    except (OSError, pickle.UnpicklingError, EOFError, IndexError, TypeError, AttributeError):
-        pass
-    sop, personil, issues = load_definitions(source)
-    _require(sop, personil, issues)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps((key, sop, personil)))
-    return sop, personil
-
-
-def _evaluate(git: Git, sop: m.Sop, roster: tuple[m.Personil, ...], head: str, tahun: int,
-              now: dt.datetime | None) -> Status:
-    commits = [c for c in step_commits(git, head)
-               if dict(c.trailers).get("SOP-Tahun", str(tahun)) == str(tahun)]
-    ids = [c.id for c in commits]
-    sigs = signatures(git, ids, allowed_signers(roster))
-    konten = content_fingerprints(git, [*ids, head], tahun)
-    seed_libur({(k.split("|")[0], tuple(k.split("|")[1].split(",")), int(k.split("|")[2])):
-                {dt.date.fromisoformat(d): n for d, n in days.items()}
-                for k, days in read_cache(git, "libur.json").items()})
-    before = set(libur_dikenal())
-    kalender = from_sop(sop)
-    status = evaluate(sop, roster, tahun, commits, sigs, konten, konten[head], kalender,
-                      now or dt.datetime.now(dt.UTC))
-    known = libur_dikenal()
-    if set(known) != before:  # new years were computed: keep them for the next run
-        write_cache(git, "libur.json", {f"{n}|{','.join(c)}|{y}": {d.isoformat(): v for d, v in days.items()}
-                                        for (n, c, y), days in known.items()})
-    return status
-
-
-def who_acts(sop: m.Sop, roster: tuple[m.Personil, ...], no: int, day: dt.date) -> list[m.Personil]:
-    step = sop.step(no)
-    return [p for p in roster if step.pelaksana in p.peran and p.active_on(day)]
-
-
-# ---------------------------------------------------------------- recording a step
 
 
 @dataclass(frozen=True)
@@ -161,7 +49,7 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
     issues = issues + validate(repo)
     sop, roster = repo.sop, repo.personil
     tahun = tahun or _newest_year(root, snapshot)
-    step = sop.step(no)
+    step = sop.find_langkah(no)
     if step is None:
         raise LakipError(f"langkah {no} tidak ada di SOP {sop.id} (langkah 1-{len(sop.langkah)})",
                          exit_code=2)
@@ -182,7 +70,7 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
                         "sop/personil.yaml (petunjuk: git config user.email <email Anda>)")
     elif step.pelaksana not in person.peran:
         problems.append(f"{person.nama} tidak memegang peran '{step.pelaksana}' "
-                        f"({sop.role(step.pelaksana).nama}) yang melaksanakan langkah {no}")
+                        f"({sop.find_peran(step.pelaksana).nama}) yang melaksanakan langkah {no}")
     elif not person.active_on(when.date()):
         problems.append(f"peran {person.nama} tidak berlaku pada {when.date().isoformat()}")
     changed = _changed(git, head, tree)
@@ -230,10 +118,10 @@ def _ident(git: Git, env: dict | None) -> dict:
 def _not_due(sop: m.Sop, roster: tuple[m.Personil, ...], status: Status, day: dt.date) -> str:
     if status.berjalan is None:
         return f"SOP {sop.id} tahun {status.tahun} sudah selesai ({len(sop.langkah)} langkah tercatat)"
-    step = sop.step(status.berjalan)
+    step = sop.find_langkah(status.berjalan)
     names = "; ".join(p.nama for p in who_acts(sop, roster, step.no, day)) or "belum ada personil"
     return (f"yang berjalan sekarang adalah langkah {step.no} ({step.judul or step.kegiatan}), "
-            f"oleh {sop.role(step.pelaksana).nama}: {names}")
+            f"oleh {sop.find_peran(step.pelaksana).nama}: {names}")
 
 
 def _changed(git: Git, head: str, tree: str) -> tuple[str, ...]:
@@ -243,7 +131,7 @@ def _changed(git: Git, head: str, tree: str) -> tuple[str, ...]:
 
 def _syarat(step: m.Langkah, keputusan: str, repo: m.Repo, issues: list[Issue], tahun: int,
             changed: tuple[str, ...]) -> list[str]:
-    year = repo.year(tahun)
+    year = repo.find_tahun(tahun)
     base = f"content/{tahun}/"
     errors = [i for i in issues if i.is_error and (not i.loc.path.startswith("content/2")
                                                    or i.loc.path.startswith(base))]
@@ -320,31 +208,3 @@ def _public_key(setting: str) -> list[str] | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.split()[:2] if out.returncode == 0 else None
-
-
-def approval(root: Path, tahun: int, source, rev: str | None = None, known: Progress | None = None
-             ) -> tuple[bool, dt.datetime, tuple[str, ...]]:
-    """Is the content in `source` (the working tree) the approved, signed one? Returns (final,
-    the document's date, notes). The date comes from git, never the clock, so rebuilding a commit
-    gives identical files: the signing approval's time when final, else HEAD's commit time.
-    `known` is the progress at HEAD when the caller has it already."""
-    import os
-
-    git = Git(root)
-    if git.is_repo() and git.head():
-        p = known if known is not None and rev is None else progress(root, tahun, rev=rev)
-        head = p.head
-        from generator.store import for_root
-
-        same = fingerprint(source, tahun, for_root(root)) == content_fingerprints(git, [head], tahun)[head]
-        final = p.status.final and same
-        signing = next((s.no for s in p.sop.langkah if s.pengesahan == "tanda-tangan"), None)
-        record = p.status.step(signing).catatan if final and signing else None
-        when = record.waktu if record else dt.datetime.fromisoformat(
-            git.text("log", "-1", "--format=%cI", head).strip())
-        notes = () if same else ("folder kerja berisi perubahan konten yang belum di-commit: "
-                                 "dokumen ditandai DRAF",)
-        return final, when, notes
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return False, moment, ("bukan repositori git: dokumen ditandai DRAF dan bertanggal hari ini",)

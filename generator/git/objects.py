@@ -1,0 +1,91 @@
+"""Git trees and blobs: a commit's tree as a Source, blobs in batches."""
+
+from __future__ import annotations
+
+from generator.git.runner import Git
+
+
+class GitSource:
+    """A git tree as a Source (see source.py): one `ls-tree` for the listing, one long-lived
+    `cat-file --batch` for the blobs."""
+
+    def __init__(self, git: Git, treeish: str, prefixes: tuple[str, ...] = ("content", "sop")):
+        self.git = git
+        self.treeish = treeish
+        out = git.run("ls-tree", "-r", "-z", "--full-tree", treeish, "--", *prefixes)
+        self.blobs: dict[str, str] = {}
+        self.dirs: dict[str, set[tuple[str, bool]]] = {}
+        for entry in out.split(b"\0"):
+            if not entry:
+                continue
+            meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
+            mode, kind, oid = meta.split()
+            if kind != "blob" or mode == "120000":  # symlinks are not followed out of git
+                continue
+            self.blobs[path] = oid
+            parts = path.split("/")
+            for i in range(len(parts)):
+                parent = "/".join(parts[:i])
+                self.dirs.setdefault(parent, set()).add((parts[i], i < len(parts) - 1))
+        self._data: dict[str, bytes] | None = None
+
+    def is_file(self, rel: str) -> bool:
+        return rel in self.blobs
+
+    def is_dir(self, rel: str) -> bool:
+        return rel in self.dirs
+
+    def entries(self, rel: str) -> list[tuple[str, bool]]:
+        return sorted(self.dirs.get(rel, ()))
+
+    def read(self, rel: str) -> bytes:
+        oid = self.blobs.get(rel)
+        if oid is None:
+            raise FileNotFoundError(rel)
+        if self._data is None:
+            self._data = {}
+        if oid not in self._data:
+            # One `cat-file --batch` per top-level folder: loading sop/ alone (status) does not
+            # fetch content/, and loading content/ fetches all of it at once.
+            top = rel.split("/", 1)[0] + "/"
+            group = sorted({o for path, o in self.blobs.items() if path.startswith(top)})
+            self._data.update(read_blobs(self.git, group))
+        return self._data[oid]
+
+
+def read_blobs(git: Git, oids: list[str]) -> dict[str, bytes]:
+    """Contents of several blobs with one `git cat-file --batch`."""
+    out = git.run("cat-file", "--batch", input=("\n".join(oids) + "\n").encode())
+    result: dict[str, bytes] = {}
+    pos = 0
+    for oid in oids:
+        header_end = out.index(b"\n", pos)
+        _, _, size = out[pos:header_end].split()
+        start = header_end + 1
+        result[oid] = out[start:start + int(size)]
+        pos = start + int(size) + 1
+    return result
+
+
+def object_ids(git: Git, specs: list[str]) -> list[str | None]:
+    """`git cat-file --batch-check` for `rev:path` specs: the object id of each, None if missing."""
+    if not specs:
+        return []
+    out = git.text("cat-file", "--batch-check=%(objectname)", input=("\n".join(specs) + "\n").encode())
+    ids = []
+    for line in out.splitlines():
+        ids.append(None if line.endswith(" missing") or " " in line else line.strip())
+    return ids
+
+
+def _tree_entries(raw: bytes, width: int) -> list[tuple[str, str]]:
+    """(name, object id) of a raw git tree object: `mode SP name NUL oid` entries, where the oid
+    is `width` bytes (20 for SHA-1 repositories, 32 for SHA-256)."""
+    entries = []
+    pos = 0
+    while pos < len(raw):
+        nul = raw.index(b"\0", pos)
+        _, name = raw[pos:nul].split(b" ", 1)
+        entries.append((name.decode("utf-8", "surrogateescape"), raw[nul + 1: nul + 1 + width].hex()))
+        pos = nul + 1 + width
+    return entries
