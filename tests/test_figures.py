@@ -426,7 +426,7 @@ def test_figures_json_on_the_sample(repo):
     assert data["indikator"][4]["target"] == 3.5
     assert data["sasaran"][0] == {"id": "S1", "uraian": data["sasaran"][0]["uraian"], "tujuan": "T1",
                                   "capaian": 104.6, "kategori": "Sangat Tinggi",
-                                  "indikator": ["IKU-1", "IKU-2"]}
+                                  "indikator": ["IKU-1", "IKU-2"], "dikecualikan": []}
     anggaran = data["anggaran"]
     assert (anggaran["pagu"], anggaran["realisasi"], anggaran["serapan"]) == (13_807_100_000, 13_219_949_900,
                                                                             95.75)

@@ -24,7 +24,7 @@ CONTENT = "content"
 SOP_FILE = "sop/lakip.yaml"
 PERSONIL_FILE = "sop/personil.yaml"
 _YEAR = re.compile(r"^\d{4}$")
-_YEAR_FILES = {"perjanjian-kinerja.yaml", "pengiriman.yaml"}
+_YEAR_FILES = {"perjanjian-kinerja.yaml", "pengiriman.yaml", "reviu-apip.yaml", "lke.yaml"}
 _YEAR_DIRS = {"bidang", "narasi", "reviu", "bukti"}
 
 
@@ -194,8 +194,16 @@ def _instansi(doc: Doc) -> m.Instansi:
         loc=doc.loc(), contoh=v.get("contoh", False), singkatan=v.get("singkatan"),
         alamat=v.get("alamat"), telepon=v.get("telepon"), email=v.get("email"),
         laman=v.get("laman"), logo=v.get("logo"), dasar_hukum=tuple(v.get("dasar_hukum", ())),
-        skala_kategori=skala,
+        skala_kategori=skala, pegawai=_pegawai(v.get("pegawai")),
     )
+
+
+def _pegawai(v: dict | None) -> m.Pegawai | None:
+    if not v:
+        return None
+    return m.Pegawai(tuple((str(k), n) for k, n in v.get("golongan", {}).items()),
+                     tuple((str(k), n) for k, n in v.get("pendidikan", {}).items()),
+                     _date(v.get("per_tanggal")))
 
 
 def _dec(value) -> Decimal | None:
@@ -236,7 +244,8 @@ def _year(reader: _Reader, folder: str) -> m.Tahun:
     for name, is_dir in source.entries(folder):
         if name not in _YEAR_FILES and not (is_dir and name in _YEAR_DIRS):
             reader.issues.append(_ignored(f"{folder}/{name}", "perjanjian-kinerja.yaml, "
-                                          "pengiriman.yaml, bidang/, narasi/, reviu/ atau bukti/"))
+                                          "pengiriman.yaml, reviu-apip.yaml, lke.yaml, bidang/, "
+                                          "narasi/, reviu/ atau bukti/"))
 
     pk = None
     if source.is_file(f"{folder}/perjanjian-kinerja.yaml"):
@@ -274,7 +283,28 @@ def _year(reader: _Reader, folder: str) -> m.Tahun:
         doc = reader.yaml(f"{folder}/pengiriman.yaml", "pengiriman")
         if doc:
             pengiriman = _pengiriman(doc)
-    return m.Tahun(tahun, folder, pk, tuple(bidang), tuple(narasi), tuple(reviu), pengiriman)
+    reviu_apip = None
+    if source.is_file(f"{folder}/reviu-apip.yaml"):
+        doc = reader.yaml(f"{folder}/reviu-apip.yaml", "reviu-apip")
+        if doc:
+            reviu_apip = _reviu_apip(doc)
+    lke: tuple[m.JawabanLke, ...] = ()
+    lke_path = None
+    if source.is_file(f"{folder}/lke.yaml"):
+        doc = reader.yaml(f"{folder}/lke.yaml", "lke")
+        if doc:
+            lke_path = doc.path
+            lke = tuple(m.JawabanLke(k, str(a["jawaban"]), doc.loc(("jawaban", k), key=True),
+                                     a.get("bukti"), a.get("catatan"))
+                        for k, a in doc.value.get("jawaban", {}).items())
+    return m.Tahun(tahun, folder, pk, tuple(bidang), tuple(narasi), tuple(reviu), pengiriman,
+                   reviu_apip, lke, lke_path)
+
+
+def _reviu_apip(doc: Doc) -> m.ReviuApip:
+    v = doc.value
+    return m.ReviuApip(doc.path, v["nomor"], _date(v["tanggal"]), m.Pejabat(**v["inspektur"]),
+                       doc.loc(), tuple(v.get("catatan", ())), v.get("instansi"))
 
 
 def _files(reader: _Reader, folder: str, suffix: str, expected: str) -> list[str]:
@@ -319,9 +349,12 @@ def _bidang(reader: _Reader, doc: Doc, folder: str) -> m.DataBidang:
         at = ("realisasi", ind)
         bukti = tuple(_bukti(reader, folder, p, doc.loc((*at, "bukti", i)))
                       for i, p in enumerate(r.get("bukti", ())))
+        triwulan = r.get("realisasi_triwulan", {})
         realisasi.append(m.Realisasi(
             ind, r["nilai"], doc.loc(at, key=True), doc.loc((*at, "nilai")),
-            _dec(r.get("capaian")), r.get("catatan"), r.get("analisis"), r.get("solusi"), bukti))
+            _dec(r.get("capaian")), r.get("catatan"), r.get("analisis"), r.get("solusi"), bukti,
+            tuple((tw, _dec(triwulan[tw])) for tw in ("tw1", "tw2", "tw3", "tw4") if tw in triwulan),
+            doc.loc((*at, "realisasi_triwulan"), key=True) if triwulan else None))
     subs = []
     for i, s in enumerate(v.get("sub_kegiatan", ())):
         k = s.get("keluaran")

@@ -50,6 +50,19 @@ DEFAULT_SKALA = (
 
 
 @dataclass(frozen=True)
+class Pegawai:
+    """Staff counts for Bab I's SDM table: (label, jumlah) in the order the file lists them."""
+
+    golongan: tuple[tuple[str, int], ...] = ()
+    pendidikan: tuple[tuple[str, int], ...] = ()
+    per_tanggal: dt.date | None = None
+
+    @property
+    def jumlah(self) -> int:
+        return sum(n for _, n in self.golongan) or sum(n for _, n in self.pendidikan)
+
+
+@dataclass(frozen=True)
 class Instansi:
     nama: str
     pemerintah: str
@@ -70,6 +83,7 @@ class Instansi:
     logo: str | None = None
     dasar_hukum: tuple[str, ...] = ()
     skala_kategori: tuple[Kategori, ...] = DEFAULT_SKALA
+    pegawai: Pegawai | None = None
 
     def bidang_ids(self) -> set[str]:
         return {b.id for b in self.bidang}
@@ -203,6 +217,9 @@ class Realisasi:
     analisis: str | None = None
     solusi: str | None = None
     bukti: tuple[Bukti, ...] = ()
+    # quarterly realisasi (monev rencana aksi): ("tw1", value) for each quarter written, in order
+    triwulan: tuple[tuple[str, Decimal | None], ...] = ()
+    triwulan_loc: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -297,6 +314,31 @@ class Pengiriman:
 
 
 @dataclass(frozen=True)
+class ReviuApip:
+    """content/<tahun>/reviu-apip.yaml: the Inspektorat's reviu of the LKjIP (PermenPANRB 53/2014),
+    printed as the "Pernyataan Telah Direviu" page after Bab IV."""
+
+    path: str
+    nomor: str
+    tanggal: dt.date
+    inspektur: Pejabat
+    loc: Location
+    catatan: tuple[str, ...] = ()
+    instansi: str | None = None  # e.g. "Inspektorat Daerah Kota Samarinda"
+
+
+@dataclass(frozen=True)
+class JawabanLke:
+    """One self-assessment answer an office records for an LKE criterion lakip cannot know."""
+
+    id: str  # e.g. "3.a.5"
+    jawaban: str  # Y | T | a..e
+    loc: Location
+    bukti: str | None = None
+    catatan: str | None = None
+
+
+@dataclass(frozen=True)
 class Tahun:
     """Everything under content/<tahun>/; parts that failed to load are None or missing."""
 
@@ -307,6 +349,9 @@ class Tahun:
     narasi: tuple[Narasi, ...] = ()
     reviu: tuple[Reviu, ...] = ()
     pengiriman: Pengiriman | None = None
+    reviu_apip: ReviuApip | None = None
+    lke: tuple[JawabanLke, ...] = ()
+    lke_path: str | None = None
 
 
 # ---------------------------------------------------------------- SOP and roster

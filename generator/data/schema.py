@@ -18,7 +18,7 @@ from generator.data.errors import Issue, galat
 from generator.data.yamlpos import Doc, parse_text
 
 KINDS = ("instansi", "renstra", "perjanjian-kinerja", "bidang", "narasi", "reviu", "pengiriman",
-         "sop", "personil")
+         "reviu-apip", "lke", "sop", "personil")
 
 # Indonesian number spelling: thousands with '.', decimals with ',' ("1.234,5", "57,2").
 _ID_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")

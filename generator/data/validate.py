@@ -122,6 +122,7 @@ def _year(repo: m.Repo, year: m.Tahun, bidang_ids: set[str] | None) -> list[Issu
     if pk and indikator is not None:
         issues += _pk(pk, indikator, sasaran_ids, renstra)
     issues += _bidang_files(repo, year, indikator, bidang_ids)
+    issues += _laporan(year, indikator)
     issues += _sub_kegiatan(year)
     issues += _duplicates(((n.bagian, n.loc) for n in year.narasi), "bagian narasi", "bagian-ganda")
     written = {n.bagian for n in year.narasi}
@@ -413,4 +414,39 @@ def _personil(people: tuple[m.Personil, ...], sop: m.Sop | None,
                                          f"tidak ada personil aktif dengan peran '{role.id}' "
                                          f"({role.nama})",
                                          "tambahkan orangnya di sop/personil.yaml"))
+    return issues
+
+
+# ---------------------------------------------------------------- report content (issue 14)
+
+
+def _laporan(year: m.Tahun, indikator: dict[str, m.Indikator] | None) -> list[Issue]:
+    """Target 0 (capaian undefined) and quarterly realisasi without a rencana aksi: warnings."""
+    issues: list[Issue] = []
+    pk = year.pk
+    if pk is None or indikator is None:
+        return issues
+    reported = {r.indikator: (r, d) for d in year.bidang for r in d.realisasi}
+    for t in pk.target:
+        if t.nilai != 0 or t.id not in indikator:
+            continue
+        r, data = reported.get(t.id, (None, None))
+        if r is not None and r.capaian is not None:
+            continue
+        where = data.path if data else f"{year.path}/bidang/{indikator[t.id].bidang}.yaml"
+        issues.append(peringatan(
+            t.loc, "target-nol",
+            f"target {t.id} bernilai 0: capaian tidak dapat dihitung dengan rumus (dibagi target), "
+            "tabel menampilkan n/a dan rata-rata sasaran tidak memasukkannya",
+            f"nyatakan 'capaian' beserta 'catatan' untuk {t.id} di {where}, atau ubah targetnya"))
+    planned = {row.id for row, _ in pk.rencana_aksi}
+    for data in year.bidang:
+        for r in data.realisasi:
+            if r.triwulan and r.indikator not in planned and r.indikator in indikator:
+                issues.append(peringatan(
+                    r.triwulan_loc or r.loc, "rencana-aksi-tidak-ada",
+                    f"realisasi triwulan {r.indikator} ada, tetapi Perjanjian Kinerja tidak memuat "
+                    "rencana aksi (target triwulan) indikator ini: capaian triwulan tidak dihitung",
+                    f"tambahkan {r.indikator}: {{tw1: ..., tw2: ..., tw3: ..., tw4: ...}} di bawah "
+                    f"'rencana_aksi' {pk.path}"))
     return issues

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from generator.data import model as m
 
 TIDAK_DAPAT_DIHITUNG = "tidak dapat dihitung"
+NA = "n/a"  # what published reports print where the formula is undefined (target 0)
 BELUM_TERSEDIA = "belum tersedia"
 TARGET_TIDAK_ADA = "target tidak ada"
 BUKAN_ANGKA = f"{TIDAK_DAPAT_DIHITUNG}: realisasi bukan angka dan capaian tidak dinyatakan bidang"
@@ -134,6 +135,14 @@ class CapaianIndikator:
     capaian_standar: Decimal | None = None
     rumus_capaian: str = "R/T"
     target_renstra: Decimal | None = None  # the Renstra target of the year (Bab II compares it with PK)
+    realisasi_triwulan: tuple[tuple[str, Decimal | None], ...] = ()  # ("tw1", 61.9), as reported
+
+    @property
+    def tidak_terdefinisi(self) -> bool:
+        """The formula is undefined for these numbers (target 0, text realisasi): printed "n/a",
+        not "belum tersedia", which means the bidang has not reported yet."""
+        return self.capaian is None and bool(self.keterangan) and \
+            self.keterangan.startswith(TIDAK_DAPAT_DIHITUNG)
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,8 @@ class CapaianSasaran:
     indikator: tuple[CapaianIndikator, ...]
     capaian: Decimal | None
     kategori: str | None
+    # indikator left out of the mean, with the reason (target 0, realisasi not yet reported, ...)
+    dikecualikan: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,7 +259,8 @@ def _indikator(repo: m.Repo, tahun: m.Tahun, renstra: m.Renstra, ind: m.Indikato
         capaian_akhir=hitung_capaian(nilai, target_akhir, ind.polaritas, ind.rumus_capaian)[0],
         standar_nasional=standar, standar_sumber=sumber,
         capaian_standar=hitung_capaian(nilai, standar, ind.polaritas, ind.rumus_capaian)[0],
-        rumus_capaian=ind.rumus_capaian, target_renstra=ind.target.get(tahun.tahun))
+        rumus_capaian=ind.rumus_capaian, target_renstra=ind.target.get(tahun.tahun),
+        realisasi_triwulan=tuple(r.triwulan) if r else ())
 
 
 def _anggaran(kode: str, nama: str, pagu: int, realisasi: Iterable[int | None]) -> Anggaran:
@@ -302,7 +314,9 @@ def compute(repo: m.Repo, tahun: int) -> Figures:
     for s in renstra.sasaran():
         items = tuple(by_sasaran.get(s.id, ()))
         capaian = rata_rata(ci.capaian for ci in items)
-        sasaran.append(CapaianSasaran(s.id, s.uraian, s.tujuan, items, capaian, kategori(capaian, skala)))
+        left_out = tuple((ci.id, ci.keterangan or BELUM_TERSEDIA) for ci in items if ci.capaian is None)
+        sasaran.append(CapaianSasaran(s.id, s.uraian, s.tujuan, items, capaian, kategori(capaian, skala),
+                                      left_out))
 
     subs: dict[str, list[m.SubKegiatan]] = {}
     for data in year.bidang:
@@ -326,6 +340,9 @@ def _num(x: Decimal | int | str | None) -> int | float | str | None:
     if x is None or isinstance(x, str | int):
         return x
     return int(x) if x == x.to_integral_value() and x.as_tuple().exponent >= 0 else float(x)
+
+
+json_number = _num  # the same JSON number rule for other figures (rencana aksi, LKE)
 
 
 def _anggaran_json(a: Anggaran | Program) -> dict:
@@ -353,7 +370,9 @@ def figures_json(f: Figures) -> dict:
         "renstra": f.renstra,
         "indikator": [_indikator_json(i) for i in f.indikator],
         "sasaran": [{"id": s.id, "uraian": s.uraian, "tujuan": s.tujuan, "capaian": _num(s.capaian),
-                     "kategori": s.kategori, "indikator": [i.id for i in s.indikator]} for s in f.sasaran],
+                     "kategori": s.kategori, "indikator": [i.id for i in s.indikator],
+                     "dikecualikan": [{"id": i, "alasan": why} for i, why in s.dikecualikan]}
+                    for s in f.sasaran],
         "anggaran": {
             "pagu": f.total.pagu, "realisasi": f.total.realisasi, "serapan": _num(f.total.serapan),
             "lengkap": f.total.lengkap,

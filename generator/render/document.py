@@ -8,7 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator.data import model as m
+from generator.figures import formats, ringkasan
 from generator.figures.capaian import Figures
+from generator.figures.triwulan import rencana_aksi
 from generator.render.templates import markdown_html
 
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -39,19 +41,27 @@ def _narasi(year: m.Tahun) -> dict[str, dict]:
     return {n.bagian: {"judul": n.judul, "html": markdown_html(n.body)} for n in year.narasi}
 
 
-def _daftar_isi(figures: Figures) -> list[dict]:
+def _daftar_isi(figures: Figures, year: m.Tahun, instansi: m.Instansi, triwulan: bool) -> list[dict]:
     entries = [("kata-pengantar", "Kata Pengantar", 1), ("daftar-isi", "Daftar Isi", 1),
-               ("ikhtisar-eksekutif", "Ikhtisar Eksekutif", 1), ("bab-1", "Bab I Pendahuluan", 1),
-               ("bab-2", "Bab II Perencanaan Kinerja", 1),
+               ("ikhtisar-eksekutif", "Ikhtisar Eksekutif", 1), ("bab-1", "Bab I Pendahuluan", 1)]
+    if instansi.dasar_hukum:
+        entries.append(("bab-1-dasar-hukum", "Dasar Hukum", 2))
+    if instansi.pegawai:
+        entries.append(("bab-1-sdm", "Sumber Daya Manusia", 2))
+    entries += [("bab-2", "Bab II Perencanaan Kinerja", 1),
                ("bab-2-renstra", "Tujuan, Sasaran dan Indikator Renstra", 2),
                ("bab-2-pk", "Perjanjian Kinerja", 2),
                ("bab-3", "Bab III Akuntabilitas Kinerja", 1),
                ("bab-3-a", "A. Capaian Kinerja Organisasi", 2)]
     entries += [(f"sasaran-{s.id}", f"Sasaran {i}: {s.uraian}", 3)
                 for i, s in enumerate(figures.sasaran, start=1)]
-    entries += [("bab-3-b", "B. Realisasi Anggaran", 2), ("bab-4", "Bab IV Penutup", 1),
-                ("lampiran", "Lampiran", 1), ("lampiran-pk", "Lampiran 1. Perjanjian Kinerja", 2),
+    entries += [("bab-3-b", "B. Realisasi Anggaran", 2), ("bab-4", "Bab IV Penutup", 1)]
+    if year.reviu_apip:
+        entries.append(("pernyataan-reviu", "Pernyataan Telah Direviu", 1))
+    entries += [("lampiran", "Lampiran", 1), ("lampiran-pk", "Lampiran 1. Perjanjian Kinerja", 2),
                 ("lampiran-iku", "Lampiran 2. Tabel Indikator Kinerja Utama", 2)]
+    if triwulan:
+        entries.append(("lampiran-rencana-aksi", "Lampiran 3. Rencana Aksi dan Realisasi Triwulan", 2))
     return [{"id": i, "judul": j, "level": lv} for i, j, lv in entries]
 
 
@@ -59,12 +69,14 @@ def _sebaran(figures: Figures) -> list[dict]:
     rows = []
     upper = None
     for band in figures.skala:
+        # numbers through formats.nilai, never a replace on the sentence ("s.d." became "s,d,")
         if band.di_atas is None:
-            batas = f"≤ {upper}%" if upper is not None else "semua"
+            batas = f"≤ {formats.nilai(upper)}%" if upper is not None else "semua"
         else:
-            batas = f"> {band.di_atas}%" + (f" s.d. {upper}%" if upper is not None else "")
+            batas = f"> {formats.nilai(band.di_atas)}%" + (
+                f" s.d. {formats.nilai(upper)}%" if upper is not None else "")
         count = sum(i.kategori == band.label for i in figures.indikator)
-        rows.append({"label": band.label, "batas": batas.replace(".", ","), "jumlah": count})
+        rows.append({"label": band.label, "batas": batas, "jumlah": count})
         upper = band.di_atas
     missing = sum(i.kategori is None for i in figures.indikator)
     if missing:
@@ -82,11 +94,13 @@ def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
             programs.setdefault(sid, []).append(program)
     keluaran = {s.kode: s.keluaran for b in year.bidang for s in b.sub_kegiatan if s.keluaran}
     earlier = sorted({y for i in figures.indikator for y, _, _ in i.tahun_lalu})
+    triwulan = rencana_aksi(year.pk, figures, state.tanggal.date())
     return {
         "instansi": repo.instansi, "tahun": tahun, "pk": year.pk, "renstra": renstra,
         "figures": figures, "narasi": _narasi(year), "tanggal": state.tanggal, "draf": state.draf,
         "tanda": state.tanda, "langkah_pengesahan": state.langkah_pengesahan, "logo": logo,
-        "daftar_isi": _daftar_isi(figures), "sebaran": _sebaran(figures),
+        "daftar_isi": _daftar_isi(figures, year, repo.instansi, bool(triwulan)),
+        "sebaran": _sebaran(figures),
         "tahun_renstra": list(range(renstra.mulai, renstra.selesai + 1)),
         "tahun_banding": earlier[-4:],
         "sasaran_uraian": {s.id: s.uraian for s in figures.sasaran},
@@ -95,6 +109,8 @@ def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
         "bidang_nama": {b.id: b.nama for b in repo.instansi.bidang},
         "nomor_tabel_anggaran": 7,
         "pengiriman": year.pengiriman,
+        "reviu_apip": year.reviu_apip, "rencana_aksi": triwulan,
+        "ikhtisar": ringkasan.ikhtisar(figures), "ringkasan_anggaran": ringkasan.anggaran(figures),
     }
 
 

@@ -1,7 +1,7 @@
 """The content fingerprint that every step commit signs (DESIGN §5, trailer SOP-Konten).
 
 SHA-256 over a canonical JSON of what the year's document is built from: content/instansi.yaml,
-the Renstra files, and the year folder minus reviu/, pengiriman.yaml and the tanda terima scan it
+the Renstra files, and the year folder minus reviu/, pengiriman.yaml, lke.yaml and the tanda terima scan it
 names (steps 6-10 write those without changing the report). YAML and front matter enter as parsed
 values, so reformatting a file keeps an approval valid while a changed number voids it; other files
 (bukti) enter by their bytes.
@@ -22,7 +22,8 @@ from generator.git.objects import _tree_entries
 from generator.store import DocCache, for_root
 
 PREFIX = "sha256:"
-_EXCLUDED = ("reviu", "pengiriman.yaml")
+# lke.yaml is the office's LKE self-assessment, answered after the report is signed and published
+_EXCLUDED = ("reviu", "pengiriman.yaml", "lke.yaml")
 
 
 def inputs(source: Source, tahun: int) -> list[str]:
@@ -118,7 +119,7 @@ def content_fingerprints(git: Git, commits: list[str], tahun: int) -> dict[str, 
     for i, commit in enumerate(commits):
         instansi, renstra, year_tree = oids[3 * i: 3 * i + 3]
         entries = _tree_entries(raw_trees[year_tree], len(year_tree) // 2) if year_tree else []
-        kept = [e for e in entries if e[0] not in ("reviu", "pengiriman.yaml")]
+        kept = [e for e in entries if e[0] not in _EXCLUDED]
         keys[commit] = hashlib.sha256(json.dumps([tahun, instansi, renstra, kept]).encode()).hexdigest()
 
     cache = read_cache(git, "sidik-jari.json")

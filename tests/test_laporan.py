@@ -1,0 +1,237 @@
+"""The report's content (issue 14): rencana aksi per triwulan, target 0, the richer Ikhtisar and
+Realisasi Anggaran, Bab I's lists, the PK signatures and the Pernyataan Telah Direviu. Logic is
+checked on figures and on the rendered HTML (no PDF here; test_laporan_build.py builds once)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from html import unescape
+from pathlib import Path
+
+from generator.data.load import load_repo
+from generator.data.validate import validate
+from generator.figures.capaian import compute
+from generator.figures.triwulan import rencana_aksi
+from generator.render import document
+from generator.render.templates import environment
+from tests.conftest import ROOT, edit, position, run
+
+MOMENT = dt.datetime(2026, 2, 20, 10, 0, tzinfo=dt.UTC)
+
+
+def render_html(root: Path, tahun: int = 2025, moment: dt.datetime = MOMENT) -> str:
+    repo, _ = load_repo(root)
+    figures = compute(repo, tahun)
+    state = document.DocumentState(True, True, moment, 8)
+    return document.render(environment(root), "document/lakip.html",
+                           document.context(repo, tahun, figures, state, None))
+
+
+def text_of(html: str) -> str:
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", html, flags=re.S))
+    return re.sub(r"\s+", " ", unescape(text))
+
+
+# ---------------------------------------------------------------- rencana aksi per triwulan
+
+
+def test_quarterly_capaian_by_hand_both_polarities_and_a_missing_quarter(sample: Path) -> None:
+    # IKU-1 (positif): tw3 not reported yet; IKU-2 (negatif) complete.
+    edit(sample, "content/2025/bidang/koperasi.yaml", "{tw1: 61.5, tw2: 61.9, tw3: 62.1, tw4: 62.4}",
+         "{tw1: 61.5, tw2: 61.9, tw4: 62.4}")
+    repo, _ = load_repo(sample)
+    pk = repo.find_tahun(2025).pk
+    rows = {r.id: r for r in rencana_aksi(pk, compute(repo, 2025), dt.date(2026, 1, 20))}
+    assert list(rows) == ["IKU-1", "IKU-2", "IKU-4", "IKU-5"]
+    iku1 = [(t.triwulan, t.target, t.realisasi, t.capaian, t.status) for t in rows["IKU-1"].triwulan]
+    assert iku1 == [
+        ("tw1", Decimal("61.8"), Decimal("61.5"), Decimal("99.51"), "dilaporkan"),  # 61,5 / 61,8 × 100
+        ("tw2", Decimal("62.2"), Decimal("61.9"), Decimal("99.52"), "dilaporkan"),  # 61,9 / 62,2 × 100
+        ("tw3", Decimal("62.6"), None, None, "terlambat"),  # ended 30 Sep, due 14 Oct
+        ("tw4", Decimal("63"), Decimal("62.4"), Decimal("99.05"), "dilaporkan")]
+    assert rows["IKU-1"].terlambat == ("tw3",)
+    # negatif: (2 × target − realisasi) / target × 100
+    iku2 = [t.capaian for t in rows["IKU-2"].triwulan]
+    assert iku2 == [Decimal("101.51"),  # (93 − 45,8) / 46,5 = 101,505...
+                    Decimal("105.05"),  # (91 − 43,2) / 45,5 = 105,054...
+                    Decimal("107.87"),  # (89 − 41) / 44,5 = 107,865...
+                    Decimal("110.14")]  # (88 − 39,54) / 44 = 110,136...
+    assert rows["IKU-5"].triwulan[0].capaian == Decimal("75.00")  # 0,6 / 0,8
+
+
+def test_a_quarter_reported_before_the_year_ends(sample: Path) -> None:
+    """On 10 July tw2 has ended but is still within its 14-day window; on 15 July it is late.
+    tw3 and tw4 have not ended: the site and document show the year so far."""
+    edit(sample, "content/2025/bidang/koperasi.yaml", "{tw1: 61.5, tw2: 61.9, tw3: 62.1, tw4: 62.4}",
+         "{tw1: 61.5}")
+    repo, _ = load_repo(sample)
+    rows = rencana_aksi(repo.find_tahun(2025).pk, compute(repo, 2025), dt.date(2025, 7, 10))
+    iku1 = next(r for r in rows if r.id == "IKU-1")
+    assert [t.status for t in iku1.triwulan] == ["dilaporkan", "menunggu", "belum-berakhir", "belum-berakhir"]
+    later = rencana_aksi(repo.find_tahun(2025).pk, compute(repo, 2025), dt.date(2025, 7, 15))
+    assert [t.status for t in next(r for r in later if r.id == "IKU-1").triwulan][:2] == [
+        "dilaporkan", "terlambat"]
+
+
+def test_quarterly_realisasi_without_a_rencana_aksi_is_a_warning(sample: Path) -> None:
+    line, _ = edit(sample, "content/2025/bidang/ukm.yaml", "  IKU-3:\n    nilai: 38.87\n",
+                     "  IKU-3:\n    nilai: 38.87\n    realisasi_triwulan: {tw1: 10}\n")
+    result = run("validate", "--repo", sample)
+    assert result.code == 0
+    assert result.out.splitlines()[0] == (
+        f"content/2025/bidang/ukm.yaml:{line + 2}:5: peringatan: realisasi triwulan IKU-3 ada, tetapi "
+        "Perjanjian Kinerja tidak memuat rencana aksi (target triwulan) indikator ini: capaian triwulan "
+        "tidak dihitung (petunjuk: tambahkan IKU-3: {tw1: ..., tw2: ..., tw3: ..., tw4: ...} di bawah "
+        "'rencana_aksi' content/2025/perjanjian-kinerja.yaml)")
+
+
+def test_quarterly_realisasi_is_a_number_per_quarter(sample: Path) -> None:
+    line, col = edit(sample, "content/2025/bidang/ukm.yaml", "{tw1: 74.5,", "{tw1: \"74,5\",")
+    result = run("validate", "--repo", sample)
+    assert result.code == 1
+    assert f"content/2025/bidang/ukm.yaml:{line}:{col + 6}: galat:" in result.out
+    assert "tw5" not in result.out
+
+
+# ---------------------------------------------------------------- target 0 and undefined capaian
+
+
+def _target_nol(sample: Path) -> tuple[int, int]:
+    line, col = edit(sample, "content/2025/perjanjian-kinerja.yaml", "IKU-6: 39", "IKU-6: 0")
+    edit(sample, "content/2025/bidang/perindustrian.yaml", "nilai: 40.80", "nilai: 0")
+    return line, col
+
+
+def test_target_zero_is_a_warning_with_a_hint(sample: Path) -> None:
+    line, col = _target_nol(sample)
+    result = run("validate", "--repo", sample)
+    assert result.code == 0
+    assert result.out.splitlines()[0] == (
+        f"content/2025/perjanjian-kinerja.yaml:{line}:{col}: peringatan: target IKU-6 bernilai 0: capaian "
+        "tidak dapat dihitung dengan rumus (dibagi target), tabel menampilkan n/a dan rata-rata sasaran "
+        "tidak memasukkannya (petunjuk: nyatakan 'capaian' beserta 'catatan' untuk IKU-6 di "
+        "content/2025/bidang/perindustrian.yaml, atau ubah targetnya)")
+
+
+def test_target_zero_with_a_stated_capaian_is_quiet(sample: Path) -> None:
+    _target_nol(sample)
+    edit(sample, "content/2025/bidang/perindustrian.yaml", "nilai: 0\n",
+         "nilai: 0\n    capaian: 100\n    catatan: tidak ada produk yang gagal uji mutu, sesuai target\n")
+    repo, issues = load_repo(sample)
+    assert [i for i in issues + validate(repo) if i.kode == "target-nol"] == []
+
+
+def test_target_zero_is_na_in_tables_and_the_mean_says_what_it_leaves_out(sample: Path) -> None:
+    _target_nol(sample)
+    repo, _ = load_repo(sample)
+    figures = compute(repo, 2025)
+    iku6 = next(i for i in figures.indikator if i.id == "IKU-6")
+    assert (iku6.capaian, iku6.tidak_terdefinisi, iku6.keterangan) == (
+        None, True, "tidak dapat dihitung: target nol")
+    s3 = next(s for s in figures.sasaran if s.id == "S3")
+    assert s3.dikecualikan == (("IKU-6", "tidak dapat dihitung: target nol"),)
+    assert s3.capaian == Decimal("68.29")  # IKU-5 alone
+    html = render_html(sample)
+    table6 = html.split("Tabel 6.")[1].split("</table>")[0]
+    assert '<td class="angka">n/a</td>' in table6
+    text = text_of(html)
+    assert ("rata-rata capaian 1 dari 2 indikatornya. Tidak dimasukkan dalam rata-rata: IKU-6 "
+            "(tidak dapat dihitung: target nol).") in text
+    assert "n/a: capaian Persentase IKM binaan yang produknya tidak memenuhi standar mutu tidak dapat " \
+           "dihitung: target nol." in text
+    assert run("figures", "--repo", sample, "--json").code == 0
+
+
+# ---------------------------------------------------------------- Ikhtisar, Bab I, anggaran, PK
+
+
+def test_the_sebaran_table_formats_numbers_not_text() -> None:
+    text = text_of(render_html(ROOT))
+    assert "> 75% s.d. 90%" in text and "s,d," not in text
+    # no number formatting by string replacement anywhere in the templates or the renderer
+    for path in [*ROOT.glob("site_templates/**/*.*"), *ROOT.glob("generator/render/*.py")]:
+        source = path.read_text(encoding="utf-8")
+        assert 'replace(".", ",")' not in source and "replace('.', ',')" not in source, path
+
+
+def test_ikhtisar_names_sasaran_achieved_best_and_worst_indikator_and_serapan() -> None:
+    text = text_of(render_html(ROOT))
+    assert ("Dari 4 sasaran strategis, 3 sasaran mencapai atau melampaui target (capaian 100% atau lebih): "
+            "Meningkatnya kualitas kelembagaan dan tata kelola koperasi (104,60%); Meningkatnya legalitas "
+            "dan skala usaha usaha mikro (111,15%); Meningkatnya akuntabilitas kinerja dan kualitas "
+            "pelayanan Dinas (100,95%). Sasaran yang belum mencapai target: Meningkatnya pertumbuhan dan "
+            "mutu produk industri kecil dan menengah (81,84%, kategori Tinggi).") in text
+    assert ("5 dari 8 indikator yang capaiannya dapat dihitung mencapai target. Capaian tertinggi adalah "
+            "Persentase usaha mikro binaan yang memiliki Nomor Induk Berusaha (NIB) (120,01%); capaian "
+            "terendah adalah Persentase pertumbuhan jumlah industri kecil dan menengah (IKM) (68,29%, "
+            "kategori Sedang).") in text
+
+
+def test_bab_1_lists_the_legal_bases_and_the_staff() -> None:
+    html = render_html(ROOT)
+    bab1 = html.split('id="bab-1"')[1].split('id="bab-2"')[0]
+    assert bab1.count("<li>") >= 10 + 7  # ten dasar hukum after the seven fungsi
+    assert "<li>Peraturan Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi " \
+           "Pemerintah</li>" in bab1
+    text = text_of(bab1)
+    assert "Dinas didukung oleh 48 pegawai per 31 Desember 2025" in text
+    assert "III 27 56,25%" in text and "SMA/SMK 9 18,75%" in text and "Jumlah 48 100,00%" in text
+
+
+def test_realisasi_anggaran_has_the_kegiatan_level_and_a_narrative() -> None:
+    html = render_html(ROOT)
+    part = text_of(html.split('id="bab-3-b"')[1].split("</table>")[0])
+    assert ("Pagu anggaran tahun 2025 sebesar Rp13.807.100.000 dialokasikan untuk 8 program, 11 kegiatan "
+            "dan 18 sub kegiatan. Realisasinya Rp13.219.949.900, atau serapan 95,75%. Serapan tertinggi "
+            "pada Program Pendidikan dan Latihan Perkoperasian (97,40%) dan terendah pada Program "
+            "Perencanaan dan Pembangunan Industri (89,18%). Tidak ada program dengan serapan di bawah "
+            "80%.") in part
+    assert ("X.XX.01.2.02 Administrasi Keuangan Perangkat Daerah Rp7.248.600.000 Rp7.011.384.500 "
+            "96,73%") in part
+
+
+def test_low_serapan_programs_are_named(sample: Path) -> None:
+    text = (sample / "content/2025/bidang/koperasi.yaml").read_text(encoding="utf-8")
+    (sample / "content/2025/bidang/koperasi.yaml").write_text(
+        text.replace("realisasi: 88320000", "realisasi: 48000000"), encoding="utf-8")
+    part = text_of(render_html(sample).split('id="bab-3-b"')[1].split("<table>")[0])
+    assert ("terendah pada Program Penilaian Kesehatan KSP/USP Koperasi (50,00%). Program dengan serapan "
+            "di bawah 80%: Program Penilaian Kesehatan KSP/USP Koperasi (50,00%).") in part
+
+
+def test_pk_appendix_carries_both_signature_blocks() -> None:
+    html = render_html(ROOT)
+    lampiran = text_of(html.split('id="lampiran-pk"')[1].split('id="lampiran-iku"')[0])
+    assert ("Pihak Kedua, Wali Kota Samarinda Dr. H. Rahmat Hidayatullah, S.H., M.H. Samarinda, 3 Februari "
+            "2025 Pihak Pertama, Kepala Dinas Koperasi, Usaha Kecil Menengah dan Perindustrian Kota "
+            "Samarinda Drs. Ahmad Fauzan Ridwan, M.Si. Pembina Utama Muda (IV/c) NIP. 19720314 199803 1 "
+            "004") in lampiran
+
+
+# ---------------------------------------------------------------- Pernyataan Telah Direviu
+
+
+def test_pernyataan_telah_direviu_follows_bab_iv_only_with_reviu_apip(sample: Path) -> None:
+    html = render_html(sample)
+    assert html.index('id="bab-4"') < html.index('id="pernyataan-reviu"') < html.index('id="lampiran"')
+    page = text_of(html.split('id="pernyataan-reviu"')[1].split("</section>")[0])
+    assert page.startswith("> Pernyataan Telah Direviu Inspektorat Daerah Kota Samarinda Nomor: "
+                           "700.1.2.2/112/LHR-LKjIP/Itko/II/2026 Kami telah mereviu Laporan Kinerja Dinas "
+                           "Koperasi, Usaha Kecil Menengah dan Perindustrian Kota Samarinda untuk tahun "
+                           "anggaran 2025 sesuai Pedoman Reviu atas Laporan Kinerja.")
+    assert page.endswith("Samarinda, 16 Februari 2026 Inspektur Drs. H. Muhammad Ridwan Effendi, M.Si. "
+                         "Pembina Utama Muda (IV/c) NIP. 19690512 199403 1 007 ")
+    assert '<a href="#pernyataan-reviu">Pernyataan Telah Direviu</a>' in html
+    (sample / "content/2025/reviu-apip.yaml").unlink()
+    html = render_html(sample)
+    assert "pernyataan-reviu" not in html and "Telah Direviu" not in html
+
+
+def test_reviu_apip_is_checked_like_every_file(sample: Path) -> None:
+    line, col = position(sample, "content/2025/reviu-apip.yaml", '"196905121994031007"')
+    edit(sample, "content/2025/reviu-apip.yaml", '"196905121994031007"', "19690512")
+    result = run("validate", "--repo", sample)
+    assert result.code == 1
+    assert result.out.startswith(f"content/2025/reviu-apip.yaml:{line}:{col}: galat: ")
