@@ -37,6 +37,14 @@ def run(*args: str | Path) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """lakip's caches (store.py) go to a folder of this test session, never the user's."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """A copy of the project's sample office (content/ and sop/) that a test may break."""

@@ -266,6 +266,8 @@ def _cmd_step(args: argparse.Namespace) -> int:
     from generator.sop.record import record
 
     done = record(find_repo_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
+    for note in done.notes:
+        print(f"catatan: {note}", file=sys.stderr)
     print(report.recorded_text(done))
     return EXIT_OK
 

@@ -12,13 +12,14 @@ import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from generator.data import model as m
 from generator.data.errors import Issue, Location, galat, peringatan
 from generator.data.schema import check
 from generator.data.source import FsSource, Source, normalize
 from generator.data.yamlpos import Doc, decode, parse_text, split_front_matter
-from generator.store import DocCache, for_root
+from generator.store import Store, digest, store
 
 CONTENT = "content"
 SOP_FILE = "sop/lakip.yaml"
@@ -29,9 +30,9 @@ _YEAR_DIRS = {"bidang", "narasi", "reviu", "bukti"}
 
 
 class _Reader:
-    def __init__(self, source: Source, cache: DocCache | None = None):
+    def __init__(self, source: Source, cache: Store | None = None):
         self.source = source
-        self.cache = cache or DocCache(None)
+        self.cache = cache or Store("dokumen", None)
         self.issues: list[Issue] = []
         self.broken: set[str] = set()
 
@@ -47,8 +48,9 @@ class _Reader:
         data = self._read(rel)
         if data is None:
             return None
-        key = DocCache.key(kind, rel, data)
-        doc, issues = self.cache.get(key) or self._parse_yaml(rel, data, kind, key)
+        key = digest(kind, rel, data)
+        cached = _from_json(self.cache.get(key))
+        doc, issues = cached or self._parse_yaml(rel, data, kind, key)
         self._fail(*issues)
         return doc
 
@@ -58,15 +60,15 @@ class _Reader:
         if text is not None:
             doc, issues = parse_text(text, rel)
             doc, issues = _schema(doc, issues, kind)
-        self.cache.put(key, (doc, issues))
+        self.cache.put(key, _to_json((doc, issues)))
         return doc, issues
 
     def markdown(self, rel: str, kind: str) -> tuple[Doc, str, int] | None:
         data = self._read(rel)
         if data is None:
             return None
-        key = DocCache.key(kind, rel, data)
-        result = self.cache.get(key) or self._parse_markdown(rel, data, kind, key)
+        key = digest(kind, rel, data)
+        result = _from_json(self.cache.get(key)) or self._parse_markdown(rel, data, kind, key)
         doc, body, body_line, issues = result
         self._fail(*issues)
         return (doc, body, body_line) if doc else None
@@ -85,7 +87,7 @@ class _Reader:
                                     "'peran', 'keputusan' (reviu)")]
                 doc, issues = _schema(doc, issues, kind)
             result = (doc, body, body_line, issues)
-        self.cache.put(key, result)
+        self.cache.put(key, _to_json(result))
         return result
 
     def _fail(self, *issues: Issue) -> None:
@@ -102,7 +104,7 @@ def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Is
     """Read every data file of the repository at `root` (from `source`, default the working
     tree). Never raises on bad content: problems come back as issues."""
     source = source or FsSource(root)
-    cache = for_root(root)
+    cache = store("dokumen")
     reader = _Reader(source, cache)
 
     instansi = None
@@ -150,7 +152,7 @@ def _schema(doc: Doc | None, issues: list[Issue], kind: str) -> tuple[Doc | None
     return (None if issues else doc), issues
 
 
-def load_definitions(source: Source, cache: DocCache | None = None
+def load_definitions(source: Source, cache: Store | None = None
                      ) -> tuple[m.Sop | None, tuple[m.Personil, ...] | None, list[Issue]]:
     """Only sop/lakip.yaml and sop/personil.yaml: what judging the SOP's history needs."""
     reader = _Reader(source, cache)
@@ -165,6 +167,7 @@ def load_definitions(source: Source, cache: DocCache | None = None
         personil = _personil(doc) if doc else None
     else:
         reader.missing(PERSONIL_FILE, "daftar personil", "buat sop/personil.yaml")
+    reader.cache.save()
     return sop, personil, reader.issues
 
 
@@ -447,3 +450,61 @@ def _personil(doc: Doc) -> tuple[m.Personil, ...]:
             kunci_ssh=p.get("kunci_ssh"),
         ))
     return tuple(people)
+
+
+# ---------------------------------------------------------------- cache form (JSON, no pickle)
+
+
+def _enc(value: Any) -> Any:
+    """A parsed YAML value as JSON: Decimal, list and mapping are tagged so that they come back
+    as exactly what the parser made (a mapping's keys are text)."""
+    if isinstance(value, Decimal):
+        return ["d", str(value)]
+    if isinstance(value, list):
+        return ["l", [_enc(v) for v in value]]
+    if isinstance(value, dict):
+        return ["m", [[k, _enc(v)] for k, v in value.items()]]
+    return value
+
+
+def _dec_value(value: Any) -> Any:
+    if isinstance(value, list):
+        tag, body = value
+        if tag == "d":
+            return Decimal(body)
+        if tag == "l":
+            return [_dec_value(v) for v in body]
+        if tag == "m":
+            return {k: _dec_value(v) for k, v in body}
+        raise ValueError(tag)
+    return value
+
+
+def _to_json(result: tuple) -> list:
+    """(doc, issues) or (doc, body, body_line, issues) as a JSON value for the cache."""
+    doc, issues = result[0], result[-1]
+    return [
+        None if doc is None else [doc.path, _enc(doc.value),
+                                  [[list(k), *v] for k, v in doc.spans.items()],
+                                  [[list(k), *v] for k, v in doc.key_spans.items()]],
+        list(result[1:-1]),
+        [[i.loc.path, i.loc.line, i.loc.col, i.tingkat, i.kode, i.pesan, i.petunjuk] for i in issues],
+    ]
+
+
+def _from_json(cached: Any) -> tuple | None:
+    """The inverse of _to_json; None for anything else (the caller parses the file again)."""
+    if cached is None:
+        return None
+    try:
+        raw_doc, middle, raw_issues = cached
+        doc = None
+        if raw_doc is not None:
+            path, value, spans, key_spans = raw_doc
+            doc = Doc(path, _dec_value(value), {tuple(k): (line, col) for k, line, col in spans},
+                      {tuple(k): (line, col) for k, line, col in key_spans})
+        issues = [Issue(Location(p, line, col), tingkat, kode, pesan, petunjuk)
+                  for p, line, col, tingkat, kode, pesan, petunjuk in raw_issues]
+        return (doc, *middle, issues)
+    except (TypeError, ValueError, ArithmeticError):
+        return None

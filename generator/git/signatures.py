@@ -1,20 +1,21 @@
 """SSH signatures of commits, checked by git against an allowed-signers file generated from the
-roster. Results are cached by commit id and allowed-signers content, so `ssh-keygen` runs once per
-commit ever."""
+roster. Results are cached (store.py, the user's cache folder) by commit id and allowed-signers
+content, so `ssh-keygen` runs once per commit ever; replacement objects are ignored by the runner,
+so a commit id always means the same signed bytes."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.data import model as m
 from generator.git.log import _FS, _RS
-from generator.git.runner import Git, atomic_write, read_cache, write_cache
-
-SIGNERS_FILE = "allowed_signers"
+from generator.git.runner import Git
+from generator.store import digest, store
 
 
 @dataclass(frozen=True)
@@ -38,31 +39,38 @@ def allowed_signers(people: Iterable[m.Personil]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_signers(git: Git, signers: str) -> Path:
-    """The allowed-signers file under .git/lakip/ (rewritten only when the roster changed)."""
-    path = git.git_dir() / "lakip" / SIGNERS_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.is_file() or path.read_text(encoding="utf-8") != signers:
-        atomic_write(path, signers)
-    return path
+@contextlib.contextmanager
+def signers_file(signers: str) -> Iterator[Path]:
+    """The allowed-signers text as a file in a private temporary folder, for one git call."""
+    with tempfile.TemporaryDirectory(prefix="lakip-") as folder:
+        path = Path(folder) / "allowed_signers"
+        path.write_text(signers, encoding="utf-8")
+        yield path
 
 
 def signatures(git: Git, commits: Iterable[str], signers: str) -> dict[str, Signature]:
-    """Verification results for `commits`; only commits not yet in the cache reach ssh-keygen."""
-    key = hashlib.sha256(signers.encode()).hexdigest()
-    cache = read_cache(git, "tanda-tangan.json")
-    known = cache.get(key, {})
+    """Verification results for `commits`; only commits not yet in the cache reach ssh-keygen.
+    The cache key is the commit id and the allowed-signers text (what the answer depends on)."""
+    cache = store("tanda-tangan")
     wanted = list(dict.fromkeys(commits))
+    keys = {c: digest("tanda-tangan", c, signers) for c in wanted}
+    known: dict[str, list[str]] = {}
+    for c in wanted:
+        hit = cache.get(keys[c])
+        if isinstance(hit, list) and len(hit) == 3 and all(isinstance(x, str) for x in hit):
+            known[c] = hit
     missing = [c for c in wanted if c not in known]
     if missing:
-        signers_file = write_signers(git, signers)
-        out = git.text("-c", f"gpg.ssh.allowedSignersFile={signers_file}", "log", "--no-walk=unsorted",
-                       "--stdin", f"--format=%H{_FS}%G?{_FS}%GS{_FS}%GK{_RS}",
-                       input="\n".join(missing).encode() + b"\n")
+        with signers_file(signers) as path:
+            out = git.text("-c", f"gpg.ssh.allowedSignersFile={path}", "log", "--no-walk=unsorted",
+                           "--stdin", f"--format=%H{_FS}%G?{_FS}%GS{_FS}%GK{_RS}",
+                           input="\n".join(missing).encode() + b"\n")
         for record in out.split(_RS):
             record = record.strip("\n")
             if record:
                 cid, status, signer, fingerprint = record.split(_FS)
                 known[cid] = [status, signer, fingerprint]
-        write_cache(git, "tanda-tangan.json", {key: known})  # older rosters' results are useless
+                if cid in keys:
+                    cache.put(keys[cid], known[cid])
+        cache.save()
     return {c: Signature(*known[c]) for c in wanted if c in known}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 import nh3
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from generator.figures import formats
@@ -38,8 +39,10 @@ def markdown_html(text: str, shift: int = 0) -> Markup:
 
 
 def environment(root: Path | None = None, overrides: dict[str, str] | None = None) -> jinja2.Environment:
-    """Templates of the office's site_templates/ first, then lakip's defaults. `overrides` replaces
-    the office's folder with templates read elsewhere (a git tree, for `build --ref`)."""
+    """Templates of the office's site_templates/ first, then lakip's defaults, in Jinja's
+    SandboxedEnvironment (templates cannot reach Python internals: `cycler.__init__.__globals__`
+    raises SecurityError). `overrides` replaces the office's folder with templates read elsewhere
+    (a git tree, for `build --ref`)."""
     defaults = jinja2.FileSystemLoader(str(DEFAULTS))
     if overrides is not None:
         loader = jinja2.ChoiceLoader([jinja2.DictLoader(overrides), defaults])
@@ -47,13 +50,10 @@ def environment(root: Path | None = None, overrides: dict[str, str] | None = Non
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(root / "site_templates")), defaults])
     else:
         loader = defaults
-    compiled = None
-    if root is not None and (root / ".git").is_dir():  # compiled templates kept between runs
-        (root / ".git" / "lakip" / "jinja").mkdir(parents=True, exist_ok=True)
-        compiled = jinja2.FileSystemBytecodeCache(str(root / ".git" / "lakip" / "jinja"))
-    env = jinja2.Environment(
+    # Sandboxed: the office's templates come from the repository, which is data (DESIGN §5); no
+    # bytecode cache, since loading compiled templates is loading code.
+    env = SandboxedEnvironment(
         loader=loader,
-        bytecode_cache=compiled,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg", "md"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

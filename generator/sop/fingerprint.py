@@ -17,9 +17,9 @@ from typing import Any
 from generator.data.load import CONTENT
 from generator.data.source import Source, normalize
 from generator.data.yamlpos import decode, parse_text, split_front_matter
-from generator.git import Git, GitSource, object_ids, read_blobs, read_cache, write_cache
+from generator.git import Git, GitSource, object_ids, read_blobs
 from generator.git.objects import _tree_entries
-from generator.store import DocCache, for_root
+from generator.store import digest, store
 
 PREFIX = "sha256:"
 # lke.yaml is the office's LKE self-assessment, answered after the report is signed and published
@@ -62,15 +62,18 @@ def _walk(source: Source, folder: str) -> list[str]:
     return found
 
 
-def fingerprint(source: Source, tahun: int, cache: DocCache | None = None) -> str:
-    cache = cache or DocCache(None)
+def fingerprint(source: Source, tahun: int) -> str:
+    """`sha256:<64 hex>` of the year's inputs in `source`. Each file's canonical form is cached
+    (store.py) by its path and bytes; cached forms are plain JSON values, the same ones the
+    fingerprint hashes, so a cache hit cannot change the answer."""
+    cache = store("kanonik")
     canonical = {}
     for rel in inputs(source, tahun):
         data = source.read(rel)
-        key = DocCache.key("kanonik", rel, data)
+        key = digest("kanonik", rel, data)
         value = cache.get(key)
         if value is None:
-            value = _canonical(rel, data)
+            value = json.loads(json.dumps(_canonical(rel, data), default=_number))
             cache.put(key, value)
         canonical[rel] = value
     cache.save()
@@ -105,8 +108,8 @@ def _number(value: Any) -> Any:
 def content_fingerprints(git: Git, commits: list[str], tahun: int) -> dict[str, str]:
     """The SOP-Konten fingerprint of the content at each commit.
 
-    Cached under .git/lakip/ by a key made of the object ids the fingerprint covers, read for all
-    commits with two git processes; only content never seen before is loaded and hashed.
+    Cached (store.py) by a key made of the object ids the fingerprint covers, read for all commits
+    with two git processes; only content never seen before is loaded and hashed.
     """
     if not commits:
         return {}
@@ -120,15 +123,15 @@ def content_fingerprints(git: Git, commits: list[str], tahun: int) -> dict[str, 
         instansi, renstra, year_tree = oids[3 * i: 3 * i + 3]
         entries = _tree_entries(raw_trees[year_tree], len(year_tree) // 2) if year_tree else []
         kept = [e for e in entries if e[0] not in _EXCLUDED]
-        keys[commit] = hashlib.sha256(json.dumps([tahun, instansi, renstra, kept]).encode()).hexdigest()
+        keys[commit] = digest("sidik-jari", json.dumps([tahun, instansi, renstra, kept, _EXCLUDED]))
 
-    cache = read_cache(git, "sidik-jari.json")
-    fresh = False
+    cache = store("sidik-jari")
+    result = {}
     for commit in commits:
-        if keys[commit] not in cache:
-            documents = for_root(git.root) if (git.root / ".git").is_dir() else None
-            cache[keys[commit]] = fingerprint(GitSource(git, commit, ("content",)), tahun, documents)
-            fresh = True
-    if fresh:
-        write_cache(git, "sidik-jari.json", cache)
-    return {c: cache[keys[c]] for c in commits}
+        value = cache.get(keys[commit])
+        if not (isinstance(value, str) and value.startswith(PREFIX)):
+            value = fingerprint(GitSource(git, commit, ("content",)), tahun)
+            cache.put(keys[commit], value)
+        result[commit] = value
+    cache.save()
+    return result

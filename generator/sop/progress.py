@@ -4,25 +4,19 @@ step commits (one git log) -> signatures (cached) -> content fingerprints (cache
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.data import model as m
 from generator.data.errors import Issue, LakipError
-from generator.data.load import PERSONIL_FILE, SOP_FILE, load_definitions, load_repo
-from generator.git import (
-    Git,
-    GitSource,
-    allowed_signers,
-    read_cache,
-    signatures,
-    step_commits,
-    write_cache,
-)
+from generator.data.load import load_definitions, load_repo
+from generator.git import Git, GitSource, allowed_signers, signatures, step_commits
 from generator.sop.engine import Status, evaluate
 from generator.sop.fingerprint import content_fingerprints, fingerprint
 from generator.sop.worktime import from_sop, libur_dikenal, seed_libur
+from generator.store import store
 
 
 @dataclass(frozen=True)
@@ -77,24 +71,10 @@ def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = Non
 
 
 def _cached_definitions(git: Git, source: GitSource) -> tuple[m.Sop, tuple[m.Personil, ...]]:
-    """HEAD's SOP and roster, parsed once per blob pair (status needs no content; parsing and the
-    schema check cost more than the whole history walk)."""
-    import pickle
-
-    from generator import __version__
-
-    key = f"{__version__}:{source.blobs.get(SOP_FILE)}:{source.blobs.get(PERSONIL_FILE)}"
-    path = git.git_dir() / "lakip" / "definisi.pickle"
-    try:
-        cached = pickle.loads(path.read_bytes())
-        if cached[0] == key:
-            return cached[1], cached[2]
-    except (OSError, pickle.UnpicklingError, EOFError, IndexError, TypeError, AttributeError):
-        pass
-    sop, personil, issues = load_definitions(source)
+    """HEAD's SOP and roster (status needs no content). Parsing and the schema check are cached
+    per file bytes by load.py (store.py), so a second run only rebuilds the model objects."""
+    sop, personil, issues = load_definitions(source, store("dokumen"))
     _require(sop, personil, issues)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps((key, sop, personil)))
     return sop, personil
 
 
@@ -105,18 +85,33 @@ def _evaluate(git: Git, sop: m.Sop, roster: tuple[m.Personil, ...], head: str, t
     ids = [c.id for c in commits]
     sigs = signatures(git, ids, allowed_signers(roster))
     konten = content_fingerprints(git, [*ids, head], tahun)
-    seed_libur({(k.split("|")[0], tuple(k.split("|")[1].split(",")), int(k.split("|")[2])):
-                {dt.date.fromisoformat(d): n for d, n in days.items()}
-                for k, days in read_cache(git, "libur.json").items()})
+    cache = store("libur")
+    version = _holidays_version()
+    # An entry of another shape is left alone: the holidays are then computed again.
+    with contextlib.suppress(ValueError, IndexError, AttributeError, TypeError):
+        seed_libur({(k.split("|")[1], tuple(k.split("|")[2].split(",")), int(k.split("|")[3])):
+                    {dt.date.fromisoformat(d): n for d, n in days.items()}
+                    for k, days in cache.entries.items() if k.split("|")[0] == version})
     before = set(libur_dikenal())
     kalender = from_sop(sop)
     status = evaluate(sop, roster, tahun, commits, sigs, konten, konten[head], kalender,
                       now or dt.datetime.now(dt.UTC))
     known = libur_dikenal()
     if set(known) != before:  # new years were computed: keep them for the next run
-        write_cache(git, "libur.json", {f"{n}|{','.join(c)}|{y}": {d.isoformat(): v for d, v in days.items()}
-                                        for (n, c, y), days in known.items()})
+        for (n, c, y), days in known.items():
+            cache.put(f"{version}|{n}|{','.join(c)}|{y}", {d.isoformat(): v for d, v in days.items()})
+        cache.save()
     return status
+
+
+def _holidays_version() -> str:
+    """The holiday tables change with the `holidays` package: its version is part of the key."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:
+        return "?"
 
 
 def who_acts(sop: m.Sop, roster: tuple[m.Personil, ...], no: int, day: dt.date) -> list[m.Personil]:
@@ -136,9 +131,7 @@ def approval(root: Path, tahun: int, source, rev: str | None = None, known: Prog
     if git.is_repo() and git.head():
         p = known if known is not None and rev is None else progress(root, tahun, rev=rev)
         head = p.head
-        from generator.store import for_root
-
-        same = fingerprint(source, tahun, for_root(root)) == content_fingerprints(git, [head], tahun)[head]
+        same = fingerprint(source, tahun) == content_fingerprints(git, [head], tahun)[head]
         final = p.status.final and same
         signing = next((s.no for s in p.sop.langkah if s.pengesahan == "tanda-tangan"), None)
         record = p.status.find_langkah(signing).catatan if final and signing else None

@@ -33,6 +33,7 @@ class Recorded:
     status: Status
     sop: m.Sop
     roster: tuple[m.Personil, ...]
+    notes: tuple[str, ...] = ()  # e.g. a signing program set by the repository and ignored
 
 
 def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
@@ -94,12 +95,16 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
                f"SOP-Peran: {step.pelaksana}\nSOP-Konten: {konten}\n"
                f"Signed-off-by: {ident['nama']} <{ident['email']}>\n")
     args = ["commit-tree", tree, "-p", head, "-F", "-"]
+    notes: list[str] = []
     if sign:
         args.insert(1, "-S")
+        # Only the user's own signing program runs, never one that the repository's config names.
+        overrides, notes = git.signing_overrides(env)
+        args = [*overrides, *args]
     new = git.text(*args, input=message.encode("utf-8"), env=env).strip()
     git.run("update-ref", "-m", f"lakip: langkah {no} ({keputusan})", "HEAD", new, head, env=env)
     after = _evaluate(git, sop, roster, new, tahun, when)
-    return Recorded(new, subject, changed, after, sop, roster)
+    return Recorded(new, subject, changed, after, sop, roster, tuple(notes))
 
 
 def _ident(git: Git, env: dict | None) -> dict:

@@ -13,13 +13,32 @@ from pathlib import Path
 
 from generator import __version__
 from generator.data.errors import LakipError
-from generator.git import Git, allowed_signers, read_cache, tags, write_cache, write_signers
+from generator.git import Git, allowed_signers, signers_file, tags
 from generator.sop.engine import Temuan
 from generator.sop.progress import open_repo, progress
 from generator.sop.record import Recorded, record
+from generator.store import UnsafePath, digest, remove_file, store, write_file
 
 TAG_PREFIX = "lakip-"
-REGISTER = "arsip.json"  # tag -> commit as first seen: a moved tag is a finding
+REGISTER = "arsip"  # tag -> commit as first seen (per repository, in the user's cache folder)
+
+
+def _register(git: Git) -> tuple[dict, str]:
+    """The tags of this repository as first seen here: a moved or deleted tag is a finding. Kept
+    in the user's store by the repository's location, never in the repository (a register that
+    came with it would say whatever its sender wanted)."""
+    key = digest(REGISTER, str(git.git_dir().resolve()))
+    value = store(REGISTER).get(key)
+    if not (isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                            for k, v in value.items())):
+        value = {}
+    return value, key
+
+
+def _save_register(key: str, register: dict) -> None:
+    cache = store(REGISTER)
+    cache.put(key, register)
+    cache.save()
 
 
 def manifest_path(tahun: int) -> str:
@@ -75,19 +94,24 @@ def archive(root: Path, tahun: int | None = None, catatan: str | None = None, en
                      "waktu": c.waktu.isoformat(), "oleh": {"nama": c.nama, "email": c.email},
                      "tanda_tangan": c.tanda_tangan} for c in status.riwayat],
     }
-    (root / rel).parent.mkdir(parents=True, exist_ok=True)
-    (root / rel).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    git.run("add", "--", rel, env=env)
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    try:
+        write_file(root, root / rel, text)  # never through a symlink the repository holds
+    except UnsafePath as e:
+        raise LakipError(e.pesan) from None
+    # Staged without git's filters: a clean filter named by the repository's config never runs.
+    blob = git.text("hash-object", "-w", "--no-filters", "--stdin", input=text.encode("utf-8")).strip()
+    git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", env=env)
     try:
         done = record(root, last.no, next(iter(last.keputusan), "selesai"), catatan, tahun, env=env)
     except LakipError:
         git.run("reset", "-q", "--", rel, env=env)  # unstage our own file; nothing else was staged
-        (root / rel).unlink()
+        remove_file(root, root / rel)
         raise
     signed = _tag(git, tag, done, tahun, env)
-    register = read_cache(git, REGISTER)
+    register, key = _register(git)
     register[tag] = done.commit
-    write_cache(git, REGISTER, register)
+    _save_register(key, register)
     return Archived(done, tag, signed, manifest)
 
 
@@ -96,7 +120,8 @@ def _tag(git: Git, tag: str, done: Recorded, tahun: int, env: dict | None) -> bo
     signing = bool(person and person.kunci_ssh and
                    git.text("config", "--get", "user.signingkey", env=env, check=False).strip())
     message = f"Arsip LAKIP {tahun}\n\nManifest: {manifest_path(tahun)}\n"
-    git.run("tag", "-a", *(["-s"] if signing else []), "-m", message, tag, done.commit, env=env)
+    overrides = git.signing_overrides(env)[0] if signing else []
+    git.run(*overrides, "tag", "-a", *(["-s"] if signing else []), "-m", message, tag, done.commit, env=env)
     return signing
 
 
@@ -117,7 +142,7 @@ def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) 
     from generator.workflow.build import run_build
 
     git = open_repo(root)
-    register = read_cache(git, REGISTER)
+    register, key = _register(git)
     found: list[Temuan] = []
     present = [t for t in tags(git) if t.name.removeprefix(TAG_PREFIX).isdigit()]
     names = {t.name for t in present}
@@ -153,15 +178,15 @@ def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) 
         with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as tmp:
             built = run_build(root, Path(tmp), tahun, ref=tag.commit, site=False)
             rebuilt = {p.name: _sha256(p) for p in built.files}
-        for file, digest in sorted(documents.items()):
-            if rebuilt.get(file) != digest:
+        for file, wanted in sorted(documents.items()):
+            if rebuilt.get(file) != wanted:
                 version = manifest.get("lakip")
                 hint = (f" (arsip dibuat dengan lakip {version}, sekarang {__version__})"
                         if version and version != __version__ else "")
                 found.append(Temuan("arsip-tidak-cocok", tag.commit, last, f"{tag.name}: {file} hasil "
                                     f"bangun ulang tidak sama dengan manifest{hint}"))
         register.setdefault(tag.name, tag.commit)
-    write_cache(git, REGISTER, register)
+    _save_register(key, register)
     return found, len(present)
 
 
@@ -170,8 +195,9 @@ def _tag_signature(git: Git, name: str, roster) -> list[Temuan]:
     raw = git.text("cat-file", "tag", name, check=False)
     if "-----BEGIN SSH SIGNATURE-----" not in raw:
         return []  # the archivist had no registered key: an unsigned annotated tag is allowed
-    signers = write_signers(git, allowed_signers(roster))
-    code, _, stderr = git.call("-c", f"gpg.ssh.allowedSignersFile={signers}", "verify-tag", "--raw", name)
+    with signers_file(allowed_signers(roster)) as signers:
+        code, _, stderr = git.call("-c", f"gpg.ssh.allowedSignersFile={signers}", "verify-tag", "--raw",
+                                   name)
     tagger = git.text("for-each-ref", "--format=%(taggeremail)", f"refs/tags/{name}").strip().strip("<>")
     if code == 0 and f'Good "git" signature for {tagger} ' in stderr:
         return []

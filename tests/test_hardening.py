@@ -1,0 +1,191 @@
+"""A repository lakip did not make (issue 11, DESIGN §5 "Untrusted repository"): each kind of
+attack with the concrete input of the issue plus another member of the same kind. Each test checks
+the answer and that nothing outside the test's folder was run, written or deleted."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import stat
+from pathlib import Path
+
+import pytest
+
+from generator.workflow.demo import WITA, actor_env
+from tests.conftest import ROOT, run
+from tests.office import WHEN, Office
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes (symlinks as their target text)."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            found[str(path.relative_to(folder))] = b"-> " + os.readlink(path).encode()
+        elif path.is_file():
+            found[str(path.relative_to(folder))] = path.read_bytes()
+    return found
+
+
+def _program(folder: Path, sentinel: Path, name: str) -> Path:
+    """An executable that records that it ran (the attack succeeded) and fails."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\necho \"{name} $*\" >> '{sentinel}'\nexit 1\n", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def _verify(root: Path) -> tuple[int, object]:
+    result = run("verify", "--json", "--repo", root, "--tahun", "2025")
+    assert result.err == "" or result.code == 1, result.err
+    return result.code, json.loads(result.out)
+
+
+# ---------------------------------------------------------------- 3. the repository's git config
+
+
+def test_repository_git_config_runs_no_program(office: Office, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    office.run_until(3)
+    before = _verify(office.root)
+    assert before == (0, {"temuan": []})
+    status_before = office.status()
+
+    sentinel = tmp_path / "DIJALANKAN"
+    evil = tmp_path / "jahat"
+    hooks = evil / "hooks"
+    for hook in ("reference-transaction", "post-index-change", "pre-commit", "post-commit"):
+        _program(hooks, sentinel, hook)
+        _program(office.root / ".git" / "hooks", sentinel, hook)
+    settings = {
+        "core.fsmonitor": _program(evil, sentinel, "fsmonitor"),
+        "core.hooksPath": hooks,
+        "gpg.ssh.program": _program(evil, sentinel, "ssh-program"),
+        "gpg.program": _program(evil, sentinel, "gpg"),
+        "core.pager": _program(evil, sentinel, "pager"),
+        "diff.external": _program(evil, sentinel, "diff"),
+        # settings that change what git prints
+        "log.showSignature": "true",
+        "i18n.logOutputEncoding": "UTF-16",
+        "trailer.separators": "=",
+        "color.ui": "always",
+    }
+    for key, value in settings.items():
+        office.run("config", key, str(value))
+    monkeypatch.setenv("LAKIP_TANPA_CACHE", "1")  # every signature is checked again
+
+    assert _verify(office.root) == before
+    assert office.status() == status_before
+    assert run("status", "--repo", office.root, "--tahun", "2025").code == 0
+
+    # `lakip step` signs with the user's own program (git's ssh-keygen here) and says so.
+    actor = office.actors["tim-kerja"]
+    for key, value in actor_env(actor, f"{WHEN[4]}{WITA}").items():
+        monkeypatch.setenv(key, value)
+    result = run("step", "4", "--keputusan", "selesai", "--repo", office.root, "--tahun", "2025")
+    assert result.code == 0, result.err
+    assert result.err == (
+        f"catatan: repositori mengatur gpg.program={settings['gpg.program']}; diabaikan: lakip "
+        "menandatangani dengan program dari konfigurasi git Anda sendiri (gpg)\n"
+        f"catatan: repositori mengatur gpg.ssh.program={settings['gpg.ssh.program']}; diabaikan: lakip "
+        "menandatangani dengan program dari konfigurasi git Anda sendiri (ssh-keygen)\n")
+    after = office.status().status
+    assert after.find_langkah(4).catatan.tanda_tangan == "sah"
+    assert _verify(office.root) == (0, {"temuan": []})
+    assert not sentinel.exists(), sentinel.read_text()
+
+
+# ---------------------------------------------------------------- 4. caches
+
+
+def _poison(folder: Path) -> list[Path]:
+    """Every cache file made to lie: each value replaced by a wrong one of the same shape (a
+    'good' signature, another fingerprint, an empty document), keeping the file's layout."""
+    poisoned = []
+    for path in sorted(folder.rglob("*.json")):
+        mac, _, body = path.read_bytes().partition(b"\n")
+        data = json.loads(body)
+        for key, value in data["isi"].items():
+            if isinstance(value, list) and len(value) == 3 and all(isinstance(v, str) for v in value):
+                data["isi"][key] = ["G", "kepala@contoh.go.id", "SHA256:palsu"]
+            elif isinstance(value, str):
+                data["isi"][key] = "sha256:" + "0" * 64
+            elif isinstance(value, dict):
+                data["isi"][key] = {}
+            else:
+                data["isi"][key] = [None, [], []]
+        path.write_bytes(mac + b"\n" + json.dumps(data).encode())
+        poisoned.append(path)
+    return poisoned
+
+
+def test_a_poisoned_cache_never_changes_an_answer(office: Office, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    office.run_until(3)
+    office.forge(4, sign_with=False)  # an unsigned step: the finding must survive every cache
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("LAKIP_TANPA_CACHE", "1")
+    reference = (_verify(office.root), office.status())
+    assert reference[0][0] == 1
+    assert [t["kode"] for t in reference[0][1]["temuan"]] == ["tanpa-tanda-tangan"]
+    monkeypatch.delenv("LAKIP_TANPA_CACHE")
+
+    assert (_verify(office.root), office.status()) == reference  # cold: the caches are filled
+    files = {p.name for p in (cache / "lakip").iterdir()}
+    assert files >= {"dokumen.json", "kanonik.json", "kunci", "sidik-jari.json", "tanda-tangan.json"}
+    assert (_verify(office.root), office.status()) == reference  # warm
+    assert len(_poison(cache)) == len(files) - 1
+    assert (_verify(office.root), office.status()) == reference  # poisoned
+    for path in (cache / "lakip").glob("*.json"):
+        path.write_bytes(b"\x00\xff rusak")
+    assert (_verify(office.root), office.status()) == reference  # garbage
+
+
+def test_no_pickle_is_ever_loaded_and_nothing_is_cached_in_the_repository(
+        office: Office, tmp_path: Path) -> None:
+    sentinel = tmp_path / "DIJALANKAN"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch '{sentinel}'",))
+
+    lakip_dir = office.root / ".git" / "lakip"
+    lakip_dir.mkdir()
+    for name in ("dokumen.pickle", "definisi.pickle", "tanda-tangan.pickle"):
+        (lakip_dir / name).write_bytes(pickle.dumps(Payload()))
+    # the old JSON caches that came with a repository, claiming an unsigned commit is good
+    office.run_until(2)
+    forged = office.forge(3, sign_with=False)
+    (lakip_dir / "tanda-tangan.json").write_text(json.dumps(
+        {"x": {forged: ["G", office.actors["jafung"].email, "SHA256:x"]}}), encoding="utf-8")
+    listing = _listing(office.root)
+
+    assert [t.kode for t in office.status().status.temuan] == ["tanpa-tanda-tangan"]
+    assert run("validate", "--repo", office.root).code == 0
+    assert not sentinel.exists()
+    assert _listing(office.root) == listing  # nothing written into the repository or .git/
+    for path in (ROOT / "generator").rglob("*.py"):  # no module can load one
+        text = path.read_text(encoding="utf-8")
+        assert "import pickle" not in text and "marshal" not in text and "BytecodeCache" not in text, path
+
+
+def test_git_replace_is_ignored(office: Office) -> None:
+    office.run_until(3)
+    forged = office.forge(4, sign_with=False)
+    assert office.codes() == [("tanpa-tanda-tangan", 4)]
+    # A signed copy of the forged commit, put in its place with `git replace`.
+    raw = office.run("cat-file", "commit", forged)
+    message = raw.split("\n\n", 1)[1]
+    tree = office.run("rev-parse", f"{forged}^{{tree}}").strip()
+    parent = office.run("rev-parse", f"{forged}^").strip()
+    env = actor_env(office.actors["tim-kerja"], f"{WHEN[4]}{WITA}")
+    copy = office.git.text("commit-tree", "-S", tree, "-p", parent, "-F", "-", input=message.encode(),
+                           env=env).strip()
+    office.run("replace", forged, copy)
+    assert office.run("replace", "-l").split() == [forged]
+    assert office.codes() == [("tanpa-tanda-tangan", 4)]
+    code, report = _verify(office.root)
+    assert code == 1 and [t["commit"] for t in report["temuan"]] == [forged]
