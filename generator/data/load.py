@@ -197,7 +197,8 @@ def _instansi(doc: Doc) -> m.Instansi:
         loc=doc.loc(), contoh=v.get("contoh", False), singkatan=v.get("singkatan"),
         alamat=v.get("alamat"), telepon=v.get("telepon"), email=v.get("email"),
         laman=v.get("laman"), logo=v.get("logo"), dasar_hukum=tuple(v.get("dasar_hukum", ())),
-        skala_kategori=skala, pegawai=_pegawai(v.get("pegawai")),
+        skala_kategori=skala, pegawai=_pegawai(v.get("pegawai")), dokumen=_tata(v.get("dokumen")),
+        logo_loc=doc.loc(("logo",)) if "logo" in v else None,
     )
 
 
@@ -207,6 +208,15 @@ def _pegawai(v: dict | None) -> m.Pegawai | None:
     return m.Pegawai(tuple((str(k), n) for k, n in v.get("golongan", {}).items()),
                      tuple((str(k), n) for k, n in v.get("pendidikan", {}).items()),
                      _date(v.get("per_tanggal")))
+
+
+def _tata(v: dict | None) -> m.TataDokumen:
+    if not v:
+        return m.TataDokumen()
+    margin = v.get("margin")
+    return m.TataDokumen(
+        kertas=v.get("kertas", "A4"), huruf=v.get("huruf", "arial"),
+        margin=tuple(float(margin[k]) for k in ("atas", "kanan", "bawah", "kiri")) if margin else None)
 
 
 def _dec(value) -> Decimal | None:

@@ -63,6 +63,17 @@ class Pegawai:
 
 
 @dataclass(frozen=True)
+class TataDokumen:
+    """`instansi.yaml: dokumen`: paper `A4` or `F4` (215 x 330 mm, Permendagri 1/2023), font family
+    `arial` (Arial-metric) or `bookman` (Bookman-metric), margins in cm as (atas, kanan, bawah,
+    kiri); None keeps each document's default margins."""
+
+    kertas: str = "A4"
+    huruf: str = "arial"
+    margin: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
 class Instansi:
     nama: str
     pemerintah: str
@@ -84,6 +95,8 @@ class Instansi:
     dasar_hukum: tuple[str, ...] = ()
     skala_kategori: tuple[Kategori, ...] = DEFAULT_SKALA
     pegawai: Pegawai | None = None
+    dokumen: TataDokumen = TataDokumen()
+    logo_loc: Location | None = None
 
     def bidang_ids(self) -> set[str]:
         return {b.id for b in self.bidang}

@@ -11,6 +11,7 @@ from generator.data import model as m
 from generator.figures import formats, ringkasan
 from generator.figures.capaian import Figures
 from generator.figures.triwulan import rencana_aksi
+from generator.render.page import halaman
 from generator.render.templates import markdown_html
 
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -65,6 +66,22 @@ def _daftar_isi(figures: Figures, year: m.Tahun, instansi: m.Instansi, triwulan:
     return [{"id": i, "judul": j, "level": lv} for i, j, lv in entries]
 
 
+def _renstra_baris(renstra: m.Renstra) -> list[dict]:
+    """One row per indikator of the Renstra table; the first row of a tujuan or sasaran carries
+    its text and how many rows it spans (the cell is merged over them, in HTML and DOCX)."""
+    rows = []
+    for t in renstra.tujuan:
+        first_t = True
+        count_t = sum(len(s.indikator) for s in t.sasaran)
+        for s in t.sasaran:
+            for index, i in enumerate(s.indikator):
+                rows.append({"tujuan": t.uraian, "tujuan_baris": count_t if first_t else 0,
+                             "sasaran": s.uraian, "sasaran_baris": len(s.indikator) if index == 0 else 0,
+                             "indikator": i})
+                first_t = False
+    return rows
+
+
 def _sebaran(figures: Figures) -> list[dict]:
     rows = []
     upper = None
@@ -105,12 +122,14 @@ def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
         "tahun_banding": earlier[-4:],
         "sasaran_uraian": {s.id: s.uraian for s in figures.sasaran},
         "program_sasaran": programs, "keluaran": keluaran,
-        "renstra_indikator": renstra.indikator(),
+        "renstra_indikator": renstra.indikator(), "renstra_baris": _renstra_baris(renstra),
         "bidang_nama": {b.id: b.nama for b in repo.instansi.bidang},
         "nomor_tabel_anggaran": 7,
         "pengiriman": year.pengiriman,
         "reviu_apip": year.reviu_apip, "rencana_aksi": triwulan,
         "ikhtisar": ringkasan.ikhtisar(figures), "ringkasan_anggaran": ringkasan.anggaran(figures),
+        "halaman": halaman(repo.instansi.dokumen),
+        "halaman_surat": halaman(repo.instansi.dokumen, surat=True),
     }
 
 
@@ -121,7 +140,18 @@ def render(env, template: str, ctx: dict) -> str:
 def pdf(html: str) -> bytes:
     """WeasyPrint, offline: only data: URLs (the embedded logo) may be fetched, so nothing outside
     the HTML can be read or requested, whatever the content says."""
+    return pdf_pages(html)[0]
+
+
+def pdf_pages(html: str) -> tuple[bytes, dict[str, int]]:
+    """The PDF and the page (1 = the cover) of every element id in it: the DOCX's table of
+    contents is pre-filled with these numbers."""
     import weasyprint
 
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+    rendered = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+    pages: dict[str, int] = {}
+    for number, page in enumerate(rendered.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return rendered.write_pdf(), pages

@@ -147,10 +147,12 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
     progress(f"menulis {out / f'lakip-{tahun}.html'}")
     written.append(_write(out / f"lakip-{tahun}.html", html.encode("utf-8")))
     progress("menyusun PDF (WeasyPrint; tahap paling lama)")
-    written.append(_write(out / f"lakip-{tahun}.pdf", document.pdf(html)))
+    pdf_bytes, pages = document.pdf_pages(html)
+    written.append(_write(out / f"lakip-{tahun}.pdf", pdf_bytes))
     progress("menyusun DOCX")
     meta = Meta(f"Laporan Kinerja Instansi Pemerintah Tahun {tahun}", instansi.nama,
-                f"LKjIP {tahun} · {instansi.nama}", tuple(state.tanda), state.tanggal)
+                f"LKjIP {tahun} · {instansi.nama}", tuple(state.tanda), state.tanggal,
+                page=ctx["halaman"], toc_pages=pages)
     path = out / f"lakip-{tahun}.docx"
     write_docx(html, path, meta)
     written.append(path)
@@ -159,7 +161,8 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
         written.append(_write(out / f"surat-pengantar-{tahun}.pdf", document.pdf(surat)))
         path = out / f"surat-pengantar-{tahun}.docx"
         write_docx(surat, path, Meta(f"Surat Pengantar LKjIP {tahun}", instansi.nama, "",
-                                     tuple(state.tanda), state.tanggal))
+                                     tuple(state.tanda), state.tanggal, page=ctx["halaman_surat"],
+                                     letter=True))
         written.append(path)
     if site and ref is not None:
         notes += ("situs tidak dibangun untuk --ref: situs menggambarkan keadaan terkini",)
