@@ -43,9 +43,11 @@ def raster(fmt: str, size: tuple[int, int] = (40, 20)) -> bytes:
 RENSTRA = """<table><caption>Tabel 3. Renstra</caption>
 <thead><tr><th>Tujuan</th><th>Sasaran</th><th>Indikator</th><th class="angka">2025</th></tr></thead>
 <tbody>
-<tr><td rowspan="3">Meningkatkan daya saing koperasi dan usaha mikro</td><td rowspan="2">Meningkatnya kualitas</td><td>Persentase koperasi aktif</td><td class="angka">44</td></tr>
+<tr><td rowspan="3">Meningkatkan daya saing koperasi dan usaha mikro</td>
+    <td rowspan="2">Meningkatnya kualitas</td><td>Persentase koperasi aktif</td><td class="angka">44</td></tr>
 <tr><td>Persentase usaha mikro binaan yang meningkat omzetnya</td><td class="angka">38,5</td></tr>
-<tr><td>Meningkatnya legalitas</td><td>Persentase usaha mikro yang memiliki NIB</td><td class="angka">76</td></tr>
+<tr><td>Meningkatnya legalitas</td><td>Persentase usaha mikro yang memiliki NIB</td>
+    <td class="angka">76</td></tr>
 </tbody></table>"""
 
 
@@ -77,8 +79,9 @@ def test_no_column_is_narrower_than_its_longest_word(tmp_path: Path) -> None:
 
 
 def test_colspan_becomes_grid_span(tmp_path: Path) -> None:
-    xml, path = build(tmp_path, """<table><thead><tr><th rowspan="2">Indikator</th><th colspan="2">Triwulan</th></tr>
-    <tr><th>I</th><th>II</th></tr></thead><tbody><tr><td>A</td><td class="angka">1</td><td class="angka">2</td></tr></tbody></table>""")
+    xml, path = build(tmp_path, """<table><thead>
+    <tr><th rowspan="2">Indikator</th><th colspan="2">Triwulan</th></tr><tr><th>I</th><th>II</th></tr>
+    </thead><tbody><tr><td>A</td><td class="angka">1</td><td class="angka">2</td></tr></tbody></table>""")
     assert '<w:gridSpan w:val="2"/>' in xml
     assert xml.count('<w:tblHeader w:val="true"/>') == 2
     table = docx.Document(str(path)).tables[0]
@@ -144,7 +147,8 @@ def test_language_fonts_and_page_from_the_office_options(tmp_path: Path) -> None
 
 def test_signature_block_keeps_together_with_the_paragraph_before(tmp_path: Path) -> None:
     _, path = build(tmp_path, '<p>Penutup.</p><div class="ttd"><div>Samarinda, 20 Februari 2026</div>'
-                              '<div>Kepala Dinas</div><div class="ruang"></div><div class="nama">Drs. A, M.Si.</div>'
+                              '<div>Kepala Dinas</div><div class="ruang"></div>'
+                              '<div class="nama">Drs. A, M.Si.</div>'
                               '<div>NIP. 19720314 199803 1 004</div></div>')
     paragraphs = docx.Document(str(path)).paragraphs
     texts = [p.text for p in paragraphs]
@@ -158,7 +162,8 @@ def test_signature_block_keeps_together_with_the_paragraph_before(tmp_path: Path
 def test_toc_field_holds_the_entries_with_page_numbers(tmp_path: Path) -> None:
     body = ('<section class="bab daftar-isi"><h1>Daftar Isi</h1><ol>'
             '<li data-tingkat="1"><a href="#bab-1">Bab I Pendahuluan</a></li>'
-            '<li class="sub" data-tingkat="3"><a href="#sasaran-S1">Sasaran 1: Koperasi</a></li></ol></section>'
+            '<li class="sub" data-tingkat="3"><a href="#sasaran-S1">Sasaran 1: Koperasi</a></li>'
+            '</ol></section>'
             '<section class="bab" id="bab-1"><h1 id="bab-1">Bab I</h1></section>')
     xml, path = build(tmp_path, body, toc_pages={"bab-1": 4, "sasaran-S1": 11})
     assert 'TOC \\o "1-3" \\h \\z \\u' in xml
