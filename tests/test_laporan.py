@@ -235,3 +235,96 @@ def test_reviu_apip_is_checked_like_every_file(sample: Path) -> None:
     result = run("validate", "--repo", sample)
     assert result.code == 1
     assert result.out.startswith(f"content/2025/reviu-apip.yaml:{line}:{col}: galat: ")
+
+
+# ---------------------------------------------------------------- LKE self-assessment
+
+
+LKE_SAMPLE = [  # the sample as a plain folder: no SOP history, tanda terima not yet written
+    ("3.a.1", "Y", 0.5), ("3.a.2", "Y", 0.5), ("3.a.3", "T", 0), ("3.a.4", "Y", 0.5),
+    ("3.a.5", None, 0), ("3.a.6", "T", 0),
+    ("3.b.1", "a", 0.5), ("3.b.2", "a", 0.5), ("3.b.3", "a", 0.5), ("3.b.4", "a", 0.5),
+    ("3.b.5", "a", 0.5), ("3.b.6", "d", 0.13), ("3.b.7", "a", 0.5), ("3.b.8", "a", 0.5),
+    ("3.b.9", "a", 0.5),
+    ("3.c.1", "e", 0), ("3.c.2", "a", 1.07), ("3.c.3", "b", 0.8), ("3.c.4", None, 0),
+    ("3.c.5", "b", 0.8), ("3.c.6", None, 0), ("3.c.7", None, 0)]
+
+
+def test_lke_on_the_sample_criterion_by_criterion(sample: Path) -> None:
+    import json
+
+    result = run("lke", "--repo", sample, "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert (data["tahun"], data["komponen"], data["bobot"]) == (2025, "Pelaporan Kinerja", 15)
+    assert [(k["id"], k["jawaban"], k["nilai"]) for k in data["kriteria"]] == LKE_SAMPLE
+    assert [(s["id"], s["bobot"], s["nilai"]) for s in data["subkomponen"]] == [
+        ("3.a", 3, 1.5), ("3.b", 4.5, 4.13), ("3.c", 7.5, 2.68)]
+    assert data["nilai"] == 8.31
+    by_id = {k["id"]: k for k in data["kriteria"]}
+    assert set(by_id["3.a.1"]) == {"id", "subkomponen", "uraian", "jawaban", "nilai", "bukti", "cara",
+                                   "petunjuk"}
+    assert by_id["3.a.4"]["bukti"] == [
+        "content/2025/reviu-apip.yaml: nomor 700.1.2.2/112/LHR-LKjIP/Itko/II/2026, 2026-02-16, "
+        "Drs. H. Muhammad Ridwan Effendi, M.Si."]
+    assert by_id["3.b.6"]["bukti"] == ["2 dari 8 indikator dengan standar nasional",
+                                       "belum: IKU-1, IKU-2, IKU-3, IKU-4, IKU-5, IKU-6"]
+    assert (by_id["3.a.5"]["cara"], by_id["3.a.5"]["petunjuk"]) == (
+        "isi-sendiri", "isi di content/2025/lke.yaml: jawaban: {3.a.5: {jawaban: Y, bukti: ...}} "
+        "(jawaban Y atau T)")
+    assert by_id["3.c.3"]["bukti"][0] == "content/2025/lke.yaml:4"
+    assert by_id["3.a.6"]["bukti"] == ["belum ada tanda terima pengiriman (batas 2026-02-28)"]
+    text = run("lke", "--repo", sample).out
+    assert text.splitlines()[0] == ("Penilaian mandiri LKE tahun 2025, komponen Pelaporan Kinerja "
+                                    "(PermenPANRB 88/2021): nilai 8,31 dari 15,00")
+    assert "  3.a.5  [isi sendiri]  0,00  Dokumen Laporan Kinerja telah dipublikasikan." in text
+
+
+def test_lke_answers_follow_the_data(sample: Path) -> None:
+    """Delete the reviu and the quarterly data, answer 3.a.5 yourself, send on 2 March: the answers
+    move with the data; a wrong or automatic answer in lke.yaml is ignored with a warning."""
+    import json
+
+    (sample / "content/2025/reviu-apip.yaml").unlink()
+    edit(sample, "content/2025/bidang/ukm.yaml", "    realisasi_triwulan: {tw1: 74.5, tw2: 80.2, tw3: 86.9, "
+         "tw4: 91.21}\n", "")
+    with (sample / "content/2025/pengiriman.yaml").open("a", encoding="utf-8") as f:
+        f.write("tanda_terima:\n  tanggal: 2026-03-02\n  penerima: Rina\n")
+    with (sample / "content/2025/lke.yaml").open("a", encoding="utf-8") as f:
+        f.write("  3.a.5: {jawaban: Y, bukti: 'https://contoh.go.id/lkjip'}\n  3.b.6: {jawaban: a}\n"
+                "  3.c.4: {jawaban: Y}\n")
+    result = run("lke", "--repo", sample, "--json")
+    by_id = {k["id"]: k for k in json.loads(result.out)["kriteria"]}
+    assert [(i, by_id[i]["jawaban"]) for i in ("3.a.2", "3.a.4", "3.a.5", "3.a.6", "3.b.6", "3.c.4")] == [
+        ("3.a.2", "T"), ("3.a.4", "T"), ("3.a.5", "Y"), ("3.a.6", "T"), ("3.b.6", "d"), ("3.c.4", None)]
+    assert by_id["3.a.2"]["bukti"][0] == "realisasi triwulan dilaporkan untuk 3 dari 4 indikator rencana aksi"
+    assert by_id["3.a.6"]["bukti"] == [
+        "content/2025/pengiriman.yaml: tanda terima 2026-03-02, batas 2026-02-28"]
+    assert result.err.splitlines() == [
+        "peringatan: content/2025/lke.yaml:12:3: kriteria 3.b.6 dijawab lakip dari data; jawaban sendiri "
+        "diabaikan",
+        "peringatan: content/2025/lke.yaml:13:3: jawaban kriteria 3.c.4 harus a, b, c, d atau e, bukan Y; "
+        "diabaikan"]
+
+
+def test_site_pages_rencana_aksi_and_lke(sample: Path, tmp_path: Path) -> None:
+    from generator.render import site
+
+    edit(sample, "content/2025/bidang/koperasi.yaml", "{tw1: 61.5, tw2: 61.9, tw3: 62.1, tw4: 62.4}",
+         "{tw1: 61.5}")
+    data = site.gather(sample, now=dt.datetime(2025, 8, 20, 2, 0, tzinfo=dt.UTC))
+    site.write(data, tmp_path / "situs")
+    page = (tmp_path / "situs/rencana-aksi.md").read_text(encoding="utf-8")
+    assert "Keadaan per 20 Agustus 2025." in page
+    assert ('<div class="admonition warning"><p class="admonition-title">1 laporan triwulan terlambat</p>'
+            "<p>IKU-1 Triwulan II</p></div>") in page
+    assert ('<tr><td>Triwulan II</td><td class="lk-angka">62,2</td><td class="lk-angka">–</td>'
+            '<td class="lk-angka">–</td><td><span class="lk-lencana lk-galat">terlambat</span> '
+            '<span class="lk-kecil">batas 14 Juli 2025</span></td></tr>') in page
+    assert ('<tr><td>Triwulan III</td><td class="lk-angka">62,6</td><td class="lk-angka">–</td>'
+            '<td class="lk-angka">–</td><td><span class="lk-lencana lk-menunggu">belum berakhir</span>'
+            "</td></tr>") in page
+    lke = (tmp_path / "situs/lke.md").read_text(encoding="utf-8")
+    assert '<p class="lk-angka-besar">Nilai: <strong>' in lke
+    assert ('<tr id="lke-3-a-5"><td>3.a.5</td><td>Dokumen Laporan Kinerja telah dipublikasikan.</td>'
+            '<td><span class="lk-lencana lk-berjalan">isi sendiri</span></td>') in lke

@@ -18,7 +18,8 @@ CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                  reason="Debian chromium is not installed (CI installs it)")]
-PAGES = ["index", "alur-sop", "data-bidang", "capaian", "capaian-2024", "reviu", "dokumen", "arsip",
+PAGES = ["index", "alur-sop", "data-bidang", "capaian", "capaian-2024", "rencana-aksi", "lke", "reviu",
+         "dokumen", "arsip",
          "riwayat", "unduh/lakip-2025"]
 XSS_NOTE = """---
 langkah: 6

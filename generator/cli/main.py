@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Hitung capaian setiap indikator dan sasaran, kategori (Permendagri 86/2017), serapan "
         "anggaran per program dan total, serta indeks efisiensi, dari data tahun kinerja.", newest)
 
+    report_command(
+        "lke", _cmd_lke, "penilaian mandiri LKE komponen Pelaporan Kinerja (PermenPANRB 88/2021)",
+        "Nilai sendiri komponen Pelaporan Kinerja dari Lembar Kerja Evaluasi (PermenPANRB 88/2021): "
+        "setiap kriteria dengan jawaban lakip (Y/T atau a-e), bukti yang dipakai (commit, berkas, "
+        "angka) dan nilainya. Kriteria yang tidak dapat diketahui lakip ditandai 'isi sendiri' "
+        "beserta tempat menjawabnya (content/TAHUN/lke.yaml).", newest)
+
     step = commands.add_parser(
         "step", help="catat satu langkah SOP sebagai commit bertanda tangan",
         description="Periksa bahwa langkah N sedang berjalan, bahwa identitas git Anda memegang "
@@ -282,6 +289,21 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         print(json.dumps(figures_json(figures), ensure_ascii=False, indent=2))
     else:
         print(figures_text(figures))
+    return EXIT_OK
+
+
+def _cmd_lke(args: argparse.Namespace) -> int:
+    from generator.cli.views import lke_text
+    from generator.figures.lke import lke_json
+    from generator.workflow.evaluasi import run_lke
+
+    hasil = run_lke(find_repo_root(args.repo), args.tahun)
+    if args.json:
+        print(json.dumps(lke_json(hasil), ensure_ascii=False, indent=2))
+    else:
+        print(lke_text(hasil))
+    for warning in hasil.peringatan:
+        print(f"peringatan: {warning}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -176,3 +176,21 @@ def figures_text(f) -> str:
     lines.append(f"{'Total':<10}  {rupiah(f.total.pagu):>18}  {rupiah(f.total.realisasi):>18}  "
                  f"{persen(f.total.serapan):>8}")
     return "\n".join(lines)
+
+
+def lke_text(h) -> str:
+    """`lakip lke` for people: each criterion with lakip's answer, its evidence and score."""
+    from generator.figures.formats import angka
+    from generator.figures.lke import BOBOT_KOMPONEN, KOMPONEN
+
+    lines = [f"Penilaian mandiri LKE tahun {h.tahun}, komponen {KOMPONEN} (PermenPANRB 88/2021): "
+             f"nilai {angka(h.nilai)} dari {angka(BOBOT_KOMPONEN)}"]
+    for sub, uraian, bobot, nilai in h.subkomponen:
+        lines += ["", f"{sub} {uraian} — nilai {angka(nilai)} dari {angka(bobot)}"]
+        for k in (k for k in h.kriteria if k.subkomponen == sub):
+            jawaban = k.jawaban or "isi sendiri"
+            lines.append(f"  {k.id}  [{jawaban}]  {angka(k.nilai)}  {k.uraian}")
+            lines += [f"          bukti: {b}" for b in k.bukti]
+            if k.jawaban is None and k.petunjuk:
+                lines.append(f"          {k.petunjuk}")
+    return "\n".join(lines)

@@ -19,7 +19,8 @@ from generator.render import charts
 from generator.render.templates import environment, markdown_html
 from generator.sop.worktime import format_durasi
 
-PAGES = ("index", "alur-sop", "data-bidang", "capaian", "reviu", "dokumen", "arsip", "riwayat")
+PAGES = ("index", "alur-sop", "data-bidang", "capaian", "rencana-aksi", "lke", "reviu", "dokumen", "arsip",
+         "riwayat")
 MANIFEST = ".lakip-dibuat"  # the files written last time: the only ones a rebuild may delete
 
 
@@ -172,6 +173,27 @@ def _capaian(figures: Figures) -> dict:
             "tone": {i.id: _tone(i.kategori, figures.skala) for i in figures.indikator}}
 
 
+def _laporan(data: SiteData, figures: Figures | None) -> dict[str, dict]:
+    """The pages "Rencana Aksi" and "Evaluasi LKE" (issue 14): the year so far, as of today."""
+    from zoneinfo import ZoneInfo
+
+    from generator.figures import lke, triwulan
+
+    hari_ini = data.now.astimezone(ZoneInfo(_zone(data))).date()
+    year = data.repo.find_tahun(data.tahun)
+    if figures is None or year is None or year.pk is None:
+        missing = {"galat_tahun": data.figure_errors.get(data.tahun)}
+        return {"rencana-aksi": {"rencana_aksi": None, **missing}, "lke": {"lke": None, **missing}}
+    rows = triwulan.rencana_aksi(year.pk, figures, hari_ini)
+    late = [(r.id, triwulan.NAMA[t]) for r in rows for t in r.terlambat]
+    return {
+        "rencana-aksi": {"rencana_aksi": rows, "terlambat": late, "hari_ini": hari_ini,
+                         "batas_hari": triwulan.BATAS_HARI},
+        "lke": {"lke": lke.assess(data.repo, figures, data.progress, data.final, hari_ini),
+                "bobot": lke.BOBOT_KOMPONEN},
+    }
+
+
 def contexts(data: SiteData) -> dict[str, dict]:
     """page name -> template context. Pure: everything comes from `data`."""
     sop = data.repo.sop
@@ -202,7 +224,7 @@ def contexts(data: SiteData) -> dict[str, dict]:
                     "contoh": bool(data.repo.instansi and data.repo.instansi.contoh)},
         "arsip": {"tags": data.tags, "unduhan": {y: sorted(files) for y, files in data.archived.items()}},
         "riwayat": {"perubahan": data.changes},
-    }
+    } | _laporan(data, figures)
     extra = {f"capaian-{y}": _capaian(f) | {"tahun_ini": y} for y, f in data.figures.items()
              if y != data.tahun}
     return {name: base | ctx for name, ctx in (pages | extra).items()}
