@@ -18,7 +18,7 @@ def test_help_is_indonesian() -> None:
     assert "tampilkan bantuan ini lalu keluar" in result.out
     import re
 
-    for command in ("validate", "status", "verify", "figures", "step", "build", "archive", "serve",
+    for command in ("validate", "status", "verify", "figures", "lke", "step", "build", "archive", "serve",
                     "init", "codeowners", "format-data", "impor", "demo"):
         assert re.search(rf"^    {command}\s", result.out, re.M), command
     assert re.search(r"validate\s+periksa semua data \(YAML/Markdown\) beserta aturan antarberkas",
