@@ -10,6 +10,8 @@ from decimal import Decimal
 from html import unescape
 from pathlib import Path
 
+import pytest
+
 from generator.data.load import load_repo
 from generator.data.validate import validate
 from generator.figures.capaian import compute
@@ -226,7 +228,7 @@ def test_pernyataan_telah_direviu_follows_bab_iv_only_with_reviu_apip(sample: Pa
     assert '<a href="#pernyataan-reviu">Pernyataan Telah Direviu</a>' in html
     (sample / "content/2025/reviu-apip.yaml").unlink()
     html = render_html(sample)
-    assert "pernyataan-reviu" not in html and "Telah Direviu" not in html
+    assert "pernyataan-reviu" not in html and "Kami telah mereviu" not in html
 
 
 def test_reviu_apip_is_checked_like_every_file(sample: Path) -> None:
@@ -328,3 +330,43 @@ def test_site_pages_rencana_aksi_and_lke(sample: Path, tmp_path: Path) -> None:
     assert '<p class="lk-angka-besar">Nilai: <strong>' in lke
     assert ('<tr id="lke-3-a-5"><td>3.a.5</td><td>Dokumen Laporan Kinerja telah dipublikasikan.</td>'
             '<td><span class="lk-lencana lk-berjalan">isi sendiri</span></td>') in lke
+
+
+# ---------------------------------------------------------------- charts
+
+
+def test_chart_bars_equal_the_figures() -> None:
+    from generator.figures.formats import nilai, persen
+    from generator.render import charts
+
+    repo, _ = load_repo(ROOT)
+    figures = compute(repo, 2025)
+    g = charts.laporan(figures)
+    assert [(b.label, b.value, b.text) for b in g.capaian_sasaran.bars] == [
+        (f"Sasaran {n}", s.capaian, persen(s.capaian)) for n, s in enumerate(figures.sasaran, start=1)]
+    for bar in g.capaian_indikator.bars:  # 300 units stand for 150 %
+        assert bar.width == pytest.approx(float(min(bar.value, 150)) * 2)
+    assert [b.value for b in g.serapan.bars] == [p.serapan for p in figures.program]
+    assert g.serapan.bars[0].width == pytest.approx(float(figures.program[0].serapan) * 3)  # 300 = 100 %
+    s1 = figures.sasaran[0]
+    pairs = g.indikator[s1.id].bars
+    assert [(b.label, b.target_text, b.realisasi_text) for b in pairs] == [
+        (i.id, nilai(i.target, i.satuan), nilai(i.realisasi, i.satuan)) for i in s1.indikator]
+    # IKU-1: target 63 is the longer bar; realisasi 62,4 is 62,4/63 of it
+    assert (pairs[0].target_width, pairs[0].realisasi_width) == pytest.approx((330, 330 * 62.4 / 63))
+
+
+def test_the_document_draws_the_charts_with_the_numbers_of_its_tables() -> None:
+    html = render_html(ROOT)
+    table6 = html.split("Tabel 6.")[1].split("</table>")[0]
+    capaian = re.findall(r'<td class="angka">(\d{1,3},\d{2}%)</td>', table6)
+    chart = html.split('id="grafik-capaian-indikator"')[1].split("</figure>")[0]
+    assert "<svg" in chart and "Grafik 2. Capaian indikator kinerja tahun 2025" in chart
+    labels = re.findall(r'<text x="[\d.]+" y="[\d.]+" fill="#222222">([^<]+)</text>', chart)
+    assert labels == capaian
+    ids = re.findall(r'text-anchor="end" fill="#222222">([^<]+)</text>', chart)
+    assert ids == [f"IKU-{n}" for n in range(1, 9)]
+    assert html.count('<figure class="grafik"') == 2 + 4 + 1  # sasaran, indikator, 4 sasaran, serapan
+    serapan = html.split('id="grafik-serapan"')[1].split("</figure>")[0]
+    assert "Grafik 7. Serapan anggaran per program tahun 2025" in serapan
+    assert "95,76%" in serapan and "X.XX.01" in serapan

@@ -151,3 +151,81 @@ def bar_chart(rows: list[tuple[str, Decimal | None, str, str]], maximum: Decimal
     ref = float(reference / maximum) * plot_width if reference is not None else None
     return BarChart(label_width + plot_width + 70, 40 + len(rows) * row, label_width, plot_width,
                     tuple(bars), ref, ticks)
+
+
+@dataclass(frozen=True)
+class PairBar:
+    label: str
+    target: Decimal | None
+    realisasi: Decimal | str | None
+    target_text: str
+    realisasi_text: str
+    y: int
+    target_width: float
+    realisasi_width: float
+
+
+@dataclass(frozen=True)
+class PairChart:
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    bars: tuple[PairBar, ...]
+
+
+def pair_chart(rows: list[tuple[str, Decimal | None, Decimal | str | None, str, str]]) -> PairChart:
+    """Target and realisasi side by side for (label, target, realisasi, printed target, printed
+    realisasi). Indikator have different units, so each pair is scaled to its own larger value:
+    the chart compares realisasi with its target, never one indikator with another. A realisasi
+    that is not a number (a ratio) or not reported is drawn as no bar, its text still printed."""
+    label_width, plot_width, row = 70, 330, 44
+    bars = []
+    for i, (label, target, realisasi, t_text, r_text) in enumerate(rows):
+        numbers = [abs(v) for v in (target, realisasi) if isinstance(v, Decimal | int)]
+        top = max(numbers, default=Decimal(0))
+
+        def length(v, top=top) -> float:
+            return float(abs(v) / top) * plot_width if isinstance(v, Decimal | int) and top else 0.0
+
+        bars.append(PairBar(label, target, realisasi, t_text, r_text, 24 + i * row,
+                            length(target), length(realisasi)))
+    return PairChart(label_width + plot_width + 110, 34 + len(rows) * row, label_width, plot_width,
+                     tuple(bars))
+
+
+def tone(kategori: str | None, skala: tuple[m.Kategori, ...]) -> str:
+    """The colour class of a kategori: by its rank in the office's scale, whatever its label."""
+    labels = [k.label for k in skala]
+    if kategori not in labels:
+        return "kosong"
+    return ("sangat-baik", "baik", "cukup", "kurang", "sangat-kurang")[min(labels.index(kategori), 4)]
+
+
+@dataclass(frozen=True)
+class Grafik:
+    """The report's charts, defined once for the site and every document format (DESIGN §7)."""
+
+    capaian_sasaran: BarChart
+    capaian_indikator: BarChart
+    indikator: dict[str, PairChart]  # sasaran id -> target vs realisasi of its indikator
+    serapan: BarChart
+
+
+def laporan(figures) -> Grafik:
+    """`figures` is a figures.capaian.Figures; every printed value comes from formats, so a bar's
+    label is exactly the number in the table beside it."""
+    from generator.figures.formats import nilai, persen
+
+    skala = figures.skala
+    return Grafik(
+        capaian_sasaran=bar_chart([(f"Sasaran {n}", s.capaian, persen(s.capaian), tone(s.kategori, skala))
+                                   for n, s in enumerate(figures.sasaran, start=1)]),
+        capaian_indikator=bar_chart([(i.id, i.capaian, persen(i.capaian), tone(i.kategori, skala))
+                                     for i in figures.indikator]),
+        indikator={s.id: pair_chart([(i.id, i.target, i.realisasi, nilai(i.target, i.satuan),
+                                      nilai(i.realisasi, i.satuan)) for i in s.indikator])
+                   for s in figures.sasaran},
+        serapan=bar_chart([(p.kode, p.serapan, persen(p.serapan), "serapan") for p in figures.program],
+                          maximum=Decimal(100), reference=None),
+    )

@@ -11,6 +11,7 @@ from generator.data import model as m
 from generator.figures import formats, ringkasan
 from generator.figures.capaian import Figures
 from generator.figures.triwulan import rencana_aksi
+from generator.render import charts
 from generator.render.page import halaman
 from generator.render.templates import markdown_html
 
@@ -46,7 +47,7 @@ def _daftar_isi(figures: Figures, year: m.Tahun, instansi: m.Instansi, triwulan:
     entries = [("kata-pengantar", "Kata Pengantar", 1), ("daftar-isi", "Daftar Isi", 1),
                ("ikhtisar-eksekutif", "Ikhtisar Eksekutif", 1), ("bab-1", "Bab I Pendahuluan", 1)]
     if instansi.dasar_hukum:
-        entries.append(("bab-1-dasar-hukum", "Dasar Hukum", 2))
+        entries.append(("bab-1-dasar-hukum", "Daftar Dasar Hukum", 2))
     if instansi.pegawai:
         entries.append(("bab-1-sdm", "Sumber Daya Manusia", 2))
     entries += [("bab-2", "Bab II Perencanaan Kinerja", 1),
@@ -128,6 +129,7 @@ def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
         "pengiriman": year.pengiriman,
         "reviu_apip": year.reviu_apip, "rencana_aksi": triwulan,
         "ikhtisar": ringkasan.ikhtisar(figures), "ringkasan_anggaran": ringkasan.anggaran(figures),
+        "grafik": charts.laporan(figures),
         "halaman": halaman(repo.instansi.dokumen),
         "halaman_surat": halaman(repo.instansi.dokumen, surat=True),
     }

@@ -155,22 +155,11 @@ def _bidang(data: SiteData) -> list[dict]:
     return rows
 
 
-def _tone(kategori: str | None, skala: tuple[m.Kategori, ...]) -> str:
-    labels = [k.label for k in skala]
-    if kategori not in labels:
-        return "kosong"
-    return ("sangat-baik", "baik", "cukup", "kurang", "sangat-kurang")[min(labels.index(kategori), 4)]
-
-
 def _capaian(figures: Figures) -> dict:
-    from generator.figures.formats import persen
-
-    indikator = charts.bar_chart([(i.id, i.capaian, persen(i.capaian), _tone(i.kategori, figures.skala))
-                                  for i in figures.indikator])
-    serapan = charts.bar_chart([(p.kode, p.serapan, persen(p.serapan), "serapan") for p in figures.program],
-                               maximum=charts.Decimal(100), reference=None)
-    return {"figures": figures, "grafik_capaian": indikator, "grafik_serapan": serapan,
-            "tone": {i.id: _tone(i.kategori, figures.skala) for i in figures.indikator}}
+    grafik = charts.laporan(figures)
+    return {"figures": figures, "grafik_capaian": grafik.capaian_indikator, "grafik_serapan": grafik.serapan,
+            "grafik_indikator": grafik.indikator,
+            "tone": {i.id: charts.tone(i.kategori, figures.skala) for i in figures.indikator}}
 
 
 def _laporan(data: SiteData, figures: Figures | None) -> dict[str, dict]:
