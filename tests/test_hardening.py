@@ -189,3 +189,82 @@ def test_git_replace_is_ignored(office: Office) -> None:
     assert office.codes() == [("tanpa-tanda-tangan", 4)]
     code, report = _verify(office.root)
     assert code == 1 and [t["commit"] for t in report["temuan"]] == [forged]
+
+
+# ---------------------------------------------------------------- 1. symlinks
+
+
+def test_symlinks_in_the_repository_are_reported_and_never_followed(sample: Path, tmp_path: Path) -> None:
+    from generator.render.site import _replace
+    from generator.store import UnsafePath
+    from generator.workflow.build import _write
+
+    outside = tmp_path / "luar"
+    outside.mkdir()
+    (outside / "authorized_keys").write_text("ssh-ed25519 AAAA asli\n", encoding="utf-8")
+    (outside / "catatan.md").write_text("rahasia\n", encoding="utf-8")
+    before = _listing(outside)
+    (sample / "content/2025/bukti/kunci.pdf").symlink_to(outside / "authorized_keys")
+    (sample / "content/2025/bukti/luar").symlink_to(outside, target_is_directory=True)
+    (sample / "site_templates/document").mkdir(parents=True)
+    (sample / "site_templates/document/lakip.html").symlink_to(outside / "catatan.md")
+
+    result = run("validate", "--repo", sample)
+    assert result.code == 1
+    hint = "(petunjuk: ganti dengan berkas atau folder biasa: salin isinya ke sini)"
+    assert [line for line in result.lines if "symlink" in line] == [
+        f"{rel}: galat: '{rel}' adalah symlink; lakip tidak mengikuti symlink di repositori {hint}"
+        for rel in ("content/2025/bukti/kunci.pdf", "content/2025/bukti/luar",
+                    "site_templates/document/lakip.html")]
+
+    # The output folder: a link, a file, a device are refused before any work.
+    (sample / "out").symlink_to(outside, target_is_directory=True)
+    (sample / "berkas").write_text("x", encoding="utf-8")
+    for out, why in ((sample / "out", f"'{sample / 'out'}' adalah symlink yang tidak dibuat oleh lakip: "
+                      "tidak ditulis, dihapus atau disalin melaluinya (hapus symlink itu)"),
+                     (sample / "berkas", f"'{sample / 'berkas'}' bukan folder"),
+                     (Path(os.devnull), f"'{os.devnull}' bukan folder")):
+        result = run("build", "--repo", sample, "--out", out)
+        assert (result.code, result.err) == (2, f"lakip: galat: folder keluaran --out tidak dapat dipakai: "
+                                                f"{why}\n")
+
+    # An output file that is a link is replaced, never written through.
+    real_out = tmp_path / "keluaran"
+    real_out.mkdir()
+    (real_out / "lakip-2025.html").symlink_to(outside / "authorized_keys")
+    (real_out / "lakip-2025.html.tmp").symlink_to(outside / "authorized_keys")
+    _write(real_out / "lakip-2025.html", b"<html>")
+    assert (real_out / "lakip-2025.html").read_bytes() == b"<html>"
+    assert not (real_out / "lakip-2025.html").is_symlink()
+
+    # Site pages: a page or the list of written files that is a link is replaced; a folder that is
+    # a link is refused; a listed path outside the folder is never deleted.
+    docs = tmp_path / "halaman"
+    docs.mkdir()
+    (docs / "index.md").symlink_to(outside / "authorized_keys")
+    (docs / ".lakip-dibuat").write_text(f"../luar/catatan.md\n{outside / 'catatan.md'}\n", encoding="utf-8")
+    _replace(docs, {"index.md": b"# Beranda\n"})
+    assert (docs / "index.md").read_bytes() == b"# Beranda\n"
+    (docs / "unduh").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UnsafePath) as refused:
+        _replace(docs, {"index.md": b"# Beranda\n", "unduh/lakip-2025.pdf": b"%PDF"})
+    assert refused.value.pesan == (f"'{docs / 'unduh'}' adalah symlink yang tidak dibuat oleh lakip: "
+                                   "tidak ditulis, dihapus atau disalin melaluinya (hapus symlink itu)")
+    assert _listing(outside) == before
+
+
+def test_impor_never_writes_through_a_symlink(sample: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "luar"
+    outside.mkdir()
+    rel = "content/2025/bidang/koperasi.yaml"
+    form = tmp_path / "koperasi.xlsx"
+    assert run("format-data", "--repo", sample, "--bidang", "koperasi", "--out", form).code == 0
+    (outside / "koperasi.yaml").write_bytes((sample / rel).read_bytes())
+    (sample / rel).unlink()
+    (sample / rel).symlink_to(outside / "koperasi.yaml")
+    before = _listing(outside)
+    result = run("impor", "--repo", sample, form)
+    assert (result.code, result.err) == (2, (
+        f"lakip: galat: '{sample.resolve() / rel}' adalah symlink yang tidak dibuat oleh lakip: tidak "
+        "ditulis, dihapus atau disalin melaluinya (hapus symlink itu); impor dibatalkan\n"))
+    assert _listing(outside) == before

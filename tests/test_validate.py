@@ -151,9 +151,10 @@ def test_symlink_out_of_the_repository(sample: Path, tmp_path: Path) -> None:
     secret.write_text("bidang: koperasi\n", encoding="utf-8")
     (sample / KOPERASI).unlink()
     (sample / KOPERASI).symlink_to(secret)
+    # DESIGN §5: lakip never follows a symlink of the repository (issue 11 item 1)
     assert galat_lines(sample)[0] == (
-        f"{KOPERASI}:1:1: galat: berkas adalah tautan ke luar repositori (petunjuk: salin berkasnya "
-        "ke dalam repositori, jangan memakai symlink)")
+        f"{KOPERASI}: galat: '{KOPERASI}' adalah symlink; lakip tidak mengikuti symlink di "
+        "repositori (petunjuk: ganti dengan berkas atau folder biasa: salin isinya ke sini)")
 
 
 # ---------------------------------------------------------------- schema

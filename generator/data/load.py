@@ -38,10 +38,7 @@ class _Reader:
 
     def _read(self, rel: str) -> bytes | None:
         if getattr(self.source, "escapes", lambda _: False)(rel):
-            self._fail(galat(Location(rel, 1, 1), "berkas-di-luar-repo",
-                             "berkas adalah tautan ke luar repositori",
-                             "salin berkasnya ke dalam repositori, jangan memakai symlink"))
-            return None
+            return None  # reported once by _symlinks
         return self.source.read(rel)
 
     def yaml(self, rel: str, kind: str) -> Doc | None:
@@ -138,11 +135,21 @@ def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Is
     sop, personil, issues = load_definitions(source, cache)
     reader.issues += issues
     reader.broken.update(i.loc.path for i in issues if i.is_error)
+    reader.issues += _symlinks(source)
 
     repo = m.Repo(root.resolve(), instansi, tuple(renstra), tuple(years), sop, personil,
                   frozenset(reader.broken))
     cache.save()
     return repo, reader.issues
+
+
+def _symlinks(source: Source) -> list[Issue]:
+    """A symlink among the input files is an error (DESIGN §5): lakip reads the repository as
+    data and never follows one, so what it points at is not part of the report."""
+    listed = getattr(source, "symlinks", None)
+    return [galat(Location(rel), "symlink", f"'{rel}' adalah symlink; lakip tidak mengikuti symlink "
+                  "di repositori", "ganti dengan berkas atau folder biasa: salin isinya ke sini")
+            for rel in (listed() if listed else [])]
 
 
 def _schema(doc: Doc | None, issues: list[Issue], kind: str) -> tuple[Doc | None, list[Issue]]:

@@ -3,7 +3,9 @@ repository-relative POSIX strings; nothing outside the repository is ever reacha
 
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 from pathlib import Path
 from typing import Protocol
 
@@ -27,40 +29,72 @@ def normalize(rel: str) -> str | None:
 
 
 class FsSource:
-    """The working tree. Symlinks that point outside the repository count as absent."""
+    """The working tree, read as data (DESIGN §5): a symlink anywhere below the root is never
+    followed; it counts as absent, and `symlinks()` lists it so that validate can report it."""
 
     def __init__(self, root: Path):
         self.root = root.resolve()
-        self._resolved: dict[str, Path | None] = {}
+        self._resolved: dict[str, tuple[Path | None, int]] = {}
 
-    def _path(self, rel: str) -> Path | None:
-        if rel not in self._resolved:  # resolving follows symlinks: a few syscalls per call
-            norm = normalize(rel)
-            path = (self.root / norm).resolve() if norm is not None else None
-            self._resolved[rel] = path if path is not None and path.is_relative_to(self.root) else None
+    def _lookup(self, rel: str) -> tuple[Path | None, int]:
+        """(path, st_mode) of `rel` when no component is a symlink; (None, 0) when absent;
+        (None, S_IFLNK) when a component is a symlink."""
+        if rel not in self._resolved:
+            norm = normalize(rel) if rel else ""
+            found: tuple[Path | None, int] = (None, 0)
+            if norm is not None:
+                path = self.root
+                mode = stat.S_IFDIR
+                for part in norm.split("/") if norm not in ("", ".") else ():
+                    path = path / part
+                    try:
+                        mode = os.lstat(path).st_mode
+                    except OSError:
+                        mode = 0
+                        break
+                    if stat.S_ISLNK(mode):
+                        break
+                found = (path, mode) if mode and not stat.S_ISLNK(mode) else (None, mode)
+            self._resolved[rel] = found
         return self._resolved[rel]
 
     def is_file(self, rel: str) -> bool:
-        path = self._path(rel)
-        return bool(path and path.is_file())
+        return stat.S_ISREG(self._lookup(rel)[1])
 
     def is_dir(self, rel: str) -> bool:
-        path = self._path(rel)
-        return bool(path and path.is_dir())
+        return stat.S_ISDIR(self._lookup(rel)[1]) and self._lookup(rel)[0] is not None
 
     def entries(self, rel: str) -> list[tuple[str, bool]]:
-        path = self._path(rel)
-        if not path or not path.is_dir():
+        path, mode = self._lookup(rel)
+        if path is None or not stat.S_ISDIR(mode):
             return []
-        return sorted((p.name, p.is_dir()) for p in path.iterdir() if p.name != ".git")
+        with os.scandir(path) as listing:
+            return sorted((e.name, e.is_dir(follow_symlinks=False)) for e in listing
+                          if e.name != ".git" and not e.is_symlink())
 
     def escapes(self, rel: str) -> bool:
-        """True when the entry exists but resolves outside the repository (a symlink)."""
-        norm = normalize(rel)
-        return norm is not None and (self.root / norm).exists() and self._path(rel) is None
+        """True when the entry is, or lies below, a symlink (which lakip never follows)."""
+        return stat.S_ISLNK(self._lookup(rel)[1])
+
+    def symlinks(self, prefixes: tuple[str, ...] = ("content", "sop", "site_templates")) -> list[str]:
+        """Every symlink under the input folders, as repository-relative paths."""
+        found = []
+        for prefix in prefixes:
+            top = self.root / prefix
+            if os.path.islink(top):
+                found.append(prefix)
+                continue
+            for folder, dirs, files in os.walk(top, followlinks=False):
+                here = Path(folder)
+                for name in sorted(dirs + files):
+                    if (here / name).is_symlink():
+                        found.append((here / name).relative_to(self.root).as_posix())
+        return sorted(found)
 
     def read(self, rel: str) -> bytes:
-        path = self._path(rel)
-        if path is None:
+        path, mode = self._lookup(rel)
+        if path is None or not stat.S_ISREG(mode):
             raise FileNotFoundError(rel)
-        return path.read_bytes()
+        from generator.store import read_file
+
+        return read_file(self.root, path)

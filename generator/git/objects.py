@@ -15,12 +15,16 @@ class GitSource:
         out = git.run("ls-tree", "-r", "-z", "--full-tree", treeish, "--", *prefixes)
         self.blobs: dict[str, str] = {}
         self.dirs: dict[str, set[tuple[str, bool]]] = {}
+        self.links: list[str] = []
         for entry in out.split(b"\0"):
             if not entry:
                 continue
             meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
             mode, kind, oid = meta.split()
-            if kind != "blob" or mode == "120000":  # symlinks are not followed out of git
+            if mode == "120000":  # a symlink is data, never followed: reported by symlinks()
+                self.links.append(path)
+                continue
+            if kind != "blob":
                 continue
             self.blobs[path] = oid
             parts = path.split("/")
@@ -31,6 +35,10 @@ class GitSource:
 
     def is_file(self, rel: str) -> bool:
         return rel in self.blobs
+
+    def symlinks(self) -> list[str]:
+        """The symlinks of the tree under the listed prefixes (validate reports each)."""
+        return sorted(self.links)
 
     def is_dir(self, rel: str) -> bool:
         return rel in self.dirs

@@ -94,7 +94,9 @@ def write_docx(html: str, path, meta: Meta) -> None:
     core.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    path.write_bytes(_reproducible_zip(buffer.getvalue(), meta.created))
+    from generator.store import write_file
+
+    write_file(path.parent, path, _reproducible_zip(buffer.getvalue(), meta.created))  # no symlink followed
 
 
 def _styles(document, meta: Meta) -> None:

@@ -11,13 +11,14 @@ from pathlib import Path
 from generator.data import model as m
 from generator.data.errors import Issue, LakipError
 from generator.data.load import load_repo
-from generator.data.source import FsSource
+from generator.data.source import FsSource, normalize
 from generator.data.validate import validate
 from generator.figures.capaian import Figures, compute
 from generator.git import ChangeEntry, Git, Tag, changes, tags
 from generator.render import charts
 from generator.render.templates import environment, markdown_html
 from generator.sop.worktime import format_durasi
+from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
 
 PAGES = ("index", "alur-sop", "data-bidang", "capaian", "rencana-aksi", "lke", "reviu", "dokumen", "arsip",
          "riwayat")
@@ -69,12 +70,23 @@ def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
         data.tags = tags(git)
     else:
         data.notes.append("folder ini bukan repositori git: kemajuan SOP dan riwayat tidak tersedia")
-    if dokumen and dokumen.is_dir():
-        data.documents = {p.name: p for p in sorted(dokumen.iterdir())
-                          if p.is_file() and p.name.startswith(("lakip-", "surat-pengantar-"))}
-        for folder in sorted((dokumen / "arsip").glob("[0-9][0-9][0-9][0-9]")):
-            data.archived[folder.name] = {p.name: p for p in sorted(folder.iterdir()) if p.is_file()}
+    if dokumen and _real_dir(dokumen):
+        data.documents = {p.name: p for p in _real_files(dokumen)
+                          if p.name.startswith(("lakip-", "surat-pengantar-"))}
+        if _real_dir(dokumen / "arsip"):
+            for folder in sorted((dokumen / "arsip").glob("[0-9][0-9][0-9][0-9]")):
+                if _real_dir(folder):
+                    data.archived[folder.name] = {p.name: p for p in _real_files(folder)}
     return data
+
+
+def _real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _real_files(folder: Path) -> list[Path]:
+    """Regular files of `folder`, never a symlink (a link to /proc/self/environ is not a document)."""
+    return [p for p in sorted(folder.iterdir()) if p.is_file() and not p.is_symlink()]
 
 
 # ---------------------------------------------------------------- page contexts (pure)
@@ -232,10 +244,10 @@ def write(data: SiteData, docs_dir: Path) -> list[str]:
         rendered[f"{name}.md"] = env.get_template(f"site/{template}.md").render(ctx).encode("utf-8")
     rendered["assets/lakip.css"] = (env.loader.get_source(env, "site/lakip.css")[0]).encode("utf-8")
     for file_name, path in data.documents.items():
-        rendered[f"unduh/{file_name}"] = path.read_bytes()
+        rendered[f"unduh/{file_name}"] = read_file(path.parent, path)
     for tahun, files in data.archived.items():
         for file_name, path in files.items():
-            rendered[f"unduh/arsip/{tahun}/{file_name}"] = path.read_bytes()
+            rendered[f"unduh/arsip/{tahun}/{file_name}"] = read_file(path.parent, path)
     _replace(docs_dir, rendered)
     return sorted(rendered)
 
@@ -247,19 +259,23 @@ def _waktu(moment: dt.datetime | None, zona: str) -> str:
 
 
 def _replace(docs_dir: Path, files: dict[str, bytes]) -> None:
-    """Write the new pages; delete only what the previous run wrote and no longer exists."""
-    docs_dir.mkdir(parents=True, exist_ok=True)
+    """Write the new pages; delete only what the previous run wrote and no longer exists. No
+    write or delete goes through a symlink (store.py)."""
+    make_dirs(docs_dir, docs_dir)
     manifest = docs_dir / MANIFEST
-    previous = set(manifest.read_text(encoding="utf-8").split("\n")) if manifest.is_file() else set()
+    try:
+        previous = set(read_file(docs_dir, manifest).decode("utf-8", "replace").split("\n"))
+    except (FileNotFoundError, UnsafePath):
+        previous = set()
     for stale in previous - set(files) - {""}:
-        path = docs_dir / stale
-        if path.is_file():
-            path.unlink()
+        if normalize(stale) == stale:
+            remove_file(docs_dir, docs_dir / stale)
     for rel, data in files.items():
         path = docs_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.is_file() or path.read_bytes() != data:  # unchanged files keep their mtime
-            path.write_bytes(data)
-    listing = "\n".join(sorted(files))
-    if not manifest.is_file() or manifest.read_text(encoding="utf-8") != listing:
-        manifest.write_text(listing, encoding="utf-8")
+        try:
+            same = read_file(docs_dir, path) == data
+        except (FileNotFoundError, UnsafePath):
+            same = False
+        if not same:  # unchanged files keep their mtime
+            write_file(docs_dir, path, data)
+    write_file(docs_dir, manifest, "\n".join(sorted(files)))

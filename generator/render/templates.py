@@ -38,6 +38,26 @@ def markdown_html(text: str, shift: int = 0) -> Markup:
     return Markup(clean)
 
 
+class _OfficeLoader(jinja2.BaseLoader):
+    """The office's site_templates/, read without following any symlink (the repository is data:
+    a template that is a link to /etc/passwd or ~/.ssh is absent, and validate reports it)."""
+
+    def __init__(self, root: Path):
+        from generator.data.source import FsSource
+
+        self.source = FsSource(root)
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        rel = f"site_templates/{template}"
+        if not self.source.is_file(rel):
+            raise jinja2.TemplateNotFound(template)
+        try:
+            text = self.source.read(rel).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise jinja2.TemplateNotFound(template) from e
+        return text, None, lambda: False  # never reused across edits: re-read on each load
+
+
 def environment(root: Path | None = None, overrides: dict[str, str] | None = None) -> jinja2.Environment:
     """Templates of the office's site_templates/ first, then lakip's defaults, in Jinja's
     SandboxedEnvironment (templates cannot reach Python internals: `cycler.__init__.__globals__`
@@ -47,7 +67,7 @@ def environment(root: Path | None = None, overrides: dict[str, str] | None = Non
     if overrides is not None:
         loader = jinja2.ChoiceLoader([jinja2.DictLoader(overrides), defaults])
     elif root is not None and (root / "site_templates").is_dir():
-        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(root / "site_templates")), defaults])
+        loader = jinja2.ChoiceLoader([_OfficeLoader(root), defaults])
     else:
         loader = defaults
     # Sandboxed: the office's templates come from the repository, which is data (DESIGN §5); no

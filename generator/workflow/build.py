@@ -11,6 +11,7 @@ from generator.data.errors import Issue, LakipError, sorted_issues
 from generator.data.load import CONTENT, SOP_FILE, load_repo
 from generator.data.source import FsSource
 from generator.data.validate import validate
+from generator.store import UnsafePath, check_folder, make_dirs, read_file
 
 if TYPE_CHECKING:
     from generator.render.document import DocumentState
@@ -99,6 +100,10 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
     from generator.render.docx import Meta, write_docx
     from generator.render.templates import environment
 
+    try:  # an --out that is a file, a device or a symlink is refused before any work is done
+        check_folder(out)
+    except UnsafePath as e:
+        raise LakipError(f"folder keluaran --out tidak dapat dipakai: {e.pesan}", exit_code=2) from None
     progress("memuat dan memeriksa data")
     commit = overrides = None
     source = None
@@ -142,7 +147,7 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
         notes += (f"surat pengantar tidak dibuat: content/{tahun}/pengiriman.yaml belum berisi "
                   "'surat_pengantar'",)
 
-    out.mkdir(parents=True, exist_ok=True)
+    _prepare_out(out)
     written = []
     progress(f"menulis {out / f'lakip-{tahun}.html'}")
     written.append(_write(out / f"lakip-{tahun}.html", html.encode("utf-8")))
@@ -178,7 +183,6 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
 def _archived_documents(root: Path, out: Path, progress: Callable[[str], None]) -> None:
     """OUT/arsip/<tahun>/: each archived year rebuilt from its tag for the site's Arsip page,
     only when the files there do not already match that year's manifest."""
-    import hashlib
     import json
 
     from generator.git import Git, tags
@@ -196,59 +200,145 @@ def _archived_documents(root: Path, out: Path, progress: Callable[[str], None]) 
         except (ValueError, KeyError, TypeError):
             continue
         folder = out / "arsip" / tahun
-        if all((folder / name).is_file() and hashlib.sha256((folder / name).read_bytes()).hexdigest()
-               == digest for name, digest in wanted.items()):
+        try:
+            make_dirs(out, folder)  # out/arsip/<tahun> without following a symlink on the way
+        except UnsafePath as e:
+            raise LakipError(e.pesan, exit_code=2) from None
+        if all(_digest(folder, name) == digest for name, digest in wanted.items()):
             continue
         progress(f"membangun ulang arsip {tag.name}")
         run_build(root, folder, int(tahun), ref=tag.commit, site=False)
 
 
+def _digest(folder: Path, name: str) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.sha256(read_file(folder, folder / name)).hexdigest()
+    except (OSError, UnsafePath):
+        return None
+
+
 def _mkdocs_config(root: Path, tahun: int | None, dokumen: Path | None, **overrides):
+    """lakip's own MkDocs configuration (never the repository's mkdocs.yml, whose hooks, theme
+    templates and Markdown extensions would run as code or read files outside the repository),
+    named after the office's site when its mkdocs.yml gives a plain `site_name`."""
     import logging
     import os
 
     from mkdocs.config import load_config
 
+    from generator.workflow.scaffold import PROJECT
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    config = load_config(config_file=str(root / "mkdocs.yml"), **overrides)
-    plugin = config.plugins.get("lakip")
-    if plugin is not None:
-        if tahun:
-            plugin.config.tahun = tahun
-        if dokumen is not None:
-            plugin.config.dokumen = str(dokumen)
-    return config
+    plugin = {"repo": str(root)}
+    if tahun:
+        plugin["tahun"] = tahun
+    if dokumen is not None:
+        plugin["dokumen"] = str(dokumen)
+    names = _office_site_names(root)
+    return load_config(config_file=str(PROJECT / "mkdocs.yml"), plugins=["search", {"lakip": plugin}],
+                       **names, **overrides)
+
+
+def _office_site_names(root: Path) -> dict[str, str]:
+    """`site_name`, `site_description` and `copyright` from the office's mkdocs.yml when they are
+    plain text; nothing else of that file is used."""
+    import yaml
+
+    from generator.data.source import FsSource
+
+    source = FsSource(root)
+    if not source.is_file("mkdocs.yml"):
+        return {}
+    try:
+        value = yaml.safe_load(source.read("mkdocs.yml")[:200_000])
+    except (yaml.YAMLError, OSError, ValueError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {k: value[k] for k in ("site_name", "site_description", "copyright")
+            if isinstance(value.get(k), str) and value[k].strip() and len(value[k]) < 500}
 
 
 def build_site(root: Path, site_dir: Path, dokumen: Path | None = None, tahun: int | None = None) -> Path:
-    """Generate the pages (through the lakip MkDocs plugin) and build the site into `site_dir`."""
+    """Generate the pages (through the lakip MkDocs plugin, into a folder lakip makes) and build the
+    site into a new folder beside `site_dir`, which then replaces it: nothing is written through
+    a symlink, and a failed build leaves the previous site as it was."""
+    import shutil
+    import tempfile
+
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    from generator.store import UnsafePath, check_folder
+
+    _prepare_out(site_dir.parent)
     try:
-        build(_mkdocs_config(root, tahun, dokumen, site_dir=str(site_dir)))
+        check_folder(site_dir)
+    except UnsafePath as e:
+        raise LakipError(e.pesan, exit_code=2) from None
+    fresh = Path(tempfile.mkdtemp(prefix=".situs-", dir=site_dir.parent))
+    try:
+        with tempfile.TemporaryDirectory(prefix="lakip-halaman-") as pages:
+            build(_mkdocs_config(root, tahun, dokumen, docs_dir=pages, site_dir=str(fresh)))
+        if site_dir.exists():
+            shutil.rmtree(site_dir)  # a real folder (checked above); rmtree never follows links
+        fresh.rename(site_dir)
     except MkDocsException as e:
         raise LakipError(f"situs gagal dibangun: {e}") from None
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh)
     return site_dir
 
 
 def serve_site(root: Path, address: str) -> None:
+    import tempfile
+
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
+    from generator.workflow.scaffold import PROJECT
+
     _mkdocs_config(root, None, None)  # same logging and banner settings as a build
-    try:
-        serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=address)
-    except MkDocsException as e:
-        raise LakipError(f"pratinjau situs gagal: {e}") from None
+    with tempfile.TemporaryDirectory(prefix="lakip-halaman-") as pages:
+        try:
+            serve(config_file=str(PROJECT / "mkdocs.yml"), livereload=True, dev_addr=address,
+                  docs_dir=pages, plugins=["search", {"lakip": {"repo": str(root)}}],
+                  **_office_site_names(root))
+        except MkDocsException as e:
+            raise LakipError(f"pratinjau situs gagal: {e}") from None
 
 
 def _write(path: Path, data: bytes) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    """Write an output file atomically, never through a symlink (store.write_file)."""
+    from generator.store import UnsafePath, write_file
+
+    try:
+        write_file(path.parent, path, data)
+    except UnsafePath as e:
+        raise LakipError(e.pesan, exit_code=2) from None
+    except OSError as e:
+        raise LakipError(f"'{path}' tidak dapat ditulis: {e.strerror or e}", exit_code=2) from None
     return path
+
+
+def _prepare_out(out: Path) -> None:
+    """The output folder: made when absent; refused (exit 2) when it is a file, a device or a
+    symlink (a repository may hold `out` as a link to a folder of the user's)."""
+    from generator.store import UnsafePath, check_folder
+
+    try:
+        check_folder(out)
+        out.mkdir(parents=True, exist_ok=True)
+        check_folder(out)
+    except UnsafePath as e:
+        raise LakipError(f"folder keluaran --out tidak dapat dipakai: {e.pesan}", exit_code=2) from None
+    except OSError as e:
+        raise LakipError(f"folder keluaran --out '{out}' tidak dapat dibuat: {e.strerror or e}",
+                         exit_code=2) from None
 
 
 def _newest(repo) -> int:

@@ -13,7 +13,6 @@ import datetime as dt
 import difflib
 import hashlib
 import io
-import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,6 +33,7 @@ from generator.data import model as m
 from generator.data.errors import Issue, LakipError
 from generator.data.load import CONTENT, load_repo
 from generator.data.validate import validate
+from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
 
 FORMAT = 1  # version of the workbook layout; a form of another version is refused
 LANGKAH = 4  # the SOP step whose kelengkapan ("Format Data") this form is
@@ -264,7 +264,12 @@ def import_form(root: Path, form: Path) -> ImportResult:
                          "berkasnya rusak", exit_code=2) from e
     bidang, tahun, rel, sha = _meta(wb, form)
     path = root / rel
-    before = path.read_bytes() if path.is_file() else None
+    try:  # never through a symlink: the repository's bidang/ might point at the user's files
+        before = read_file(root, path)
+    except FileNotFoundError:
+        before = None
+    except UnsafePath as e:
+        raise LakipError(f"{e.pesan}; impor dibatalkan", exit_code=2) from None
     now = hashlib.sha256(before).hexdigest() if before is not None else TANPA_BERKAS
     if now != sha:
         raise LakipError(f"berkas {rel} sudah berubah sejak formulir dibuat (SHA-256 saat itu {sha[:12]}, "
@@ -311,18 +316,23 @@ def import_form(root: Path, form: Path) -> ImportResult:
     buf = io.StringIO()
     yaml.dump(data, buf)
     try:
-        path.parent.mkdir(exist_ok=True)  # bidang/ of a year whose first bidang file this is
-        _tulis(path, buf.getvalue().encode("utf-8"))
+        make_dirs(root, path.parent)  # bidang/ of a year whose first bidang file this is
+        _tulis(root, path, buf.getvalue().encode("utf-8"))
+    except OSError as e:  # a read-only folder, a full disk, a symlink on the way: nothing written
+        why = e.pesan if isinstance(e, UnsafePath) else e.strerror or str(e)
+        raise LakipError(f"{rel} tidak dapat ditulis: {why}; impor dibatalkan, berkas tidak berubah",
+                         exit_code=2) from None
+    try:
         repo, issues = load_repo(root)
         mine = [i for i in issues + validate(repo) if i.loc.path == rel]
     except BaseException:
-        _tulis(path, before)  # never leave a half-done file, whatever interrupted us
+        _tulis(root, path, before)  # never leave a half-done file, whatever interrupted us
         raise
     # Only errors the import brought in refuse it: an old problem (a bukti file not yet uploaded,
     # say) must not keep a bidang from handing in its numbers. Lines move, so compare by message.
     lama = {(i.kode, i.pesan) for i in sebelum if i.loc.path == rel and i.is_error}
     if baru := [i for i in mine if i.is_error and (i.kode, i.pesan) not in lama]:
-        _tulis(path, before)
+        _tulis(root, path, before)
         daftar = "\n".join(f"  {i.format()}" for i in baru)
         raise LakipError(f"hasil impor {form.name} tidak valid, jadi {rel} dikembalikan seperti semula:"
                          f"\n{daftar}")
@@ -485,15 +495,11 @@ def _teks(text: str) -> str:
     return folded
 
 
-def _tulis(path: Path, data: bytes | None) -> None:
-    """Replace the file atomically (a reader sees the old bytes or the new, never half); None
-    removes it: restoring a file that the import itself created."""
-    tmp = path.with_name(f".{path.name}.impor.tmp")
-    try:
-        if data is None:
-            path.unlink(missing_ok=True)
-        else:
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+def _tulis(root: Path, path: Path, data: bytes | None) -> None:
+    """Replace the file atomically (a reader sees the old bytes or the new, never half), never
+    through a symlink (store.write_file); None removes it: restoring a file that the import
+    itself created."""
+    if data is None:
+        remove_file(root, path)
+    else:
+        write_file(root, path, data)

@@ -20,10 +20,29 @@ class LakipConfig(base.Config):
     dokumen = c.Type(str, default="out")  # where `lakip build` wrote the documents to offer
 
 
+_PAGES: dict[str, str] = {}  # repository -> the folder lakip made for its pages (this process)
+
+
 class LakipPlugin(BasePlugin[LakipConfig]):
     def _root(self, config) -> Path:
         here = Path(config.config_file_path).parent
-        return (here / self.config.repo).resolve() if self.config.repo else here
+        return (here / self.config.repo).resolve() if self.config.repo else here.resolve()
+
+    def on_config(self, config):
+        """Pages are generated into a folder lakip makes, never into the repository (whose
+        `.lakip/situs/` could hold symlinks a build would write through, DESIGN §2 and §5)."""
+        import atexit
+        import shutil
+        import tempfile
+
+        root = self._root(config)
+        docs = Path(config.docs_dir).resolve()
+        if docs == root or docs.is_relative_to(root):
+            if str(root) not in _PAGES:
+                _PAGES[str(root)] = tempfile.mkdtemp(prefix="lakip-halaman-")
+                atexit.register(shutil.rmtree, _PAGES[str(root)], True)
+            config.docs_dir = _PAGES[str(root)]
+        return config
 
     def on_pre_build(self, config) -> None:
         from generator.render import site
