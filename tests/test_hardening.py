@@ -268,3 +268,55 @@ def test_impor_never_writes_through_a_symlink(sample: Path, tmp_path: Path) -> N
         f"lakip: galat: '{sample.resolve() / rel}' adalah symlink yang tidak dibuat oleh lakip: tidak "
         "ditulis, dihapus atau disalin melaluinya (hapus symlink itu); impor dibatalkan\n"))
     assert _listing(outside) == before
+
+
+# ---------------------------------------------------------------- 5. text that validates but crashes later
+
+
+KOPERASI = "content/2025/bidang/koperasi.yaml"
+
+
+def test_text_and_numbers_that_would_crash_later_are_rejected(sample: Path) -> None:
+    from tests.conftest import edit, position
+
+    edit(sample, KOPERASI, "    solusi: >-\n      Menuntaskan", '    solusi: "\\a x"\n    x_lama: >-\n      Menuntaskan')
+    edit(sample, KOPERASI, "      Menuntaskan pembubaran", "      Menuntaskan pembubaran")
+    text = (sample / KOPERASI).read_text(encoding="utf-8").replace("    x_lama: >-\n", "    catatan: >-\n")
+    (sample / KOPERASI).write_text(text, encoding="utf-8")
+    nilai = edit(sample, KOPERASI, "    nilai: 62.40\n", "    nilai: 1.0e+400\n")
+    pagu = edit(sample, KOPERASI, "    pagu: 145000000\n",
+                "    pagu: 12345678901234567890123456789012345678\n")
+    bukti = edit(sample, KOPERASI, "      - bukti/koperasi/iku-2-rekap-rat-koperasi.csv\n",
+                 '      - "bukti/koperasi/\\0.csv"\n')
+    solusi = position(sample, KOPERASI, '"\\a x"')
+    narasi = sample / "content/2025/narasi/penutup.md"
+    narasi.write_bytes(narasi.read_bytes() + b"\nBel \x07 di sini.\n")
+    bel_line = narasi.read_bytes().count(b"\n") - 1 + 1
+    (sample / "content/2025/bukti").joinpath(os.fsdecode(b"laporan-\xff.pdf")).write_bytes(b"%PDF")
+
+    result = run("validate", "--repo", sample)
+    assert result.code == 1, result.err
+    lines = [line for line in result.lines if "karakter" in line or "batas" in line or "UTF-8" in line]
+    assert lines == [
+        f"content/2025/bidang/koperasi.yaml:{nilai[0]}:12: galat: angka '1.0e+400' di luar batas: harus "
+        "kurang dari 1.000.000.000.000.000 (10^15) (petunjuk: periksa jumlah angka nol; rupiah ditulis "
+        "tanpa titik)",
+        f"content/2025/bidang/koperasi.yaml:{solusi[0]}:{solusi[1]}: galat: teks berisi karakter U+0007 "
+        "yang tidak sah (petunjuk: hapus karakter itu; biasanya terbawa saat menyalin dari dokumen lain)",
+        f"content/2025/bidang/koperasi.yaml:{bukti[0]}:9: galat: teks berisi karakter U+0000 (NUL) yang "
+        "tidak sah (petunjuk: hapus karakter itu; biasanya terbawa saat menyalin dari dokumen lain)",
+        f"content/2025/bidang/koperasi.yaml:{pagu[0]}:11: galat: angka "
+        "'12345678901234567890123456789012345678' di luar batas: harus kurang dari "
+        "1.000.000.000.000.000 (10^15) (petunjuk: periksa jumlah angka nol; rupiah ditulis tanpa titik)",
+        "content/2025/bukti/laporan-\ufffd.pdf: galat: nama berkas 'content/2025/bukti/laporan-\ufffd.pdf' "
+        "bukan teks UTF-8; berkas ini diabaikan (petunjuk: ganti nama berkas hanya dengan huruf, angka, "
+        "'-' dan '_')",
+        f"content/2025/narasi/penutup.md:{bel_line}:5: galat: berkas berisi karakter U+0007 yang tidak sah "
+        "di teks (petunjuk: hapus karakter itu; biasanya terbawa saat menyalin dari dokumen lain)",
+    ]
+    # the commands that crashed on these values now refuse them like any other invalid data
+    for args in (("figures",), ("build", "--out", sample / "out"),
+                 ("format-data", "--bidang", "koperasi", "--out", sample / "f.xlsx")):
+        result = run(*args, "--repo", sample)
+        assert result.code == 1 and "Traceback" not in result.err and "internal" not in result.err, result.err
+    assert not (sample / "out").exists() and not (sample / "f.xlsx").exists()

@@ -147,9 +147,13 @@ def _symlinks(source: Source) -> list[Issue]:
     """A symlink among the input files is an error (DESIGN §5): lakip reads the repository as
     data and never follows one, so what it points at is not part of the report."""
     listed = getattr(source, "symlinks", None)
+    bad = getattr(source, "bad_names", None)
     return [galat(Location(rel), "symlink", f"'{rel}' adalah symlink; lakip tidak mengikuti symlink "
                   "di repositori", "ganti dengan berkas atau folder biasa: salin isinya ke sini")
-            for rel in (listed() if listed else [])]
+            for rel in (listed() if listed else [])] + [
+        galat(Location(rel), "nama-bukan-utf8", f"nama berkas '{rel}' bukan teks UTF-8; berkas ini "
+              "diabaikan", "ganti nama berkas hanya dengan huruf, angka, '-' dan '_'")
+        for rel in (bad() if bad else [])]
 
 
 def _schema(doc: Doc | None, issues: list[Issue], kind: str) -> tuple[Doc | None, list[Issue]]:

@@ -28,6 +28,18 @@ def normalize(rel: str) -> str | None:
     return norm
 
 
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # surrogate escapes of bytes that are not UTF-8
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 class FsSource:
     """The working tree, read as data (DESIGN §5): a symlink anywhere below the root is never
     followed; it counts as absent, and `symlinks()` lists it so that validate can report it."""
@@ -35,6 +47,7 @@ class FsSource:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self._resolved: dict[str, tuple[Path | None, int]] = {}
+        self._bad: set[str] = set()
 
     def _lookup(self, rel: str) -> tuple[Path | None, int]:
         """(path, st_mode) of `rel` when no component is a symlink; (None, 0) when absent;
@@ -49,7 +62,7 @@ class FsSource:
                     path = path / part
                     try:
                         mode = os.lstat(path).st_mode
-                    except OSError:
+                    except (OSError, ValueError):  # ValueError: a NUL in the name
                         mode = 0
                         break
                     if stat.S_ISLNK(mode):
@@ -68,16 +81,28 @@ class FsSource:
         path, mode = self._lookup(rel)
         if path is None or not stat.S_ISDIR(mode):
             return []
+        found = []
         with os.scandir(path) as listing:
-            return sorted((e.name, e.is_dir(follow_symlinks=False)) for e in listing
-                          if e.name != ".git" and not e.is_symlink())
+            for e in listing:
+                if e.name == ".git" or e.is_symlink():
+                    continue
+                if not _utf8(e.name):  # reported by bad_names(), never used as a path
+                    self._bad.add(f"{rel}/{e.name}" if rel else e.name)
+                    continue
+                found.append((e.name, e.is_dir(follow_symlinks=False)))
+        return sorted(found)
+
+    def bad_names(self) -> list[str]:
+        """Names met while listing that are not UTF-8, undecodable bytes shown as U+FFFD."""
+        return sorted(_shown(n) for n in self._bad)
 
     def escapes(self, rel: str) -> bool:
         """True when the entry is, or lies below, a symlink (which lakip never follows)."""
         return stat.S_ISLNK(self._lookup(rel)[1])
 
     def symlinks(self, prefixes: tuple[str, ...] = ("content", "sop", "site_templates")) -> list[str]:
-        """Every symlink under the input folders, as repository-relative paths."""
+        """Every symlink under the input folders, as repository-relative paths (the walk also
+        notes the names that are not UTF-8, for bad_names())."""
         found = []
         for prefix in prefixes:
             top = self.root / prefix
@@ -87,8 +112,10 @@ class FsSource:
             for folder, dirs, files in os.walk(top, followlinks=False):
                 here = Path(folder)
                 for name in sorted(dirs + files):
+                    if not _utf8(name):
+                        self._bad.add((here / name).relative_to(self.root).as_posix())
                     if (here / name).is_symlink():
-                        found.append((here / name).relative_to(self.root).as_posix())
+                        found.append(_shown((here / name).relative_to(self.root).as_posix()))
         return sorted(found)
 
     def read(self, rel: str) -> bytes:

@@ -119,7 +119,29 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Issue]]:
                 "simpan ulang berkas dengan pengodean UTF-8 (di editor: Save with Encoding > UTF-8)",
             )
         ]
-    return text.removeprefix("\ufeff"), []
+    text = text.removeprefix("\ufeff")
+    bad = _BAD_CHAR.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        return None, [galat(Location(path, line, col), "karakter-tidak-sah",
+                            f"berkas berisi karakter {_char_name(bad.group())} yang tidak sah di teks",
+                            _BAD_CHAR_HINT)]
+    return text, []
+
+
+# Characters that XML 1.0 (DOCX, XLSX, the site) cannot hold: C0 controls other than tab and line
+# breaks, lone surrogates, U+FFFE and U+FFFF. They pass YAML as escapes ("\a", "\0", "\uFFFE").
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BAD_CHAR_HINT = "hapus karakter itu; biasanya terbawa saat menyalin dari dokumen lain"
+# Every number is below 10^15 (rupiah included) and has at most 12 decimals: the figures' Decimal
+# arithmetic (28 digits) then never overflows (PermenPANRB 53/2014 tables show 2 decimals).
+NUMBER_LIMIT = 10 ** 15
+_DECIMALS = 12
+
+
+def _char_name(char: str) -> str:
+    return f"U+{ord(char):04X}" + (" (NUL)" if char == "\0" else "")
 
 
 def parse_text(text: str, path: str, line_offset: int = 0) -> tuple[Doc | None, list[Issue]]:
@@ -276,7 +298,7 @@ class _Builder:
                 self.issues.append(galat(Location(self.path, *self._pos(key_node)), "kunci-bukan-teks",
                                          "kunci pemetaan harus berupa teks sederhana"))
                 continue
-            key = key_node.value
+            key = self._text(key_node)
             if key == "<<":
                 self.issues.append(galat(Location(self.path, *self._pos(key_node)), "alias-yaml",
                                          "kunci gabungan YAML '<<' tidak diizinkan",
@@ -297,10 +319,37 @@ class _Builder:
             result[key] = self.build(value_node, (*at, key))
         return result
 
+    def _text(self, node: yaml.ScalarNode) -> str:
+        text = node.value
+        bad = _BAD_CHAR.search(text)
+        if bad:
+            self.issues.append(galat(Location(self.path, *self._pos(node)), "karakter-tidak-sah",
+                                     f"teks berisi karakter {_char_name(bad.group())} yang tidak sah",
+                                     _BAD_CHAR_HINT))
+        return text
+
+    def _number(self, node: yaml.ScalarNode, number: Any) -> Any:
+        if isinstance(number, Decimal) and not number.is_finite():
+            self.issues.append(galat(Location(self.path, *self._pos(node)), "angka-tidak-sah",
+                                     f"angka '{node.value}' tidak sah: tak hingga dan NaN tidak diizinkan"))
+            return None
+        if abs(number) >= NUMBER_LIMIT:
+            self.issues.append(galat(Location(self.path, *self._pos(node)), "angka-di-luar-batas",
+                                     f"angka '{node.value}' di luar batas: harus kurang dari "
+                                     "1.000.000.000.000.000 (10^15)",
+                                     "periksa jumlah angka nol; rupiah ditulis tanpa titik"))
+            return None
+        if isinstance(number, Decimal) and number.as_tuple().exponent < -_DECIMALS:
+            self.issues.append(galat(Location(self.path, *self._pos(node)), "angka-di-luar-batas",
+                                     f"angka '{node.value}' terlalu banyak angka desimal (paling banyak "
+                                     f"{_DECIMALS})"))
+            return None
+        return number
+
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag, node.value
         if tag == _CORE + "str":
-            return text
+            return self._text(node)
         if tag == _CORE + "null":
             return None
         if tag == _CORE + "bool":
@@ -312,16 +361,12 @@ class _Builder:
             if ":" in text:  # YAML 1.1 sexagesimal: "1:32" would silently become 92
                 return text
             if tag == _CORE + "int":
-                return yaml.SafeLoader.construct_yaml_int(_DUMMY, node)
+                return self._number(node, yaml.SafeLoader.construct_yaml_int(_DUMMY, node))
             try:
                 number = Decimal(text.replace("_", ""))
             except InvalidOperation:
-                number = None
-            if number is None or not number.is_finite():
-                self.issues.append(galat(Location(self.path, *self._pos(node)), "angka-tidak-sah",
-                                         f"angka '{text}' tidak sah: tak hingga dan NaN tidak diizinkan"))
-                return None
-            return number
+                number = Decimal("NaN")
+            return self._number(node, number)
         return self._bad_tag(node)
 
     def _bad_tag(self, node: yaml.Node) -> None:

@@ -16,11 +16,17 @@ class GitSource:
         self.blobs: dict[str, str] = {}
         self.dirs: dict[str, set[tuple[str, bool]]] = {}
         self.links: list[str] = []
+        self.bad: list[str] = []
         for entry in out.split(b"\0"):
             if not entry:
                 continue
-            meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
-            mode, kind, oid = meta.split()
+            meta, raw_path = entry.split(b"\t", 1)
+            mode, kind, oid = meta.decode("ascii").split()
+            try:
+                path = raw_path.decode("utf-8")
+            except UnicodeDecodeError:  # not a name lakip can show or use: reported by bad_names()
+                self.bad.append(raw_path.decode("utf-8", "replace"))
+                continue
             if mode == "120000":  # a symlink is data, never followed: reported by symlinks()
                 self.links.append(path)
                 continue
@@ -39,6 +45,10 @@ class GitSource:
     def symlinks(self) -> list[str]:
         """The symlinks of the tree under the listed prefixes (validate reports each)."""
         return sorted(self.links)
+
+    def bad_names(self) -> list[str]:
+        """Paths that are not UTF-8 (left out; undecodable bytes shown as U+FFFD)."""
+        return sorted(self.bad)
 
     def is_dir(self, rel: str) -> bool:
         return rel in self.dirs
