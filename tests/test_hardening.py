@@ -319,3 +319,104 @@ def test_text_and_numbers_that_would_crash_later_are_rejected(sample: Path) -> N
         result = run(*args, "--repo", sample)
         assert result.code == 1 and "Traceback" not in result.err and "internal" not in result.err, result.err
     assert not (sample / "out").exists() and not (sample / "f.xlsx").exists()
+
+
+# ---------------------------------------------------------------- 7. ordinary mistakes; crash hunt
+
+
+def test_crash_hunt_every_subcommand_with_odd_arguments(sample: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """No input makes lakip print a traceback or exit 3 (an internal error)."""
+    file = tmp_path / "berkas.txt"
+    file.write_text("bukan folder\n", encoding="utf-8")
+    full = tmp_path / "penuh"
+    full.mkdir()
+    (full / "x").write_text("x", encoding="utf-8")
+    fake_xlsx = tmp_path / "palsu.xlsx"
+    fake_xlsx.write_text("bukan excel", encoding="utf-8")
+    sentinel = tmp_path / "sentinel"
+    sentinel.write_text("tetap\n", encoding="utf-8")
+    outside_before = _listing(tmp_path.parent / "luar") if (tmp_path.parent / "luar").exists() else {}
+    odd = [
+        ("validate", "--repo", tmp_path / "tidak-ada"), ("validate", "--repo", file),
+        ("validate", "--repo", sample, "--tahun", "0"), ("validate", "--repo", sample, "--tahun", "-1"),
+        ("validate", "--repo", sample, "--tahun", "99999999999999999999999"),
+        ("status", "--repo", sample), ("status", "--repo", file), ("verify", "--repo", sample),
+        ("verify", "--arsip", "--repo", sample), ("verify", "--repo", sample, "--tahun", "1900"),
+        ("step", "0", "--keputusan", "selesai", "--repo", sample),
+        ("step", "-1", "--keputusan", "x", "--repo", sample), ("step", "99", "--repo", sample),
+        ("figures", "--repo", sample, "--tahun", "1900"), ("figures", "--repo", sample, "--json"),
+        ("build", "--repo", sample, "--out", os.devnull), ("build", "--repo", sample, "--out", file),
+        ("build", "--repo", sample, "--ref", "tidak-ada", "--out", tmp_path / "o"),
+        ("build", "--repo", sample, "--ref", "../../etc/passwd", "--out", tmp_path / "o"),
+        ("build", "--repo", sample, "--tahun", "1900", "--out", tmp_path / "o"),
+        ("serve", "--repo", ROOT, "--alamat", "127.0.0.1:99999"),
+        ("serve", "--repo", ROOT, "--alamat", "203.0.113.7:8000"),
+        ("serve", "--repo", ROOT, "--alamat", "tanpa-port"), ("serve", "--repo", ROOT, "--alamat", ":80"),
+        ("init", file), ("init", full), ("demo", file), ("demo", full),
+        ("archive", "--repo", sample), ("codeowners", "--repo", file), ("codeowners", "--repo", sample),
+        ("format-data", "--repo", sample, "--bidang", "../../etc", "--out", tmp_path / "f.xlsx"),
+        ("format-data", "--repo", sample, "--bidang", "koperasi", "--out", tmp_path / "f.txt"),
+        ("format-data", "--repo", sample, "--bidang", "koperasi", "--out", Path(os.devnull) / "f.xlsx"),
+        ("format-data", "--repo", sample, "--bidang", "koperasi", "--tahun", "1900",
+         "--out", tmp_path / "g.xlsx"),
+        ("impor", "--repo", sample, os.devnull), ("impor", "--repo", sample, tmp_path / "tidak-ada.xlsx"),
+        ("impor", "--repo", sample, full), ("impor", "--repo", sample, fake_xlsx),
+        ("--versi",), ("tidak-ada",), (),
+    ]
+    # a user whose cache folder cannot be written: every command still works, only slower
+    monkeypatch.setenv("XDG_CACHE_HOME", str(file))
+    for args in odd:
+        result = run(*args)
+        assert result.code in (0, 1, 2), (args, result.code, result.err)
+        assert "Traceback" not in result.err + result.out and "galat internal" not in result.err, args
+        assert result.err.strip() or result.out.strip(), args  # always says something
+    assert run("validate", "--repo", sample).code == 0
+    assert sentinel.read_text(encoding="utf-8") == "tetap\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["berkas.txt", "palsu.xlsx", "penuh", "repo",
+                                                           "sentinel"]
+    assert sorted(p.name for p in full.iterdir()) == ["x"]
+    if outside_before:
+        assert _listing(tmp_path.parent / "luar") == outside_before
+    # the exact words for the ordinary mistakes of the issue
+    assert run("serve", "--repo", ROOT, "--alamat", "127.0.0.1:99999").err == (
+        "lakip: galat: alamat '127.0.0.1:99999' tidak sah: tulis HOST:PORT dengan PORT 1-65535, "
+        "misalnya 127.0.0.1:8000\n")
+    assert run("serve", "--repo", ROOT, "--alamat", "203.0.113.7:8000").err == (
+        "lakip: galat: alamat '203.0.113.7:8000' tidak dapat dipakai di mesin ini: Cannot assign "
+        "requested address\n")
+    assert run("init", file).err == (f"lakip: galat: '{file}' sudah ada dan bukan folder; pilih folder "
+                                     "baru atau kosong\n")
+    assert run("demo", full).err == (f"lakip: galat: folder '{full}' sudah berisi berkas; pilih folder "
+                                     "baru atau kosong\n")
+
+
+def test_a_closed_pipe_is_no_error(sample: Path) -> None:
+    """`lakip figures | head -1`: the reader leaves early; lakip ends quietly."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "generator", "figures", "--repo", str(sample)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    process.stdout.close()  # before lakip writes a byte
+    err = process.stderr.read().decode()
+    assert (process.wait(), err) == (0, "")
+
+
+def test_serve_answers_only_its_own_host() -> None:
+    from generator.workflow.mkdocs_plugin import host_guard
+
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        return [b"halaman"]
+
+    guarded = host_guard(app, "127.0.0.1", 8000)
+    answers = []
+    for host in ("127.0.0.1:8000", "localhost:8000", "penyerang.example:8000", "127.0.0.1:9000", ""):
+        status = []
+        body = guarded({"HTTP_HOST": host}, lambda s, h, status=status: status.append(s))
+        answers.append((host, status[0], b"".join(body).decode()))
+    denied = "Ditolak: pratinjau lakip hanya melayani http://127.0.0.1:8000/\n"
+    assert answers == [("127.0.0.1:8000", "200 OK", "halaman"), ("localhost:8000", "200 OK", "halaman"),
+                       ("penyerang.example:8000", "403 Forbidden", denied),
+                       ("127.0.0.1:9000", "403 Forbidden", denied), ("", "403 Forbidden", denied)]

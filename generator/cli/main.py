@@ -7,6 +7,7 @@ so `lakip validate` and `lakip status` start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -325,18 +326,24 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from generator.workflow.build import serve_site
+    from generator.workflow.mkdocs_plugin import check_address
 
     root = find_repo_root(args.repo)
     if not (root / "mkdocs.yml").is_file():
         raise LakipError(f"mkdocs.yml tidak ada di {root}", exit_code=2)
-    serve_site(root, args.alamat)
+    host, port = check_address(args.alamat)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Pratinjau situs di http://{shown}:{port}/ (hanya menjawab alamat ini; Ctrl+C untuk "
+          "berhenti)", file=sys.stderr, flush=True)
+    serve_site(root, f"{shown}:{port}")
     return EXIT_OK
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from generator.workflow.scaffold import init
+    from generator.workflow.scaffold import init, new_folder
 
-    target = init(args.dir, args.tahun)
+    with new_folder(args.dir) as folder:
+        target = init(folder, args.tahun)
     print(f"Repositori LAKIP baru dibuat di {target}. Langkah berikutnya: ganti isian TODO "
           f"(grep -rn TODO {target}/content {target}/sop), lalu lakip validate --repo {target}")
     return EXIT_OK
@@ -382,8 +389,10 @@ def _cmd_impor(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from generator.workflow.demo import create
+    from generator.workflow.scaffold import new_folder
 
-    target = create(args.dir, progress=lambda line: print(line, file=sys.stderr))
+    with new_folder(args.dir) as folder:
+        target = create(folder, progress=lambda line: print(line, file=sys.stderr))
     print(f"Repositori contoh dibuat di {target}. Coba: lakip status --repo {target}")
     return EXIT_OK
 
@@ -395,6 +404,14 @@ def find_repo_root(repo: Path | None) -> Path:
 
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush into a closed pipe
+    does not print a BrokenPipeError of its own."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -402,13 +419,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
+        return code
     except LakipError as e:
         print(f"lakip: galat: {e.pesan}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("lakip: dihentikan.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `lakip status | head -1`: the reader has what it wanted
+        _quiet_stdout()
+        return EXIT_OK
     except Exception as e:  # a bug of ours: say so plainly, traceback only on request
         if os.environ.get("LAKIP_DEBUG"):
             traceback.print_exc()

@@ -91,8 +91,8 @@ def prepare(target: Path, hold_bidang: bool = False) -> tuple[Git, dict[str, Act
     """Copy the sample office to `target`, make SSH keys for one holder of each SOP role, register
     them in sop/personil.yaml and make the first commit. With `hold_bidang`, the year's bidang files
     are left out of that commit and returned, so that their staff can deliver them later."""
-    if target.exists() and any(target.iterdir()):
-        raise LakipError(f"folder '{target}' sudah berisi berkas; pilih folder baru atau kosong",
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise LakipError(f"'{target}' sudah ada dan tidak kosong; pilih folder baru atau kosong",
                          exit_code=2)
     if not (TEMPLATE / "content").is_dir() or not (TEMPLATE / "sop").is_dir():
         raise LakipError("contoh kantor (content/, sop/) tidak ditemukan di samping paket lakip")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from generator import __version__
@@ -41,6 +44,37 @@ def codeowners(sop: m.Sop, roster: tuple[m.Personil, ...], bidang: tuple[m.Bidan
     return "\n".join(lines) + "\n"
 
 
+@contextlib.contextmanager
+def new_folder(target: Path) -> Iterator[Path]:
+    """The folder `lakip init`/`lakip demo` fill: made absolute (so git and key paths never depend
+    on the current folder), new or empty, and removed again, with all it holds, when the command
+    fails (nothing half-made is left). Raises LakipError (exit 2) for a file, a link or a folder
+    that holds files."""
+    target = Path(os.path.abspath(target))
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise LakipError(f"'{target}' sudah ada dan bukan folder; pilih folder baru atau kosong", exit_code=2)
+    if target.is_dir() and any(target.iterdir()):
+        raise LakipError(f"folder '{target}' sudah berisi berkas; pilih folder baru atau kosong",
+                         exit_code=2)
+    existed = target.is_dir()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise LakipError(f"folder '{target}' tidak dapat dibuat: {e.strerror or e}", exit_code=2) from None
+    try:
+        yield target
+    except BaseException:
+        if existed:  # the folder was empty: everything in it now was made by this command
+            for child in target.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
 def init(target: Path, tahun: int | None = None) -> Path:
     """Scaffold an office repository at `target`: SOP, roster template, a valid content skeleton
     with TODOs, mkdocs.yml, CI files, README; then `git init` and a first commit."""
@@ -48,8 +82,8 @@ def init(target: Path, tahun: int | None = None) -> Path:
     from generator.data.source import FsSource
     from generator.render.templates import environment
 
-    if target.exists() and any(target.iterdir()):
-        raise LakipError(f"folder '{target}' sudah berisi berkas; pilih folder baru atau kosong",
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise LakipError(f"'{target}' sudah ada dan tidak kosong; pilih folder baru atau kosong",
                          exit_code=2)
     tahun = tahun or dt.date.today().year
     env = environment()
