@@ -420,3 +420,54 @@ def test_serve_answers_only_its_own_host() -> None:
     assert answers == [("127.0.0.1:8000", "200 OK", "halaman"), ("localhost:8000", "200 OK", "halaman"),
                        ("penyerang.example:8000", "403 Forbidden", denied),
                        ("127.0.0.1:9000", "403 Forbidden", denied), ("", "403 Forbidden", denied)]
+
+
+# ---------------------------------------------------------------- 2. templates and archive tags
+
+
+def test_repository_templates_render_in_a_sandbox(tmp_path: Path) -> None:
+    from generator.data.errors import LakipError
+    from generator.render.templates import environment, render
+
+    sentinel = tmp_path / "DIJALANKAN"
+    folder = tmp_path / "kantor" / "site_templates" / "document"
+    folder.mkdir(parents=True)
+    # the office's own override still works, with lakip's filters
+    (folder / "kop.html").write_text("Kop {{ 1250000 | rupiah }} {{ nama }}", encoding="utf-8")
+    env = environment(tmp_path / "kantor")
+    assert render(env, "document/kop.html", {"nama": "<b>Dinas</b>"}) == (
+        "Kop Rp1.250.000 &lt;b&gt;Dinas&lt;/b&gt;")
+    for attack in (f'{{{{ cycler.__init__.__globals__.os.system("touch {sentinel}") }}}}',
+                   "{{ ''.__class__.__mro__[1].__subclasses__() }}"):
+        (folder / "lakip.html").write_text(attack, encoding="utf-8")
+        with pytest.raises(LakipError) as refused:
+            render(environment(tmp_path / "kantor"), "document/lakip.html", {})
+        assert refused.value.pesan.startswith("templat document/lakip.html ditolak atau gagal dirender: "
+                                              "access to attribute '__"), refused.value.pesan
+    assert not sentinel.exists()
+
+
+def test_junk_archive_tags_are_findings_and_never_rebuilt_or_listed(office: Office) -> None:
+    from generator.git import tags
+    from generator.sop.arsip import trusted_tags
+    from generator.workflow.archive import verify_archives
+
+    office.run_until(2)
+    head = office.run("rev-parse", "HEAD").strip()
+    junk = office.commit(office.actors["tim-kerja"], "2026-02-03T10:00:00", "sampah", {
+        "site_templates/document/lakip.html": "{{ cycler.__init__.__globals__.os.system('id') }}",
+        "arsip/2024/manifest.json": json.dumps({"dokumen": {"lakip-2024.pdf": "0" * 64}})})
+    env = actor_env(office.actors["tim-kerja"], f"2026-02-03T10:00:00{WITA}")
+    office.run("tag", "-a", "-m", "Arsip LAKIP 2024", "lakip-2024", junk, env=env)
+    blob = office.run("rev-parse", f"{junk}:arsip/2024/manifest.json").strip()
+    office.run("tag", "lakip-2023", blob)  # a lightweight tag on a blob
+    office.run("tag", "-a", "-m", "x", "lakip-2022", blob, env=env)  # an annotated one on a blob
+    office.run("reset", "-q", "--hard", head)
+
+    assert trusted_tags(office.root, office.git, tags(office.git)) == []
+    found, checked = verify_archives(office.root)
+    assert checked == 3
+    assert [(t.kode, t.pesan) for t in found] == [
+        ("arsip-rusak", "tag lakip-2024 tidak menunjuk commit langkah 11 tahun 2024"),
+        ("tag-tidak-sah", "tag lakip-2023 bukan tag beranotasi, bukan commit langkah terakhir"),
+        ("tag-tidak-sah", "tag lakip-2022 menunjuk blob, bukan commit langkah terakhir")]

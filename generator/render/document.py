@@ -136,7 +136,9 @@ def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
 
 
 def render(env, template: str, ctx: dict) -> str:
-    return env.get_template(template).render(ctx)
+    from generator.render.templates import render as render_template
+
+    return render_template(env, template, ctx)
 
 
 def pdf(html: str) -> bytes:

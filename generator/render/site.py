@@ -16,7 +16,7 @@ from generator.data.validate import validate
 from generator.figures.capaian import Figures, compute
 from generator.git import ChangeEntry, Git, Tag, changes, tags
 from generator.render import charts
-from generator.render.templates import environment, markdown_html
+from generator.render.templates import environment, markdown_html, render
 from generator.sop.worktime import format_durasi
 from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
 
@@ -67,7 +67,9 @@ def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
         except LakipError as e:
             data.notes.append(f"kemajuan SOP tidak dapat dibaca: {e.pesan}")
         data.changes = changes(git, ("content",), limit=40)
-        data.tags = tags(git)
+        from generator.sop.arsip import trusted_tags
+
+        data.tags = [tag for tag, _ in trusted_tags(root, git, tags(git))]
     else:
         data.notes.append("folder ini bukan repositori git: kemajuan SOP dan riwayat tidak tersedia")
     if dokumen and _real_dir(dokumen):
@@ -75,7 +77,7 @@ def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
                           if p.name.startswith(("lakip-", "surat-pengantar-"))}
         if _real_dir(dokumen / "arsip"):
             for folder in sorted((dokumen / "arsip").glob("[0-9][0-9][0-9][0-9]")):
-                if _real_dir(folder):
+                if _real_dir(folder) and f"lakip-{folder.name}" in {t.name for t in data.tags}:
                     data.archived[folder.name] = {p.name: p for p in _real_files(folder)}
     return data
 
@@ -241,7 +243,7 @@ def write(data: SiteData, docs_dir: Path) -> list[str]:
     rendered: dict[str, bytes] = {}
     for name, ctx in contexts(data).items():
         template = "capaian" if name.startswith("capaian-") else name
-        rendered[f"{name}.md"] = env.get_template(f"site/{template}.md").render(ctx).encode("utf-8")
+        rendered[f"{name}.md"] = render(env, f"site/{template}.md", ctx).encode("utf-8")
     rendered["assets/lakip.css"] = (env.loader.get_source(env, "site/lakip.css")[0]).encode("utf-8")
     for file_name, path in data.documents.items():
         rendered[f"unduh/{file_name}"] = read_file(path.parent, path)

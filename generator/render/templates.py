@@ -24,6 +24,14 @@ _TAGS = {"p", "br", "strong", "em", "b", "i", "u", "s", "sub", "sup", "code", "p
 _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
+def _no_network_path(tag: str, attribute: str, value: str) -> str | None:
+    """Drop protocol-relative links (`//host/x`, and `/\\host`, which browsers read the same):
+    nh3 counts them as relative, but they leave the site for another host."""
+    if attribute == "href" and value.lstrip()[:2].replace("\\", "/") == "//":
+        return None
+    return value
+
+
 def markdown_html(text: str, shift: int = 0) -> Markup:
     """Markdown from untrusted content -> sanitized HTML. `shift` demotes headings (## -> ###)."""
     import markdown
@@ -34,7 +42,7 @@ def markdown_html(text: str, shift: int = 0) -> Markup:
             html = html.replace(f"<h{level}", f"<h{level + shift}").replace(f"</h{level}>",
                                                                           f"</h{level + shift}>")
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                      link_rel="noopener noreferrer")
+                      link_rel="noopener noreferrer", attribute_filter=_no_network_path)
     return Markup(clean)
 
 
@@ -88,3 +96,17 @@ def environment(root: Path | None = None, overrides: dict[str, str] | None = Non
     })
     env.globals["dict_tahun"] = lambda rows: {y: (r, c) for y, r, c in rows}
     return env
+
+
+def render(env: jinja2.Environment, template: str, ctx: dict) -> str:
+    """`template` rendered with `ctx`. A template the office wrote that breaks (syntax, an unknown
+    name, or what the sandbox refuses: `cycler.__init__.__globals__`) is a LakipError naming it,
+    never a traceback. Raises LakipError."""
+    from generator.data.errors import LakipError
+
+    try:
+        return env.get_template(template).render(ctx)
+    except jinja2.TemplateSyntaxError as e:
+        raise LakipError(f"templat {e.name or template} baris {e.lineno} salah tulis: {e.message}") from None
+    except jinja2.TemplateError as e:
+        raise LakipError(f"templat {template} ditolak atau gagal dirender: {e}") from None

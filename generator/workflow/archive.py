@@ -13,13 +13,13 @@ from pathlib import Path
 
 from generator import __version__
 from generator.data.errors import LakipError
-from generator.git import Git, allowed_signers, signers_file, tags
+from generator.git import Git, tags
+from generator.sop.arsip import TAG_PREFIX, manifest_path, tag_findings
 from generator.sop.engine import Temuan
 from generator.sop.progress import open_repo, progress
 from generator.sop.record import Recorded, record
 from generator.store import UnsafePath, digest, remove_file, store, write_file
 
-TAG_PREFIX = "lakip-"
 REGISTER = "arsip"  # tag -> commit as first seen (per repository, in the user's cache folder)
 
 
@@ -39,10 +39,6 @@ def _save_register(key: str, register: dict) -> None:
     cache = store(REGISTER)
     cache.put(key, register)
     cache.save()
-
-
-def manifest_path(tahun: int) -> str:
-    return f"arsip/{tahun}/manifest.json"
 
 
 @dataclass(frozen=True)
@@ -138,7 +134,8 @@ def _sha256(path: Path) -> str:
 
 
 def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) -> tuple[list[Temuan], int]:
-    """Findings over every archived year, and how many tags were checked."""
+    """Findings over every archived year, and how many tags were checked. A bad tag (pointing at
+    a blob, unsigned history, a broken manifest) is a finding of its own year only."""
     from generator.workflow.build import run_build
 
     git = open_repo(root)
@@ -158,26 +155,20 @@ def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) 
                                 f"tag {tag.name} kini menunjuk {tag.commit[:10]}, semula "
                                 f"{register[tag.name][:10]}"))
             continue
-        state = progress(root, tahun, rev=tag.commit)
-        last = state.sop.langkah[-1].no
-        found += [Temuan(t.kode, t.commit, t.langkah, f"{tag.name}: {t.pesan}") for t in state.status.temuan]
-        tip = next((c for c in reversed(state.status.riwayat) if c.commit == tag.commit), None)
-        if tip is None or tip.no != last:
-            found.append(Temuan("arsip-rusak", tag.commit, last,
-                                f"tag {tag.name} tidak menunjuk commit langkah {last} tahun {tahun}"))
+        findings, manifest = tag_findings(root, git, tag)
+        found += findings
+        if manifest is None:
             continue
-        found += _tag_signature(git, tag.name, state.roster)
-        raw = git.run("show", f"{tag.commit}:{manifest_path(tahun)}", check=False)
+        last = max(s.no for s in progress(root, tahun, rev=tag.commit).sop.langkah)
+        documents = dict(manifest["dokumen"])
         try:
-            manifest = json.loads(raw.decode("utf-8"))
-            documents = dict(manifest["dokumen"])
-        except (ValueError, KeyError, TypeError):
-            found.append(Temuan("arsip-rusak", tag.commit, last,
-                                f"{manifest_path(tahun)} tidak ada atau rusak di {tag.name}"))
+            with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as tmp:
+                built = run_build(root, Path(tmp), tahun, ref=tag.commit, site=False)
+                rebuilt = {p.name: _sha256(p) for p in built.files}
+        except LakipError as e:
+            found.append(Temuan("arsip-tidak-cocok", tag.commit, last,
+                                f"{tag.name}: tidak dapat dibangun ulang: {e.pesan}"))
             continue
-        with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as tmp:
-            built = run_build(root, Path(tmp), tahun, ref=tag.commit, site=False)
-            rebuilt = {p.name: _sha256(p) for p in built.files}
         for file, wanted in sorted(documents.items()):
             if rebuilt.get(file) != wanted:
                 version = manifest.get("lakip")
@@ -188,19 +179,3 @@ def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) 
         register.setdefault(tag.name, tag.commit)
     _save_register(key, register)
     return found, len(present)
-
-
-def _tag_signature(git: Git, name: str, roster) -> list[Temuan]:
-    """A signed tag must verify against the roster's keys, signed by its own tagger."""
-    raw = git.text("cat-file", "tag", name, check=False)
-    if "-----BEGIN SSH SIGNATURE-----" not in raw:
-        return []  # the archivist had no registered key: an unsigned annotated tag is allowed
-    with signers_file(allowed_signers(roster)) as signers:
-        code, _, stderr = git.call("-c", f"gpg.ssh.allowedSignersFile={signers}", "verify-tag", "--raw",
-                                   name)
-    tagger = git.text("for-each-ref", "--format=%(taggeremail)", f"refs/tags/{name}").strip().strip("<>")
-    if code == 0 and f'Good "git" signature for {tagger} ' in stderr:
-        return []
-    commit = git.text("rev-parse", f"{name}^{{commit}}").strip()
-    return [Temuan("tanda-tangan-tidak-sah", commit, None,
-                   f"tanda tangan tag {name} tidak sah untuk {tagger}")]

@@ -181,24 +181,18 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
 
 
 def _archived_documents(root: Path, out: Path, progress: Callable[[str], None]) -> None:
-    """OUT/arsip/<tahun>/: each archived year rebuilt from its tag for the site's Arsip page,
-    only when the files there do not already match that year's manifest."""
-    import json
-
+    """OUT/arsip/<tahun>/: each archived year whose tag verifies (sop/arsip.py) rebuilt from its
+    tag for the site's Arsip page, only when the files there do not already match its manifest.
+    A junk tag with a fake manifest is neither rebuilt nor listed."""
     from generator.git import Git, tags
+    from generator.sop.arsip import trusted_tags
 
     git = Git(root)
     if not (git.is_repo() and git.head()):
         return
-    for tag in tags(git):
+    for tag, manifest in trusted_tags(root, git, tags(git)):
         tahun = tag.name.removeprefix("lakip-")
-        if not tahun.isdigit():
-            continue
-        raw = git.run("show", f"{tag.commit}:arsip/{tahun}/manifest.json", check=False)
-        try:
-            wanted = json.loads(raw.decode("utf-8"))["dokumen"]
-        except (ValueError, KeyError, TypeError):
-            continue
+        wanted = manifest["dokumen"]
         folder = out / "arsip" / tahun
         try:
             make_dirs(out, folder)  # out/arsip/<tahun> without following a symlink on the way
