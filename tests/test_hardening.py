@@ -471,3 +471,51 @@ def test_junk_archive_tags_are_findings_and_never_rebuilt_or_listed(office: Offi
         ("arsip-rusak", "tag lakip-2024 tidak menunjuk commit langkah 11 tahun 2024"),
         ("tag-tidak-sah", "tag lakip-2023 bukan tag beranotasi, bukan commit langkah terakhir"),
         ("tag-tidak-sah", "tag lakip-2022 menunjuk blob, bukan commit langkah terakhir")]
+
+
+# ---------------------------------------------------------------- 6. Excel forms
+
+
+def test_excel_text_is_never_a_formula_and_impor_refuses_what_it_cannot_read(sample: Path,
+                                                                              tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.conftest import edit
+
+    edit(sample, KOPERASI, "    analisis: >-\n      Jumlah koperasi aktif naik",
+         "    analisis: '=HYPERLINK(\"http://contoh.invalid\",\"klik\")'\n    catatan: >-\n"
+         "      Jumlah koperasi aktif naik")
+    edit(sample, KOPERASI, "    solusi: >-\n      Melanjutkan RAT",
+         "    solusi: \"=cmd|' /C calc'!A0\"\n    catatan: >-\n      Melanjutkan RAT")
+    form = tmp_path / "koperasi.xlsx"
+    assert run("format-data", "--repo", sample, "--bidang", "koperasi", "--out", form).code == 0
+    ws = load_workbook(form)["Realisasi"]
+    written = {c.value: c.data_type for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.startswith("=")}
+    assert written == {'=HYPERLINK("http://contoh.invalid","klik")': "s", "=cmd|' /C calc'!A0": "s"}
+
+    before = (sample / KOPERASI).read_bytes()
+    wb = load_workbook(form)
+    ws = wb["Realisasi"]
+    target = next(c for row in ws.iter_rows() for c in row if c.value == 62.4)
+    target.value = "=478/766*100"  # a formula saved without its value (openpyxl, scripts)
+    formula = tmp_path / "rumus.xlsx"
+    wb.save(formula)
+    result = run("impor", "--repo", sample, formula)
+    assert (result.code, result.err) == (2, (
+        f"lakip: galat: formulir 'rumus.xlsx' ditolak: sel berisi rumus tanpa nilai tersimpan (buka "
+        f"dan simpan ulang di Excel atau LibreOffice, atau ketik angkanya langsung): "
+        f"Realisasi!{target.coordinate} (petunjuk: buat formulir baru dengan lakip format-data, isi hanya "
+        "sel kuning, simpan sebagai .xlsx)\n"))
+
+    wb = load_workbook(form)
+    wb["Anggaran"].cell(1048576, 1, "jauh")
+    far = tmp_path / "jauh.xlsx"
+    wb.save(far)
+    assert far.stat().st_size < 50_000
+    result = run("impor", "--repo", sample, far)
+    assert (result.code, result.err) == (2, (
+        "lakip: galat: formulir 'jauh.xlsx' ditolak: lembar Anggaran berisi sel Anggaran!A1048576, jauh di "
+        "luar baris 1-5000 dan kolom 1-40 formulir (petunjuk: buat formulir baru dengan lakip format-data, "
+        "isi hanya sel kuning, simpan sebagai .xlsx)\n"))
+    assert (sample / KOPERASI).read_bytes() == before

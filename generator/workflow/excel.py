@@ -162,6 +162,7 @@ def write_form(root: Path, bidang: str, tahun: int | None, out: Path) -> Path:
     for row in zip(META_KEYS, (FORMAT, bidang, tahun, rel, sha), strict=True):
         meta.append(row)
     meta.sheet_state, meta.protection.sheet = "veryHidden", True  # veryHidden: not even under Unhide
+    _as_text(wb)
     try:
         wb.save(out)
     except OSError as e:
@@ -257,6 +258,7 @@ def _lembar(ws: Worksheet, lembar: Lembar, rows: list[dict[str, Any]], sub: str,
 
 def import_form(root: Path, form: Path) -> ImportResult:
     """Write the filled cells of `form` into its bidang's YAML; refuse rather than guess."""
+    _inspect(form)  # before openpyxl loads it whole: size, extent, formulas without a value
     try:  # whatever openpyxl trips on (not a zip, not a workbook), the user needs the same advice
         wb = load_workbook(form, data_only=True)
     except Exception as e:
@@ -503,3 +505,97 @@ def _tulis(root: Path, path: Path, data: bytes | None) -> None:
         remove_file(root, path)
     else:
         write_file(root, path, data)
+
+
+def _as_text(wb: Workbook) -> None:
+    """Every text lakip writes is a string cell, never a formula: openpyxl would store an analisis
+    that starts with '=' (`=HYPERLINK(...)`, a DDE payload) as a live formula (TOOLCHAIN.md)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type != "s":
+                    cell.data_type = "s"
+
+
+# What a form lakip made can hold; anything beyond is refused before it is loaded.
+BATAS_BARIS, BATAS_KOLOM = 5000, 40
+BATAS_UKURAN = 20 * 1024 * 1024  # bytes, all parts of the .xlsx uncompressed
+
+
+def _inspect(form: Path) -> None:
+    """Read the sheets' XML as a stream (never the whole workbook) and refuse, with sheet and
+    cell: a form whose parts exceed BATAS_UKURAN, a cell beyond BATAS_BARIS/BATAS_KOLOM (a 10 KB
+    file with a cell at row 1,048,576 makes openpyxl take minutes and gigabytes), a formula without
+    a cached value (openpyxl reads it as empty: the value typed would be silently lost).
+    Raises LakipError (exit 2)."""
+    import posixpath
+    import zipfile
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    def refuse(why: str) -> LakipError:
+        return LakipError(f"formulir '{form.name}' ditolak: {why} (petunjuk: buat formulir baru dengan "
+                          "lakip format-data, isi hanya sel kuning, simpan sebagai .xlsx)", exit_code=2)
+
+    try:
+        archive = zipfile.ZipFile(form)
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return  # load_workbook below gives the one message for every unreadable file
+    with archive:
+        infos = archive.infolist()
+        if sum(i.file_size for i in infos) > BATAS_UKURAN or len(infos) > 200:
+            raise refuse(f"isinya lebih dari {BATAS_UKURAN // (1024 * 1024)} MB setelah dibuka")
+        names = _sheet_names(archive)
+        masalah: list[str] = []
+        for info in infos:
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            sheet = names.get(posixpath.basename(info.filename), posixpath.basename(info.filename))
+            cell = formula = value = None
+            try:
+                with archive.open(info) as stream:
+                    for event, element in iterparse(stream, events=("start", "end")):
+                        tag = element.tag.rpartition("}")[2]
+                        if event == "start" and tag == "c":
+                            cell, formula, value = element.get("r", ""), False, False
+                            try:
+                                letters, row = coordinate_from_string(cell)
+                                column = column_index_from_string(letters)
+                            except ValueError:
+                                raise refuse(f"{sheet}: alamat sel '{cell[:20]}' tidak sah") from None
+                            if row > BATAS_BARIS or column > BATAS_KOLOM:
+                                raise refuse(f"lembar {sheet} berisi sel {sheet}!{cell}, jauh di luar "
+                                             f"baris 1-{BATAS_BARIS} dan kolom 1-{BATAS_KOLOM} formulir")
+                        elif event == "end" and tag == "f":
+                            formula = True
+                        elif event == "end" and tag == "v" and (element.text or "") != "":
+                            value = True
+                        elif event == "end" and tag == "c":
+                            if formula and not value and len(masalah) < 20:
+                                masalah.append(f"{sheet}!{cell}")
+                            element.clear()
+            except (ParseError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+                raise refuse(f"lembar {sheet} rusak") from None
+        if masalah:
+            raise refuse("sel berisi rumus tanpa nilai tersimpan (buka dan simpan ulang di Excel atau "
+                         "LibreOffice, atau ketik angkanya langsung): " + ", ".join(masalah))
+
+
+def _sheet_names(archive) -> dict[str, str]:
+    """worksheet file name (sheet1.xml) -> the sheet's name (Realisasi), from workbook.xml."""
+    from xml.etree.ElementTree import ParseError, fromstring
+
+    try:
+        book = fromstring(archive.read("xl/workbook.xml")[:2_000_000])
+        rels = fromstring(archive.read("xl/_rels/workbook.xml.rels")[:2_000_000])
+    except (KeyError, ParseError, OSError, RuntimeError):
+        return {}
+    targets = {r.get("Id"): (r.get("Target") or "").rpartition("/")[2] for r in rels}
+    found = {}
+    for element in book.iter():
+        if element.tag.rpartition("}")[2] == "sheet":
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                found[targets[rid]] = element.get("name", "")
+    return found
