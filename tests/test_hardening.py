@@ -519,3 +519,29 @@ def test_excel_text_is_never_a_formula_and_impor_refuses_what_it_cannot_read(sam
         "luar baris 1-5000 dan kolom 1-40 formulir (petunjuk: buat formulir baru dengan lakip format-data, "
         "isi hanya sel kuning, simpan sebagai .xlsx)\n"))
     assert (sample / KOPERASI).read_bytes() == before
+
+
+@pytest.mark.xfail(strict=True, reason="git/log.py splits git's output on \\x1e/\\x1f; NUL-separated "
+                   "parsing is issue 10's (kepercayaan): remove this mark when it lands")
+def test_control_characters_in_git_metadata_never_crash(office: Office) -> None:
+    """Subjects, author names and tag messages are data: the separators lakip's git formats use
+    (\\x1e, \\x1f, \\x1d) and line separators in them must not break status, verify or the site."""
+    from generator.render.site import gather
+
+    office.run_until(3)
+    odd = "Nama\x1eJahat\x1f\u2028\x1d"
+    env = actor_env(office.actors["tim-kerja"], f"{WHEN[4]}{WITA}") | {"GIT_AUTHOR_NAME": odd}
+    tree = office.run("write-tree").strip()
+    message = (f"LAKIP 2025 \x1f· Langkah 4\x1e {odd}\n\nSOP: lakip\nSOP-Tahun: 2025\nSOP-Langkah: 4\n"
+               f"SOP-Keputusan: selesai\x1e\nSOP-Peran: tim-kerja\nSigned-off-by: {odd} <x@contoh.go.id>\n")
+    new = office.git.text("commit-tree", tree, "-p", "HEAD", "-F", "-", input=message.encode(),
+                          env=env).strip()
+    office.run("update-ref", "HEAD", new)
+    office.commit(office.actors["tim-kerja"], WHEN[4], f"Data\x1e\x1f {odd}",
+                  {"content/2025/narasi/catatan.md": "---\nbagian: lampiran\n---\nIsi.\n"})
+    office.run("tag", "-a", "-m", f"Arsip\x1e\x1f {odd}", "lakip-2025", "HEAD", env=env)
+    for command in ("status", "verify"):
+        result = run(command, "--repo", office.root, "--tahun", "2025")
+        assert result.code in (0, 1), (command, result.err)
+        assert "galat internal" not in result.err, (command, result.err)
+    assert gather(office.root).tags == []  # the junk tag is not an archive
