@@ -346,6 +346,7 @@ def test_crash_hunt_every_subcommand_with_odd_arguments(sample: Path, tmp_path: 
         ("step", "0", "--keputusan", "selesai", "--repo", sample),
         ("step", "-1", "--keputusan", "x", "--repo", sample), ("step", "99", "--repo", sample),
         ("figures", "--repo", sample, "--tahun", "1900"), ("figures", "--repo", sample, "--json"),
+        ("lke", "--repo", sample, "--tahun", "1900"), ("lke", "--repo", file),
         ("build", "--repo", sample, "--out", os.devnull), ("build", "--repo", sample, "--out", file),
         ("build", "--repo", sample, "--ref", "tidak-ada", "--out", tmp_path / "o"),
         ("build", "--repo", sample, "--ref", "../../etc/passwd", "--out", tmp_path / "o"),
