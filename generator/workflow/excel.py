@@ -163,10 +163,14 @@ def write_form(root: Path, bidang: str, tahun: int | None, out: Path) -> Path:
         meta.append(row)
     meta.sheet_state, meta.protection.sheet = "veryHidden", True  # veryHidden: not even under Unhide
     _as_text(wb)
-    try:
-        wb.save(out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    try:  # atomically and never through a symlink at `out` (store.write_file)
+        write_file(out.parent.absolute(), out.absolute(), buffer.getvalue())
+    except UnsafePath as e:
+        raise LakipError(f"formulir tidak dapat ditulis: {e.pesan}", exit_code=2) from None
     except OSError as e:
-        raise LakipError(f"formulir tidak dapat ditulis ke '{out}': {e.strerror}", exit_code=2) from e
+        raise LakipError(f"formulir tidak dapat ditulis ke '{out}': {e.strerror or e}", exit_code=2) from None
     return out
 
 
