@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import shutil
 from dataclasses import dataclass
@@ -99,12 +100,69 @@ def git_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def recordings(tmp_path_factory: pytest.TempPathFactory):
+    """Offices recorded once per session (prepared, after each step, archived) that tests copy."""
+    from tests.office import Recordings
+
+    return Recordings(tmp_path_factory.mktemp("rekaman"))
+
+
 @pytest.fixture
-def office(tmp_path: Path, git_home: Path):
-    """The sample office as a git repository with SSH keys for one holder of each SOP role."""
+def office(tmp_path: Path, git_home: Path, recordings):
+    """The sample office as a git repository with SSH keys for one holder of each SOP role
+    (a copy of the session's prepared office; `run_until` copies recorded steps too)."""
     from tests.office import Office
 
-    return Office.create(tmp_path / "kantor")
+    return Office.create(tmp_path / "kantor", recordings)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """`lakip demo` run once per session, with what it printed; tests only read it, or copy it
+    (`shutil.copytree(..., symlinks=True)`) before they change anything."""
+    home = tmp_path_factory.mktemp("demo-home")
+    (home / ".gitconfig").write_text("", encoding="utf-8")
+    target = tmp_path_factory.mktemp("demo") / "kantor"
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+                           "GIT_CONFIG_NOSYSTEM": "1"}.items():
+            mp.setenv(key, value)
+        result = run("demo", target)
+    return target, result
+
+
+_RENDERED: dict[str, bytes] = {}
+
+
+@pytest.fixture
+def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reuse the PDF and DOCX of an identical HTML rendered earlier in this session.
+
+    WeasyPrint and the DOCX writer turn the same HTML into the same bytes (test_document's
+    reproducibility test checks this on two real builds), and they cost most of a build. Tests
+    whose subject is not the rendering (the archive's tags, the year's cycle) rebuild the same
+    documents several times; with this fixture only the first build of each HTML renders."""
+    from generator.render import document, docx
+
+    real_pdf, real_docx = document.pdf, docx.write_docx
+
+    def pdf(html: str) -> bytes:
+        key = "pdf|" + hashlib.sha256(html.encode("utf-8")).hexdigest()
+        if key not in _RENDERED:
+            _RENDERED[key] = real_pdf(html)
+        return _RENDERED[key]
+
+    def write_docx(html: str, path: Path, meta) -> None:
+        key = "docx|" + hashlib.sha256(f"{meta!r}\n{html}".encode()).hexdigest()
+        if key not in _RENDERED:
+            real_docx(html, path, meta)
+            _RENDERED[key] = path.read_bytes()
+        else:
+            path.write_bytes(_RENDERED[key])
+
+    monkeypatch.setattr(document, "pdf", pdf)
+    monkeypatch.setattr(docx, "write_docx", write_docx)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

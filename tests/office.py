@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.git import Git, GitSource
@@ -24,15 +26,78 @@ DECISION = {6: "setuju", 7: "setuju", 8: "setuju"}
 
 
 @dataclass
+class Recordings:
+    """Offices recorded once per test session, which tests copy instead of recording again.
+
+    Making the keys and recording steps costs ssh-keygen, signing and an SOP evaluation per step;
+    copying the folder (with .git/ and the keys inside it) costs a few milliseconds. `states`
+    maps a name ("0" = prepared, "1".."11" = after `run_until(n)`, or a test's own name) to a
+    folder holding that office."""
+
+    folder: Path
+    states: dict[str, Path] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)  # keys inside the first office's .git/
+
+
+@dataclass
 class Office:
     root: Path
     git: Git
     actors: dict[str, Actor]
+    recordings: Recordings | None = None
 
     @classmethod
-    def create(cls, root: Path) -> Office:
-        git, actors, _ = prepare(root)
-        return cls(root, git, actors)
+    def create(cls, root: Path, recordings: Recordings | None = None) -> Office:
+        if recordings is None or "0" not in recordings.states:
+            git, actors, _ = prepare(root)
+            office = cls(root, git, actors, recordings)
+            if recordings is not None:
+                recordings.actors = actors
+                office._save("0")
+            return office
+        office = cls(root, Git(root), {}, recordings)
+        office._restore("0")
+        return office
+
+    # ---------------------------------------------------------------- session recordings
+
+    def _pristine(self) -> bool:
+        """True while this office is exactly the prepared one: no commit, no change, no new file."""
+        rec = self.recordings
+        return (rec is not None and "0" in rec.heads
+                and self.run("rev-parse", "HEAD").strip() == rec.heads["0"]
+                and self.run("status", "--porcelain", "--untracked-files=all", "--ignored") == "")
+
+    def _save(self, name: str) -> None:
+        assert self.recordings is not None
+        target = self.recordings.folder / name
+        shutil.copytree(self.root, target, symlinks=True)
+        self.recordings.states[name] = target
+        self.recordings.heads[name] = self.run("rev-parse", "HEAD").strip()
+
+    def _restore(self, name: str) -> None:
+        assert self.recordings is not None
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        shutil.copytree(self.recordings.states[name], self.root, symlinks=True)
+        self.git = Git(self.root)
+        keys = self.root / ".git" / "lakip-demo"
+        self.actors = {role: Actor(a.nama, a.email, keys / a.key.name)
+                       for role, a in self.recordings.actors.items()}
+
+    def prepared(self, name: str, make: Callable[[Office], None]) -> None:
+        """Bring this (still prepared) office to the state `make(office)` produces: the first
+        test to ask runs `make`, later ones get a copy of its result."""
+        rec = self.recordings
+        if rec is None or not self._pristine():
+            make(self)
+            return
+        if name in rec.states:
+            self._restore(name)
+            return
+        make(self)
+        self._save(name)
 
     def run(self, *args: str, env: dict | None = None) -> str:
         return self.git.text(*args, env=env)
@@ -50,9 +115,19 @@ class Office:
         return record(self.root, no, keputusan or DECISION.get(no, "selesai"), note, 2025, env=env)
 
     def run_until(self, last: int) -> None:
-        """Record steps 1..last in order, each by its pelaksana at its WHEN moment."""
-        for no in range(1, last + 1):
+        """Record steps 1..last in order, each by its pelaksana at its WHEN moment (from the
+        session's recordings when this office is still the prepared one)."""
+        rec = self.recordings
+        if rec is None or not self._pristine():
+            for no in range(1, last + 1):
+                self.step(no)
+            return
+        have = max((n for n in range(last + 1) if str(n) in rec.states), default=0)
+        if have:
+            self._restore(str(have))
+        for no in range(have + 1, last + 1):
             self.step(no)
+            self._save(str(no))
 
     def status(self, now: str = "2026-02-13T10:00:00") -> Progress:
         import datetime as dt

@@ -24,17 +24,24 @@ tanda_terima:
 
 
 def until_step_10(office: Office) -> None:
-    office.run_until(9)
-    path = office.root / "content/2025/pengiriman.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + TANDA_TERIMA, encoding="utf-8")
-    office.run("add", "content/2025/pengiriman.yaml")
-    office.step(10)
+    def make(office: Office) -> None:
+        office.run_until(9)
+        path = office.root / "content/2025/pengiriman.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + TANDA_TERIMA, encoding="utf-8")
+        office.run("add", "content/2025/pengiriman.yaml")
+        office.step(10)
+
+    office.prepared("langkah-10", make)
 
 
 def archived(office: Office) -> Path:
-    until_step_10(office)
-    env = actor_env(office.actors["tim-kerja"], "2026-02-12T09:40:00" + WITA)
-    archive(office.root, 2025, "Arsip", env=env)
+    """The office archived (step 11); recorded by the first test that asks, copied for the others."""
+    def make(office: Office) -> None:
+        until_step_10(office)
+        env = actor_env(office.actors["tim-kerja"], "2026-02-12T09:40:00" + WITA)
+        archive(office.root, 2025, "Arsip", env=env)
+
+    office.prepared("arsip", make)
     return office.root
 
 
@@ -43,6 +50,7 @@ def codes(root: Path) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")
 def test_archive_records_step_11_with_a_signed_tag_and_a_manifest(office: Office) -> None:
     root = archived(office)
     status = office.status().status
@@ -61,7 +69,8 @@ def test_archive_records_step_11_with_a_signed_tag_and_a_manifest(office: Office
 
 
 @pytest.mark.slow
-def test_rebuild_from_the_tag_gives_the_manifest_hashes(office: Office, tmp_path: Path) -> None:
+def test_rebuild_from_the_tag_gives_the_manifest_hashes(office: Office, tmp_path: Path,
+                                                        request: pytest.FixtureRequest) -> None:
     root = archived(office)
     (root / "content/2025/narasi/penutup.md").write_text("---\nbagian: penutup\n---\nDiubah.\n",
                                                           encoding="utf-8")  # the working tree differs
@@ -71,12 +80,14 @@ def test_rebuild_from_the_tag_gives_the_manifest_hashes(office: Office, tmp_path
     for name, digest in manifest["dokumen"].items():
         assert hashlib.sha256((tmp_path / "ulang" / name).read_bytes()).hexdigest() == digest, name
     assert (root / "content/2025/narasi/penutup.md").read_text(encoding="utf-8").endswith("Diubah.\n")
+    request.getfixturevalue("rendered_once")  # the real rebuild is above; verify compares the same way
     result = run("verify", "--arsip", "--repo", root)
     assert (result.code, result.out) == (0, "Tidak ada temuan: 1 arsip dibangun ulang sama persis "
                                             "dengan manifest-nya.\n")
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")
 def test_a_moved_tag_is_a_finding(office: Office) -> None:
     root = archived(office)
     assert codes(root) == []
@@ -89,6 +100,7 @@ def test_a_moved_tag_is_a_finding(office: Office) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")
 def test_a_rewritten_history_is_a_finding_in_a_fresh_clone(office: Office, tmp_path: Path) -> None:
     archived(office)
     clone = tmp_path / "salinan"
@@ -110,6 +122,7 @@ def _env() -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")
 def test_a_deleted_tag_is_a_finding(office: Office) -> None:
     root = archived(office)
     codes(root)
@@ -118,6 +131,7 @@ def test_a_deleted_tag_is_a_finding(office: Office) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")
 def test_a_rebuild_that_differs_from_the_manifest(office: Office, monkeypatch) -> None:
     root = archived(office)
     monkeypatch.setattr("generator.render.document.pdf", lambda html: b"%PDF-1.7 lain\n")
@@ -136,6 +150,7 @@ def test_archive_refuses_before_the_last_step(office: Office) -> None:
                                    "berjalan langkah 6 (lakip status)")
 
 
+@pytest.mark.usefixtures("rendered_once")
 def test_archive_never_overwrites_a_file_in_the_working_tree(office: Office) -> None:
     until_step_10(office)
     mine = office.root / "arsip/2025/manifest.json"

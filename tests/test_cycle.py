@@ -47,6 +47,7 @@ def as_person(actor: Actor, when: str, *args: str):
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")  # the rebuild itself: test_archive's rebuild test
 def test_a_year_from_init_to_archive(tmp_path: Path, git_home: Path) -> None:
     root = tmp_path / "kantor"
     assert run("init", root, "--tahun", "2026").code == 0

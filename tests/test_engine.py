@@ -387,9 +387,8 @@ def test_status_outside_a_git_repository(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_demo_is_complete_verified_and_realistic(tmp_path: Path, git_home: Path) -> None:
-    target = tmp_path / "demo"
-    result = run("demo", target)
+def test_demo_is_complete_verified_and_realistic(demo, git_home: Path) -> None:
+    target, result = demo
     assert result.code == 0, result.err
     assert run("verify", "--repo", target).code == 0
     from generator.sop.progress import progress

@@ -6,13 +6,13 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
 from generator.workflow.build import run_build
-from generator.workflow.demo import create
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.slow,
@@ -34,7 +34,7 @@ Isi <script>window.__xss = "catatan"</script> dan <img src="x" onerror="window._
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory):
+def site(tmp_path_factory: pytest.TempPathFactory, demo):
     home = tmp_path_factory.mktemp("home")
     (home / ".gitconfig").write_text("", encoding="utf-8")
     mp = pytest.MonkeyPatch()
@@ -42,7 +42,8 @@ def site(tmp_path_factory: pytest.TempPathFactory):
                        "GIT_CONFIG_NOSYSTEM": "1"}.items():
         mp.setenv(key, value)
     root = tmp_path_factory.mktemp("situs") / "kantor"
-    create(root)
+    assert demo[1].code == 0, demo[1].err
+    shutil.copytree(demo[0], root, symlinks=True)  # the session's demo, which other tests only read
     (root / "content/2025/reviu/uji-xss.md").write_text(XSS_NOTE, encoding="utf-8")
     bidang = root / "content/2025/bidang/koperasi.yaml"
     text = bidang.read_text(encoding="utf-8")
