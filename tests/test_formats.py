@@ -7,7 +7,8 @@ from decimal import Decimal, localcontext
 
 import pytest
 
-from generator.figures.formats import angka, nilai, nip, persen, rupiah, tanggal
+from generator.data.numbers import is_angka, parse_angka
+from generator.figures.formats import angka, nilai, nip, persen, rupiah, tanggal, waktu, zona_label
 
 D = Decimal
 
@@ -123,3 +124,28 @@ def test_nilai_with_satuan():
     assert nilai(D("83.15"), "nilai indeks") == "83,15 nilai indeks"
     assert nilai(None, "persen") == "belum tersedia"
     assert nilai("1:32", "rasio") == "1:32"
+
+
+def test_waktu_in_the_sop_time_zone_with_babel_names() -> None:
+    moment = dt.datetime(2026, 2, 2, 0, 30, tzinfo=dt.UTC)
+    assert waktu(moment, "Asia/Makassar") == "2 Februari 2026 pukul 08.30 WITA"
+    assert waktu(moment, "Asia/Jakarta", hari=True, jam="HH:mm") == "Senin, 2 Februari 2026 pukul 07:30 WIB"
+    assert waktu(moment, "Asia/Jayapura", hari=True) == "Senin, 2 Februari 2026 pukul 09.30 WIT"
+    assert waktu(None) == "–"
+    assert [zona_label(z) for z in ("Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura")] == [
+        "WIB", "WIB", "WITA", "WIT"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.234,5", Decimal("1234.5")), ("57,2", Decimal("57.2")), ("-3", Decimal("-3")),
+    ("1.000.000", Decimal("1000000")), ("1234,50", Decimal("1234.50")), (" 58 ", Decimal("58"))])
+def test_parse_angka(text: str, expected: Decimal) -> None:
+    assert parse_angka(text) == expected and is_angka(text)
+
+
+@pytest.mark.parametrize("text", ["12.5", "1.23,4", "1,2.3", "1e5", "NaN", "1_000", "٣", "1,", ",5", "",
+                                  "abc"])
+def test_parse_angka_refuses_what_is_not_indonesian_spelling(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_angka(text)
+    assert not is_angka(text)

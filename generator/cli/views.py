@@ -9,11 +9,6 @@ from generator.sop.engine import SELESAI, Catatan
 from generator.sop.progress import Progress, who_acts
 from generator.sop.record import Recorded
 
-_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-_BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember")
-_ZONA = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-
 
 def _local(p: Progress, moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(ZoneInfo(p.sop.zona_waktu))
@@ -24,10 +19,9 @@ def _short(p: Progress, moment: dt.datetime | None) -> str:
 
 
 def _long(p: Progress, moment: dt.datetime) -> str:
-    local = _local(p, moment)
-    zone = _ZONA.get(p.sop.zona_waktu, p.sop.zona_waktu)
-    return (f"{_HARI[local.weekday()]}, {local.day} {_BULAN[local.month - 1]} {local.year} "
-            f"pukul {local:%H:%M} {zone}")
+    from generator.figures.formats import waktu  # Babel: only when a deadline is shown
+
+    return waktu(moment, p.sop.zona_waktu, hari=True, jam="HH:mm")
 
 
 def _cut(text: str, width: int) -> str:

@@ -15,20 +15,19 @@ from importlib import resources
 from typing import Any
 
 from generator.data.errors import Issue, galat
+from generator.data.numbers import is_angka, parse_angka
 from generator.data.yamlpos import Doc, parse_text
 
 KINDS = ("instansi", "renstra", "perjanjian-kinerja", "bidang", "narasi", "reviu", "pengiriman",
          "reviu-apip", "lke", "sop", "personil")
 
-# Indonesian number spelling: thousands with '.', decimals with ',' ("1.234,5", "57,2").
-_ID_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 def looks_numeric(text: str) -> bool:
     """A text that is a number in Indonesian or plain spelling ("57,2", "1.234,5", "58")."""
     text = text.strip()
-    return bool(_ID_NUMBER.match(text) or _PLAIN_NUMBER.match(text))
+    return bool(_PLAIN_NUMBER.match(text)) or is_angka(text)
 
 # What a pattern means, for the message: (what it is, an example).
 _PATTERNS = {
@@ -191,9 +190,8 @@ def _type_issue(loc, name: str, value: Any, expected: str | list) -> Issue:
     numeric = {"number", "integer"} & set(wanted)
     if numeric and isinstance(value, str):
         text = value.strip()
-        if _ID_NUMBER.match(text) and ("," in text or text.count(".") > 1
-                                       or re.search(r"\.\d{3}$", text)):
-            right = text.replace(".", "").replace(",", ".")
+        if ("," in text or "." in text) and is_angka(text):  # "1.234" is Indonesian, as in Excel
+            right = format(parse_angka(text), "f")
             return galat(loc, "angka-format-indonesia",
                          f"'{name}': angka ditulis sebagai teks berformat Indonesia \"{value}\"; "
                          f"diharapkan {words}",

@@ -123,16 +123,33 @@ def nilai(x: Decimal | int | float | str | None, satuan: str | None = None) -> s
     return f"{teks} {satuan.strip()}"
 
 
-_ZONA = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Pontianak": "WIB", "Asia/Jayapura": "WIT"}
-
-
-def waktu(moment: dt.datetime | None, zona: str | None = None) -> str:
-    """An instant for people, in the SOP's time zone: "2 Februari 2026 pukul 08.30 WITA"."""
+def waktu(moment: dt.datetime | None, zona: str | None = None, hari: bool = False,
+          jam: str = "HH.mm") -> str:
+    """An instant for people, in the SOP's time zone `zona` (IANA name, e.g. "Asia/Makassar"):
+    "2 Februari 2026 pukul 08.30 WITA"; with `hari`, "Senin, 2 Februari 2026 pukul 08.30 WITA";
+    `jam` is the CLDR pattern of the clock time (the command line prints "HH:mm"). Day and month
+    names and the zone labels WIB/WITA/WIT are CLDR's `id` locale (Babel); without `zona` the
+    moment's own zone is kept. "–" for no moment."""
     if moment is None:
-        return "–"
-    if zona:
-        from zoneinfo import ZoneInfo
+        return KOSONG
+    from zoneinfo import ZoneInfo
 
-        moment = moment.astimezone(ZoneInfo(zona))
-    label = _ZONA.get(zona or "", moment.strftime("%Z") or "")
-    return f"{tanggal(moment)} pukul {moment:%H.%M}" + (f" {label}" if label else "")
+    from babel.dates import format_datetime
+
+    tz = ZoneInfo(zona) if zona else moment.tzinfo
+    pattern = ("EEEE, " if hari else "") + f"d MMMM y 'pukul' {jam}"
+    text = format_datetime(moment, pattern, tzinfo=tz, locale=LOCALE)
+    label = zona_label(zona, moment) if zona else moment.strftime("%Z")
+    return f"{text} {label}" if label else text
+
+
+def zona_label(zona: str, moment: dt.datetime | None = None) -> str:
+    """The Indonesian label of an SOP time zone: "Asia/Jakarta" and "Asia/Pontianak" -> "WIB",
+    "Asia/Makassar" -> "WITA", "Asia/Jayapura" -> "WIT" (CLDR `id` via Babel; other zones get
+    CLDR's short name such as "GMT+9"). Raises ZoneInfoNotFoundError for an unknown zone."""
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+
+    moment = moment or dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    return format_datetime(moment, "z", tzinfo=ZoneInfo(zona), locale=LOCALE)

@@ -36,11 +36,11 @@ def markdown_html(text: str, shift: int = 0) -> Markup:
     """Markdown from untrusted content -> sanitized HTML. `shift` demotes headings (## -> ###)."""
     import markdown
 
-    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    if shift:
-        for level in range(6 - shift, 0, -1):
-            html = html.replace(f"<h{level}", f"<h{level + shift}").replace(f"</h{level}>",
-                                                                          f"</h{level + shift}>")
+    # The toc extension's baselevel demotes headings (capped at h6); its ids are stripped below,
+    # and an empty marker keeps a "[TOC]" in the text as text.
+    toc = {"baselevel": 1 + shift, "marker": ""}
+    html = markdown.markdown(text, extensions=["tables", "sane_lists", "toc"],
+                             extension_configs={"toc": toc}, output_format="html")
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener noreferrer", attribute_filter=_no_network_path)
     return Markup(clean)

@@ -32,6 +32,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from generator.data import model as m
 from generator.data.errors import Issue, LakipError
 from generator.data.load import CONTENT, load_repo
+from generator.data.numbers import parse_angka
 from generator.data.validate import validate
 from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
 
@@ -46,7 +47,6 @@ LIPAT = 80  # analisis/solusi longer than this become `>-` block scalars, as in 
 _BIDANG_ID, _TAHUN, _SHA = (re.compile(x).fullmatch
                              for x in ("[a-z][a-z0-9-]{0,39}", "[0-9]{4}", "[0-9a-f]{64}"))
 # Text numbers follow the Indonesian convention Excel users type: comma = decimal, dot = thousands.
-_ANGKA_ID = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _TITIK_DESIMAL = re.compile(r"^[+-]?\d+\.\d+$")  # "62.4": refused, not guessed (is "1.250" 1,25?)
 _TEBAL, _ISIAN = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
 _KEPALA, _GARIS = PatternFill("solid", fgColor="D9E1F2"), Border(*(Side("thin", color="A6A6A6"),) * 4)
@@ -434,9 +434,10 @@ def _nilai(kol: Kolom, value: Any, current: Any) -> Any:
         if _TITIK_DESIMAL.match(t):
             raise ValueError(f"{kol.label} \"{text}\" memakai titik sebagai tanda desimal; di formulir ini "
                              f"koma = desimal dan titik = pemisah ribuan (tulis {t.replace('.', ',')})")
-        if not _ANGKA_ID.match(t):
-            raise ValueError(f"{salah} \"{text}\"")
-        d = Decimal(t.replace(".", "").replace(",", "."))
+        try:
+            d = parse_angka(t)
+        except ValueError:
+            raise ValueError(f"{salah} \"{text}\"") from None
     tampil = f"{d:,}".replace(",", "_").replace(".", ",").replace("_", ".")  # 1.234,5 as typed
     if not d.is_finite():
         raise ValueError(f"{salah} \"{value}\"")
