@@ -38,6 +38,7 @@ class Recordings:
     states: dict[str, Path] = field(default_factory=dict)
     heads: dict[str, str] = field(default_factory=dict)
     actors: dict[str, Actor] = field(default_factory=dict)  # keys inside the first office's .git/
+    git_files: set[tuple[str, int]] = field(default_factory=set)  # .git/ of the prepared office
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Office:
             if recordings is not None:
                 recordings.actors = actors
                 office._save("0")
+                recordings.git_files = _git_files(root)
             return office
         office = cls(root, Git(root), {}, recordings)
         office._restore("0")
@@ -63,9 +65,11 @@ class Office:
     # ---------------------------------------------------------------- session recordings
 
     def _pristine(self) -> bool:
-        """True while this office is exactly the prepared one: no commit, no change, no new file."""
+        """True while this office is exactly the prepared one: no commit, no change, no new file
+        in the work tree or in .git/ (a test may plant caches or config there)."""
         rec = self.recordings
         return (rec is not None and "0" in rec.heads
+                and _git_files(self.root) == rec.git_files
                 and self.run("rev-parse", "HEAD").strip() == rec.heads["0"]
                 and self.run("status", "--porcelain", "--untracked-files=all", "--ignored") == "")
 
@@ -169,6 +173,13 @@ class Office:
 
     def codes(self) -> list[tuple[str, int | None]]:
         return [(t.kode, t.langkah) for t in self.status().status.temuan]
+
+
+def _git_files(root: Path) -> set[tuple[str, int]]:
+    """(path, size) of every file under .git/ but the index (whose stat data git refreshes)."""
+    git_dir = root / ".git"
+    return {(str(p.relative_to(git_dir)), p.stat().st_size) for p in git_dir.rglob("*")
+            if p.is_file() and p.name != "index"}
 
 
 def sign_off_line(actor: Actor) -> str:
