@@ -37,7 +37,7 @@ class _Reader:
         self.broken: set[str] = set()
 
     def _read(self, rel: str) -> bytes | None:
-        if getattr(self.source, "escapes", lambda _: False)(rel):
+        if self.source.escapes(rel):
             return None  # reported once by _symlinks
         return self.source.read(rel)
 
@@ -146,14 +146,12 @@ def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Is
 def _symlinks(source: Source) -> list[Issue]:
     """A symlink among the input files is an error (DESIGN §5): lakip reads the repository as
     data and never follows one, so what it points at is not part of the report."""
-    listed = getattr(source, "symlinks", None)
-    bad = getattr(source, "bad_names", None)
     return [galat(Location(rel), "symlink", f"'{rel}' adalah symlink; lakip tidak mengikuti symlink "
                   "di repositori", "ganti dengan berkas atau folder biasa: salin isinya ke sini")
-            for rel in (listed() if listed else [])] + [
+            for rel in source.symlinks()] + [
         galat(Location(rel), "nama-bukan-utf8", f"nama berkas '{rel}' bukan teks UTF-8; berkas ini "
               "diabaikan", "ganti nama berkas hanya dengan huruf, angka, '-' dan '_'")
-        for rel in (bad() if bad else [])]
+        for rel in source.bad_names()]
 
 
 def _schema(doc: Doc | None, issues: list[Issue], kind: str) -> tuple[Doc | None, list[Issue]]:
@@ -391,7 +389,7 @@ def _bidang(reader: _Reader, doc: Doc, folder: str) -> m.DataBidang:
 
 def _bukti(reader: _Reader, folder: str, written: str, loc: Location) -> m.Bukti:
     norm = normalize(f"{folder}/{written}") if not written.startswith("/") else None
-    if norm is None or getattr(reader.source, "escapes", lambda _: False)(norm):
+    if norm is None or reader.source.escapes(norm):
         return m.Bukti(written, loc, exists=False, inside_repo=False)
     if reader.source.is_file(norm):
         return m.Bukti(written, loc, exists=True, inside_repo=True)

@@ -11,11 +11,21 @@ from typing import Protocol
 
 
 class Source(Protocol):
-    def is_file(self, rel: str) -> bool: ...
-    def is_dir(self, rel: str) -> bool: ...
+    """Repository files read as data: the working tree (`FsSource`) or a git tree
+    (`generator.git.GitSource`). `rel` is a repository-relative POSIX path."""
+
+    def is_file(self, rel: str) -> bool:
+        """True for a regular file that no symlink leads to."""
     def entries(self, rel: str) -> list[tuple[str, bool]]:
         """Sorted (name, is_dir) of a folder; empty when it does not exist."""
-    def read(self, rel: str) -> bytes: ...
+    def read(self, rel: str) -> bytes:
+        """The file's bytes. Raises FileNotFoundError (OSError) when it is absent."""
+    def escapes(self, rel: str) -> bool:
+        """True when `rel` is, or lies below, a symlink (which lakip never follows, DESIGN §5)."""
+    def symlinks(self) -> list[str]:
+        """Every symlink under the input folders, repository-relative, sorted."""
+    def bad_names(self) -> list[str]:
+        """Paths that are not UTF-8 (left out; undecodable bytes shown as U+FFFD)."""
 
 
 def normalize(rel: str) -> str | None:
@@ -73,9 +83,6 @@ class FsSource:
 
     def is_file(self, rel: str) -> bool:
         return stat.S_ISREG(self._lookup(rel)[1])
-
-    def is_dir(self, rel: str) -> bool:
-        return stat.S_ISDIR(self._lookup(rel)[1]) and self._lookup(rel)[0] is not None
 
     def entries(self, rel: str) -> list[tuple[str, bool]]:
         path, mode = self._lookup(rel)

@@ -50,8 +50,9 @@ class GitSource:
         """Paths that are not UTF-8 (left out; undecodable bytes shown as U+FFFD)."""
         return sorted(self.bad)
 
-    def is_dir(self, rel: str) -> bool:
-        return rel in self.dirs
+    def escapes(self, rel: str) -> bool:
+        """True when `rel` is, or lies below, a symlink of the tree (never followed)."""
+        return any(rel == link or rel.startswith(link + "/") for link in self.links)
 
     def entries(self, rel: str) -> list[tuple[str, bool]]:
         return sorted(self.dirs.get(rel, ()))

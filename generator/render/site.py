@@ -20,8 +20,6 @@ from generator.render.templates import environment, markdown_html, render
 from generator.sop.worktime import format_durasi
 from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
 
-PAGES = ("index", "alur-sop", "data-bidang", "capaian", "rencana-aksi", "lke", "reviu", "dokumen", "arsip",
-         "riwayat")
 MANIFEST = ".lakip-dibuat"  # the files written last time: the only ones a rebuild may delete
 
 
