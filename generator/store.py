@@ -169,7 +169,9 @@ def read_file(base: Path, path: Path) -> bytes:
     fd = _open_dir(base, parts[:-1], create=False)
     try:
         try:
-            f = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), dir_fd=fd)
+            # O_NONBLOCK: a FIFO must not hang the read (it is then refused as not a file)
+            f = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0),
+                        dir_fd=fd)
         except OSError as e:
             if isinstance(e, FileNotFoundError):
                 raise

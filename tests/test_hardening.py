@@ -228,6 +228,31 @@ def test_symlinks_in_the_repository_are_reported_and_never_followed(sample: Path
         assert (result.code, result.err) == (2, f"lakip: galat: folder keluaran --out tidak dapat dipakai: "
                                                 f"{why}\n")
 
+    # OUT/site that is a link (mkdocs would empty the folder it points at) is refused.
+    from generator.data.errors import LakipError
+    from generator.workflow.build import build_site
+
+    site_out = tmp_path / "situs-keluaran"
+    site_out.mkdir()
+    (site_out / "site").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(LakipError) as refused_site:
+        build_site(sample, site_out / "site")
+    assert (refused_site.value.exit_code, refused_site.value.pesan) == (2, (
+        f"'{site_out / 'site'}' adalah symlink yang tidak dibuat oleh lakip: tidak ditulis, dihapus atau "
+        "disalin melaluinya (hapus symlink itu)"))
+    os.mkfifo(sample / "content/2025/bukti/pipa.csv")  # a FIFO is no file: never opened, never hangs
+    for name in ("content/2025/bukti/kunci.pdf", "content/2025/bukti/luar", "site_templates"):
+        path = sample / name
+        path.unlink() if path.is_symlink() else __import__("shutil").rmtree(path)
+    result = run("validate", "--repo", sample)
+    assert (result.code, [line for line in result.lines if "galat" in line]) == (1, [
+        "content/2025/bukti/pipa.csv: galat: 'content/2025/bukti/pipa.csv' bukan berkas biasa (FIFO, soket "
+        "atau perangkat); diabaikan (petunjuk: ganti dengan berkas biasa)"])
+    from generator.data.source import FsSource
+    from generator.sop.fingerprint import fingerprint
+
+    assert fingerprint(FsSource(sample), 2025).startswith("sha256:")  # reads every input but the FIFO
+
     # An output file that is a link is replaced, never written through.
     real_out = tmp_path / "keluaran"
     real_out.mkdir()

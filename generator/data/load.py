@@ -151,7 +151,10 @@ def _symlinks(source: Source) -> list[Issue]:
             for rel in source.symlinks()] + [
         galat(Location(rel), "nama-bukan-utf8", f"nama berkas '{rel}' bukan teks UTF-8; berkas ini "
               "diabaikan", "ganti nama berkas hanya dengan huruf, angka, '-' dan '_'")
-        for rel in source.bad_names()]
+        for rel in source.bad_names()] + [
+        galat(Location(rel), "bukan-berkas-biasa", f"'{rel}' bukan berkas biasa (FIFO, soket atau "
+              "perangkat); diabaikan", "ganti dengan berkas biasa")
+        for rel in source.special_files()]
 
 
 def _schema(doc: Doc | None, issues: list[Issue], kind: str) -> tuple[Doc | None, list[Issue]]:

@@ -26,6 +26,8 @@ class Source(Protocol):
         """Every symlink under the input folders, repository-relative, sorted."""
     def bad_names(self) -> list[str]:
         """Paths that are not UTF-8 (left out; undecodable bytes shown as U+FFFD)."""
+    def special_files(self) -> list[str]:
+        """FIFOs, sockets and devices (left out, never opened)."""
 
 
 def normalize(rel: str) -> str | None:
@@ -46,6 +48,15 @@ def _utf8(name: str) -> bool:
     return True
 
 
+def _special(path: Path) -> bool:
+    """A FIFO, socket or device (not a file, folder or symlink)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
+
+
 def _shown(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
@@ -58,6 +69,7 @@ class FsSource:
         self.root = root.resolve()
         self._resolved: dict[str, tuple[Path | None, int]] = {}
         self._bad: set[str] = set()
+        self._special: set[str] = set()
 
     def _lookup(self, rel: str) -> tuple[Path | None, int]:
         """(path, st_mode) of `rel` when no component is a symlink; (None, 0) when absent;
@@ -96,8 +108,16 @@ class FsSource:
                 if not _utf8(e.name):  # reported by bad_names(), never used as a path
                     self._bad.add(f"{rel}/{e.name}" if rel else e.name)
                     continue
-                found.append((e.name, e.is_dir(follow_symlinks=False)))
+                is_dir = e.is_dir(follow_symlinks=False)
+                if not is_dir and not e.is_file(follow_symlinks=False):  # a FIFO, socket or device
+                    self._special.add(f"{rel}/{e.name}" if rel else e.name)
+                    continue
+                found.append((e.name, is_dir))
         return sorted(found)
+
+    def special_files(self) -> list[str]:
+        """FIFOs, sockets and devices met while listing: never opened (a FIFO would hang a read)."""
+        return sorted(_shown(n) for n in self._special)
 
     def bad_names(self) -> list[str]:
         """Names met while listing that are not UTF-8, undecodable bytes shown as U+FFFD."""
@@ -121,6 +141,8 @@ class FsSource:
                 for name in sorted(dirs + files):
                     if not _utf8(name):
                         self._bad.add((here / name).relative_to(self.root).as_posix())
+                    elif name in files and _special(here / name):
+                        self._special.add((here / name).relative_to(self.root).as_posix())
                     if (here / name).is_symlink():
                         found.append(_shown((here / name).relative_to(self.root).as_posix()))
         return sorted(found)

@@ -50,6 +50,10 @@ class GitSource:
         """Paths that are not UTF-8 (left out; undecodable bytes shown as U+FFFD)."""
         return sorted(self.bad)
 
+    def special_files(self) -> list[str]:
+        """Always empty: a git tree holds only files, folders, links and submodules."""
+        return []
+
     def escapes(self, rel: str) -> bool:
         """True when `rel` is, or lies below, a symlink of the tree (never followed)."""
         return any(rel == link or rel.startswith(link + "/") for link in self.links)
