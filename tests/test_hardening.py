@@ -370,6 +370,7 @@ def test_crash_hunt_every_subcommand_with_odd_arguments(sample: Path, tmp_path: 
         ("verify", "--arsip", "--repo", sample), ("verify", "--repo", sample, "--tahun", "1900"),
         ("step", "0", "--keputusan", "selesai", "--repo", sample),
         ("step", "-1", "--keputusan", "x", "--repo", sample), ("step", "99", "--repo", sample),
+        ("step", "4", "--keputusan", "selesai", "-m", "catatan\x1e\x1f", "--repo", sample),
         ("figures", "--repo", sample, "--tahun", "1900"), ("figures", "--repo", sample, "--json"),
         ("lke", "--repo", sample, "--tahun", "1900"), ("lke", "--repo", file),
         ("build", "--repo", sample, "--out", os.devnull), ("build", "--repo", sample, "--out", file),
@@ -411,6 +412,8 @@ def test_crash_hunt_every_subcommand_with_odd_arguments(sample: Path, tmp_path: 
     assert run("serve", "--repo", ROOT, "--alamat", "203.0.113.7:8000").err == (
         "lakip: galat: alamat '203.0.113.7:8000' tidak dapat dipakai di mesin ini: Cannot assign "
         "requested address\n")
+    assert run("step", "4", "--keputusan", "selesai", "-m", "a\x1eb", "--repo", sample).err == (
+        "lakip: galat: catatan (-m) berisi karakter kendali U+001E; hapus karakter itu\n")
     assert run("init", file).err == (f"lakip: galat: '{file}' sudah ada dan bukan folder; pilih folder "
                                      "baru atau kosong\n")
     assert run("demo", full).err == (f"lakip: galat: folder '{full}' sudah berisi berkas; pilih folder "

@@ -257,9 +257,22 @@ def _verify_archives(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if found else EXIT_OK
 
 
+def _check_catatan(catatan: str | None) -> None:
+    """-m CATATAN goes into a commit message: control characters (other than line breaks and tab)
+    are refused there, as in the data files (exit 2)."""
+    import re
+
+    bad = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ud800-\udfff\ufffe\uffff]",
+                    catatan or "")
+    if bad:
+        raise LakipError(f"catatan (-m) berisi karakter kendali U+{ord(bad.group()):04X}; hapus karakter itu",
+                         exit_code=2)
+
+
 def _cmd_archive(args: argparse.Namespace) -> int:
     from generator.workflow.archive import archive
 
+    _check_catatan(args.catatan)
     done = archive(find_repo_root(args.repo), args.tahun, args.catatan,
                    report=lambda line: print(f"… {line}", file=sys.stderr))
     print(f"Arsip {done.tag} dibuat{' (tag ditandatangani)' if done.signed else ''}: "
@@ -273,6 +286,7 @@ def _cmd_step(args: argparse.Namespace) -> int:
     from generator.cli import views as report
     from generator.sop.record import record
 
+    _check_catatan(args.catatan)
     done = record(find_repo_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
     for note in done.notes:
         print(f"catatan: {note}", file=sys.stderr)

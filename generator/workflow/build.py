@@ -116,8 +116,13 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
         if not commit:
             raise LakipError(f"ref '{ref}' tidak ditemukan di repositori", exit_code=2)
         source = GitSource(git, commit, ("content", "sop", "site_templates"))
-        overrides = {rel.removeprefix("site_templates/"): source.read(rel).decode("utf-8")
-                     for rel in source.blobs if rel.startswith("site_templates/")}
+        overrides = {}
+        for rel in source.blobs:
+            if rel.startswith("site_templates/"):
+                try:
+                    overrides[rel.removeprefix("site_templates/")] = source.read(rel).decode("utf-8")
+                except UnicodeDecodeError:
+                    raise LakipError(f"templat {rel} di {ref} bukan teks UTF-8") from None
     try:
         source, repo, tahun = _checked(root, tahun, source)
     except LakipError as e:
