@@ -99,6 +99,9 @@ def test_numeric_fill_in_cells_carry_data_validation(sample: Path) -> None:
     assert found == {
         ("Realisasi", "F5:F6"): ("decimal", "between", "-1000000000000000",
                                  "Nilai realisasi harus angka."),
+        **{("Realisasi", f"{col}5:{col}6"): ("decimal", "between", "-1000000000000000",
+                                            f"Realisasi triwulan {tw} harus angka.")
+           for col, tw in (("I", "I"), ("J", "II"), ("K", "III"), ("L", "IV"))},
         ("Anggaran", "D5:D9"): ("whole", "greaterThanOrEqual", "0",
                                 "Realisasi anggaran harus bilangan bulat yang tidak negatif."),
         ("Anggaran", "H5:H9"): ("decimal", "greaterThanOrEqual", "0",
@@ -355,3 +358,34 @@ def test_old_problems_do_not_block_an_import_and_a_ratio_is_left_alone(sample: P
     assert [i.kode for i in result.issues] == ["capaian-tidak-ada"]
     assert 'nilai: "1:32"' in path.read_text(encoding="utf-8")
     assert "    nilai: 40\n" in path.read_text(encoding="utf-8")
+
+
+def test_quarterly_realisasi_columns_round_trip(sample: Path) -> None:
+    """The rencana aksi columns show what the bidang reported; a quarter typed in is written into
+    `realisasi_triwulan` (created where the indikator had none), the rest of the file unchanged."""
+    form = make_form(sample)
+    wb = load_workbook(form)
+    ws = wb["Realisasi"]
+    assert [ws.cell(4, c).value for c in range(9, 13)] == [
+        "Realisasi TW I", "Realisasi TW II", "Realisasi TW III", "Realisasi TW IV"]
+    assert [ws.cell(5, c).value for c in range(9, 13)] == [61.5, 61.9, 62.1, 62.4]  # IKU-1
+    ws["J5"] = "62,05"
+    wb.save(form)
+    path = sample / "content/2025/bidang/koperasi.yaml"
+    before = path.read_text(encoding="utf-8")
+    result = import_form(sample, form)
+    assert result.changed_fields == ["realisasi.IKU-1.realisasi_triwulan.tw2"]
+    after = path.read_text(encoding="utf-8")
+    assert after == before.replace("{tw1: 61.5, tw2: 61.9, tw3: 62.1,", "{tw1: 61.5, tw2: 62.05, tw3: 62.1,")
+
+
+def test_a_first_quarter_creates_realisasi_triwulan(sample: Path) -> None:
+    form = make_form(sample, "ukm")
+    wb = load_workbook(form)
+    ws = wb["Realisasi"]
+    assert ws["A5"].value == "IKU-3" and ws["I5"].value is None
+    ws["I5"] = 9.5
+    wb.save(form)
+    import_form(sample, form)
+    text = (sample / "content/2025/bidang/ukm.yaml").read_text(encoding="utf-8")
+    assert "  IKU-3:\n    nilai: 38.87\n    realisasi_triwulan:\n      tw1: 9.5\n    analisis: >-\n" in text

@@ -65,6 +65,7 @@ class Kolom:
     label: str = ""  # names the value in error messages
     format: str = "General"
     bungkus: bool = False
+    induk_baru: bool = False  # the parent map may be created by the import (realisasi_triwulan)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,12 @@ REALISASI = Lembar("Realisasi", "Realisasi Indikator Kinerja", (
     Kolom("nilai", "Realisasi", 13, isian="desimal", label="nilai realisasi"),
     Kolom("analisis", "Analisis (penyebab keberhasilan/kegagalan)", 60, isian="teks", bungkus=True),
     Kolom("solusi", "Solusi / Tindak Lanjut", 60, isian="teks", bungkus=True),
-), ("nilai", "capaian", "catatan", "analisis", "solusi", "bukti"))
+    # rencana aksi (monev triwulan), last so the columns above keep their letters
+    *(Kolom(f"realisasi_triwulan.tw{n}", f"Realisasi TW {romawi}", 11, isian="desimal",
+            label=f"realisasi triwulan {romawi}", induk_baru=True)
+      for n, romawi in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))),
+), ("nilai", "realisasi_triwulan", "capaian", "catatan", "analisis", "solusi", "bukti",
+    "tw1", "tw2", "tw3", "tw4"))
 
 ANGGARAN = Lembar("Anggaran", "Realisasi Anggaran dan Keluaran Sub Kegiatan", (
     Kolom("kode", "Kode Sub Kegiatan", 20),
@@ -142,7 +148,8 @@ def write_form(root: Path, bidang: str, tahun: int | None, out: Path) -> Path:
     real = {r.indikator: r for r in data.realisasi} if data else {}
     baris_r = [{"id": i.id, "uraian": i.uraian, "satuan": i.satuan, "polaritas": i.polaritas,
                 "target": pk.target_of(i.id) if pk else None,
-                **{k: getattr(real.get(i.id), k, None) for k in ("nilai", "analisis", "solusi")}}
+                **{k: getattr(real.get(i.id), k, None) for k in ("nilai", "analisis", "solusi")},
+                **{f"realisasi_triwulan.{tw}": v for tw, v in getattr(real.get(i.id), "triwulan", ())}}
                for i in renstra.indikator() if i.bidang == bidang]
     baris_a = [{"kode": s.kode, "nama": s.nama, "pagu": s.pagu, "realisasi": s.realisasi,
                 **{f"keluaran.{k}": getattr(s.keluaran, k, None)
@@ -250,8 +257,8 @@ def _lembar(ws: Worksheet, lembar: Lembar, rows: list[dict[str, Any]], sub: str,
                 operator="between", formula1="-1000000000000000", formula2="1000000000000000")
             pesan = f"{'bilangan bulat' if bulat else 'angka'}{' yang tidak negatif' * kol.nonnegatif}"
             dv = DataValidation(type="whole" if bulat else "decimal", allow_blank=True, showErrorMessage=True,
-                                errorTitle="Isian tidak sah", error=f"{kol.label.capitalize()} harus "
-                                f"{pesan}.", **batas)
+                                errorTitle="Isian tidak sah",
+                                error=f"{kol.label[:1].upper()}{kol.label[1:]} harus {pesan}.", **batas)
             dv.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + len(rows) - 1}")
             ws.add_data_validation(dv)
     ws.freeze_panes = ws.cell(FIRST_ROW, 2)
@@ -310,6 +317,10 @@ def import_form(root: Path, form: Path) -> ImportResult:
                 *parents, leaf = kunci.split(".")
                 entry = entries[key]
                 for part in parents:
+                    if part not in entry:  # only for induk_baru columns: _baca refused the others
+                        before = lembar.urutan[:lembar.urutan.index(part)]
+                        entry.insert(max((i + 1 for i, k in enumerate(entry) if k in before), default=0),
+                                     part, CommentedMap())
                     entry = entry[part]
                 if _put(entry, leaf, value, lembar.urutan):
                     changed.append(f"{name.format(key)}.{kunci}")
@@ -397,6 +408,7 @@ def _baca(wb: Workbook, lembar: Lembar, dikenal: set[str], sekarang: dict,
             cur = sekarang.get(key) or {}
             for part in parents:
                 cur = cur.get(part) if isinstance(cur, dict) else None
+                cur = {} if cur is None and kol.induk_baru else cur
             if cur is None:  # the locked cells of a sub kegiatan without keluaran, unlocked by hand
                 masalah.append(f"{lembar.ref(c, r)}: {what} {key} tidak punya '{'.'.join(parents)}' "
                                f"di berkas YAML, jadi {kol.label} tidak dapat diisi di formulir")
