@@ -370,3 +370,117 @@ def test_the_document_draws_the_charts_with_the_numbers_of_its_tables() -> None:
     serapan = html.split('id="grafik-serapan"')[1].split("</figure>")[0]
     assert "Grafik 7. Serapan anggaran per program tahun 2025" in serapan
     assert "95,76%" in serapan and "X.XX.01" in serapan
+
+
+# ---------------------------------------------------------------- images and Markdown in narasi
+
+PENDAHULUAN = "content/2025/narasi/pendahuluan.md"
+ORG = "![Struktur Organisasi Dinas](../bukti/sekretariat/struktur-organisasi.svg)"
+
+
+def test_an_image_in_narasi_is_embedded_with_its_caption() -> None:
+    import base64
+
+    html = render_html(ROOT)
+    figure = html.split('<figure class="gambar">')[1].split("</figure>")[0]
+    src = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', figure).group(1)
+    svg = base64.b64decode(src)
+    assert svg.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"') and b"KEPALA DINAS" in svg
+    assert figure.endswith('alt="Struktur Organisasi Dinas"><figcaption>Struktur Organisasi Dinas'
+                           "</figcaption>")
+
+
+def _image_error(sample: Path, written: str, setup=None) -> str:
+    line, col = edit(sample, PENDAHULUAN, ORG, f"![Bagan]({written})")
+    if setup:
+        setup(sample)
+    result = run("validate", "--repo", sample)
+    assert result.code == 1
+    errors = [x for x in result.out.splitlines() if "galat" in x]
+    assert len(errors) == 1, result.out
+    prefix = f"{PENDAHULUAN}:{line}:{col + 9}: galat: "
+    assert errors[0].startswith(prefix), errors[0]
+    return errors[0].removeprefix(prefix)
+
+
+def test_image_paths_are_checked_like_bukti(sample: Path) -> None:
+    assert _image_error(sample, "../bukti/struktur.png") == (
+        "berkas gambar '../bukti/struktur.png' tidak ada (content/2025/bukti/struktur.png) (petunjuk: jalur "
+        "ditulis relatif terhadap folder narasi/, misalnya ../bukti/nama.png)")
+
+
+def test_image_outside_the_repository_or_on_the_web_is_refused(sample: Path) -> None:
+    assert _image_error(sample, "../../../../etc/passwd.png").startswith(
+        "gambar '../../../../etc/passwd.png' berada di luar repositori")
+
+
+def test_image_from_the_web_is_refused(sample: Path) -> None:
+    assert _image_error(sample, "https://contoh.go.id/bagan.png").startswith(
+        "gambar 'https://contoh.go.id/bagan.png' bukan berkas di repositori")
+
+
+def test_image_type_content_and_size_are_checked(sample: Path) -> None:
+    def gif(repo: Path) -> None:
+        (repo / "content/2025/bukti/bagan.gif").write_bytes(b"GIF89a")
+
+    assert _image_error(sample, "../bukti/bagan.gif") == (
+        "gambar '../bukti/bagan.gif' bukan PNG, JPEG atau SVG (petunjuk: simpan ulang sebagai .png, .jpg "
+        "atau .svg)")
+
+
+def test_image_whose_bytes_are_not_its_type(sample: Path) -> None:
+    def fake(repo: Path) -> None:
+        (repo / "content/2025/bukti/bagan.png").write_bytes(b"<html>bukan gambar</html>")
+
+    assert _image_error(sample, "../bukti/bagan.png", fake).startswith(
+        "isi berkas '../bukti/bagan.png' bukan PNG")
+
+
+def test_image_too_large(sample: Path) -> None:
+    def big(repo: Path) -> None:
+        (repo / "content/2025/bukti/besar.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(3 * 1024 * 1024))
+
+    assert _image_error(sample, "../bukti/besar.png", big) == (
+        "gambar '../bukti/besar.png' berukuran 3072 KiB, melebihi batas 2048 KiB (petunjuk: perkecil "
+        "resolusi atau kompres gambarnya)")
+
+
+def test_svg_is_cleaned_and_entities_refused(sample: Path) -> None:
+    from generator.data.narasi import clean_svg
+
+    dirty = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+             b'onload="alert(1)"><script>alert(2)</script><foreignObject><p>x</p></foreignObject>'
+             b'<image xlink:href="file:///etc/hostname"/><use href="#a"/>'
+             b'<rect id="a" style="fill:url(https://x.example/y)" width="5" height="5"/></svg>')
+    clean, why = clean_svg(dirty)
+    assert why is None
+    assert clean == (b'<svg xmlns="http://www.w3.org/2000/svg"><image /><use href="#a" />'
+                     b'<rect id="a" width="5" height="5" /></svg>')
+    assert clean_svg(b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'
+                     ) == (None, "berisi DOCTYPE atau ENTITY")
+
+    def laughs(repo: Path) -> None:
+        (repo / "content/2025/bukti/bom.svg").write_text(
+            '<!DOCTYPE svg [<!ENTITY a "x"><!ENTITY b "&a;&a;">]><svg>&b;</svg>', encoding="utf-8")
+
+    assert _image_error(sample, "../bukti/bom.svg", laughs).startswith(
+        "SVG '../bukti/bom.svg' tidak dapat dipakai: berisi DOCTYPE atau ENTITY")
+
+
+def test_unsupported_markdown_is_a_warning_with_file_and_line(sample: Path) -> None:
+    path = sample / PENDAHULUAN
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("## A. Latar Belakang\n", "# Judul Besar\n\n## A. Latar Belakang\n\n"
+                                 "Lihat <span style='color:red'>tabel</span> dan catatan[^1].\n\n"
+                                 "`<kode>` dan [^x] di dalam kode tidak apa-apa: `[^x]`\n"), encoding="utf-8")
+    line = text[:text.index("## A. Latar Belakang")].count("\n") + 1
+    result = run("validate", "--repo", sample)
+    assert result.code == 0
+    assert result.out.splitlines()[:3] == [
+        f"{PENDAHULUAN}:{line}:1: peringatan: judul tingkat 1 (#) tidak ditampilkan: tingkat itu dipakai "
+        "judul bab (petunjuk: pakai ## untuk subjudul)",
+        f"{PENDAHULUAN}:{line + 4}:7: peringatan: HTML mentah di narasi tidak ditampilkan (petunjuk: tulis "
+        "dengan Markdown (**tebal**, *miring*, daftar, tabel))",
+        f"{PENDAHULUAN}:{line + 4}:55: peringatan: catatan kaki Markdown ([^1]) tidak didukung dan hilang "
+        "dari dokumen (petunjuk: tulis keterangannya di dalam kalimat atau di akhir bagian)"]
+    assert len(result.out.splitlines()) == 4  # + the summary line

@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.data import model as m
 from generator.data.errors import Issue, Location, galat, peringatan
+from generator.data.narasi import images
 from generator.data.schema import check
 from generator.data.source import FsSource, Source, normalize
 from generator.data.yamlpos import Doc, decode, parse_text, split_front_matter
@@ -292,7 +293,8 @@ def _year(reader: _Reader, folder: str) -> m.Tahun:
             doc, body, line = parsed
             v = doc.value
             narasi.append(m.Narasi(doc.path, v["bagian"], body, line, doc.loc(("bagian",)),
-                                   v.get("judul"), v.get("urutan", 0)))
+                                   v.get("judul"), v.get("urutan", 0),
+                                   images(source, doc.path, body, line)))
     reviu = []
     for rel in _files(reader, f"{folder}/reviu", ".md", f"{folder}/reviu/*.md"):
         parsed = reader.markdown(rel, "reviu")

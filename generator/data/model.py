@@ -280,6 +280,7 @@ class Narasi:
     loc: Location
     judul: str | None = None
     urutan: int = 0
+    gambar: tuple = ()  # data.narasi.Gambar: the images it embeds, read and checked
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from generator.data import model as m
 from generator.data.errors import Issue, Location, galat, peringatan
 from generator.data.load import CONTENT
+from generator.data.narasi import unsupported
 from generator.data.schema import looks_numeric
 
 # The chapters a LAKIP cannot go without; step 5's `narasi-lengkap` requires them.
@@ -123,6 +124,7 @@ def _year(repo: m.Repo, year: m.Tahun, bidang_ids: set[str] | None) -> list[Issu
         issues += _pk(pk, indikator, sasaran_ids, renstra)
     issues += _bidang_files(repo, year, indikator, bidang_ids)
     issues += _laporan(year, indikator)
+    issues += _narasi_markdown(year)
     issues += _sub_kegiatan(year)
     issues += _duplicates(((n.bagian, n.loc) for n in year.narasi), "bagian narasi", "bagian-ganda")
     written = {n.bagian for n in year.narasi}
@@ -449,4 +451,16 @@ def _laporan(year: m.Tahun, indikator: dict[str, m.Indikator] | None) -> list[Is
                     "rencana aksi (target triwulan) indikator ini: capaian triwulan tidak dihitung",
                     f"tambahkan {r.indikator}: {{tw1: ..., tw2: ..., tw3: ..., tw4: ...}} di bawah "
                     f"'rencana_aksi' {pk.path}"))
+    return issues
+
+
+def _narasi_markdown(year: m.Tahun) -> list[Issue]:
+    """Images that cannot be embedded are errors; Markdown the report would drop, warnings."""
+    issues: list[Issue] = []
+    for n in year.narasi:
+        for g in n.gambar:
+            if g.masalah:
+                issues.append(galat(Location(n.path, g.line, g.col), "gambar-salah", g.masalah, g.petunjuk))
+        for line, col, message, hint in unsupported(n.body, n.body_line):
+            issues.append(peringatan(Location(n.path, line, col), "markdown-tidak-didukung", message, hint))
     return issues

@@ -7,7 +7,10 @@ import base64
 import datetime as dt
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from generator.data import model as m
+from generator.data.narasi import GAMBAR
 from generator.figures import formats, ringkasan
 from generator.figures.capaian import Figures
 from generator.figures.triwulan import rencana_aksi
@@ -40,7 +43,28 @@ def logo_uri(name: str | None, data: bytes | None) -> str | None:
 
 
 def _narasi(year: m.Tahun) -> dict[str, dict]:
-    return {n.bagian: {"judul": n.judul, "html": markdown_html(n.body)} for n in year.narasi}
+    return {n.bagian: {"judul": n.judul, "html": narasi_html(n)} for n in year.narasi}
+
+
+def narasi_html(n: m.Narasi) -> Markup:
+    """Markdown -> sanitized HTML, with each image the loader read and checked embedded as a data:
+    URL in a <figure> (the sanitizer keeps no <img>: the figure is built here, escaped)."""
+    found = {g.src: g for g in n.gambar if g.data is not None}
+    slots: dict[str, Markup] = {}
+
+    def slot(match) -> str:
+        g = found.get(match.group("src"))
+        key = f"LAKIPGAMBAR{len(slots)}Z"
+        slots[key] = Markup("") if g is None else Markup(
+            '<figure class="gambar"><img src="{}" alt="{}">{}</figure>').format(
+            f"data:{g.jenis};base64,{base64.b64encode(g.data).decode()}", g.alt,
+            Markup("<figcaption>{}</figcaption>").format(g.alt) if g.alt else "")
+        return f"\n\n{key}\n\n"
+
+    html = str(markdown_html(GAMBAR.sub(slot, n.body)))
+    for key, figure in slots.items():
+        html = html.replace(f"<p>{key}</p>", str(figure)).replace(key, str(figure))
+    return Markup(html)
 
 
 def _daftar_isi(figures: Figures, year: m.Tahun, instansi: m.Instansi, triwulan: bool) -> list[dict]:
