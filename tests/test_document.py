@@ -212,3 +212,58 @@ def test_draf_until_step_8_then_back_after_a_content_change(office) -> None:
     office.commit(office.actors["tim-kerja"], "2026-02-11T13:00:00", "Ubah realisasi", {path: text})
     run_build(office.root, office.root.parent / "e", 2025)
     assert marks(office.root.parent / "e") == (True, True)
+
+
+# ---------------------------------------------------------------- report content (issue 14)
+
+
+@pytest.mark.slow
+def test_new_sections_are_in_html_pdf_and_docx(built: Path) -> None:
+    """The sections issue 14 added, in every format of the one shared build."""
+    html = " ".join(html_text(built / "lakip-2025.html").split())
+    # the watermark's letters (DRAF, CONTOH) land between lines of text: drop one-letter lines
+    lines = [x for x in pdf_text(built / "lakip-2025.pdf").splitlines() if len(x.strip()) > 1]
+    pdf = " ".join(" ".join(lines).split())
+    word = " ".join(docx_text(built / "lakip-2025.docx").split())
+    for text in (
+        "Daftar Dasar Hukum", "Peraturan Presiden Nomor 29 Tahun 2014",  # Bab I legal bases
+        "Sumber Daya Manusia", "Komposisi pegawai menurut golongan",  # SDM
+        "3 sasaran mencapai atau melampaui target",  # richer Ikhtisar
+        "Capaian tertinggi adalah Persentase usaha mikro binaan",
+        "Grafik 1. Capaian sasaran strategis tahun 2025",  # charts
+        "Grafik 3. Target dan realisasi indikator – Sasaran 1",
+        "Grafik 7. Serapan anggaran per program tahun 2025",
+        "11 kegiatan dan 18 sub kegiatan",  # Realisasi Anggaran narrative and kegiatan level
+        "X.XX.01.2.02",  # a kegiatan row
+        "Tidak ada program dengan serapan di bawah 80%",
+        "PERNYATAAN TELAH DIREVIU", "Kami telah mereviu Laporan Kinerja",  # after Bab IV
+        "700.1.2.2/112/LHR-LKjIP/Itko/II/2026", "NIP. 19690512 199403 1 007",
+        "Pihak Kedua", "Pihak Pertama",  # PK signatures
+        "Lampiran 3. Rencana Aksi dan Realisasi Triwulan Tahun 2025",
+        "Struktur Organisasi Dinas",  # image caption in Bab I
+    ):
+        for name, where in (("HTML", html), ("PDF", pdf), ("DOCX", word)):
+            assert text.lower() in where.lower(), f"{text!r} missing from the {name}"
+    assert "s,d," not in pdf and "s,d," not in word
+    for rate in ("99,51%", "101,51%", "108,38%"):  # quarterly capaian of Lampiran 3
+        assert rate in pdf and rate in word
+    for label in ("104,60%", "111,15%", "81,84%", "100,95%"):  # bars of Grafik 1 drawn as text
+        assert label in pdf
+
+
+@pytest.mark.slow
+def test_pernyataan_page_follows_bab_iv_in_the_pdf(built: Path) -> None:
+    pages = pdf_text(built / "lakip-2025.pdf").split("\f")
+    first = next(i for i, p in enumerate(pages) if "PERNYATAAN TELAH DIREVIU" in p and "Kami telah" in p)
+    bab4 = next(i for i, p in enumerate(pages) if "PENUTUP" in p and "BAB IV" in p)
+    lampiran = next(i for i, p in enumerate(pages) if "Lampiran 1. Perjanjian Kinerja" in p
+                    and "LAMPIRAN" in p)
+    assert bab4 < first < lampiran
+
+
+@pytest.mark.slow
+def test_docx_charts_and_images_are_pictures(built: Path) -> None:
+    names = zipfile.ZipFile(built / "lakip-2025.docx").namelist()
+    media = [n for n in names if n.startswith("word/media/")]
+    assert len(media) >= 7 + 1  # seven charts, the organisation chart
+    assert all(n.endswith(".png") for n in media if "image" in n)
