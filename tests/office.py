@@ -138,13 +138,17 @@ class Office:
 
         return progress(self.root, 2025, dt.datetime.fromisoformat(now + "+08:00"))
 
-    def commit(self, actor: Actor, when: str, message: str, files: dict[str, str]) -> str:
+    def commit(self, actor: Actor, when: str, message: str, files: dict[str, str],
+               sign: bool = False) -> str:
+        """A plain commit of `files` by `actor`; `sign` SSH-signs it (a change of sop/ must be
+        signed by a pengelola to take effect: DESIGN §5 "Trust")."""
         for rel, text in files.items():
             path = self.root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             self.run("add", rel)
-        self.run("commit", "-q", "-m", message, env=actor_env(actor, f"{when}{WITA}"))
+        self.run("commit", "-q", *(["-S"] if sign else []), "-m", message,
+                 env=actor_env(actor, f"{when}{WITA}"))
         return self.run("rev-parse", "HEAD").strip()
 
     def forge(self, no: int, *, by: Actor | None = None, when: str | None = None,

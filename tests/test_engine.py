@@ -22,7 +22,7 @@ def set_sop(office: Office, old: str, new: str) -> None:
     assert text.count(old) == 1
     path.write_text(text.replace(old, new), encoding="utf-8")
     office.commit(office.actors["sekretaris"], "2026-01-27T09:00:00", "Ubah SOP",
-                  {"sop/lakip.yaml": path.read_text(encoding="utf-8")})
+                  {"sop/lakip.yaml": path.read_text(encoding="utf-8")}, sign=True)
 
 
 def only(office: Office) -> list[tuple[str, int | None]]:
@@ -437,7 +437,7 @@ langkah:
 
 def test_any_sop_defined_as_data_works(office: Office) -> None:
     office.commit(office.actors["sekretaris"], "2026-01-27T09:00:00", "SOP lain",
-                  {"sop/lakip.yaml": MINI_SOP})
+                  {"sop/lakip.yaml": MINI_SOP}, sign=True)
     office.step(1, "selesai", role="jafung", when="2026-02-02T08:00:00")
     office.step(2, "tolak", role="kepala-dinas", when="2026-02-02T09:00:00")
     office.step(1, "selesai", role="jafung", when="2026-02-02T10:00:00")
@@ -462,7 +462,7 @@ def test_signature_after_the_roster_validity_is_not_valid(office: Office) -> Non
     end = text.index("sampai: null}", start)
     text = text[:end] + "sampai: 2026-01-31}" + text[end + len("sampai: null}"):]
     office.commit(office.actors["sekretaris"], "2026-01-27T09:00:00", "Kepala pindah tugas",
-                  {"sop/personil.yaml": text})
+                  {"sop/personil.yaml": text}, sign=True)
     office.forge(1)
     assert sorted(only(office)) == [("di-luar-masa-berlaku", 1), ("tanda-tangan-tidak-sah", 1)]
 

@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.choices["verify"].add_argument(
         "--arsip", action="store_true",
         help="periksa semua arsip: bangun ulang dari tag lakip-TAHUN, cocokkan dengan manifest")
+    for name in ("status", "verify"):
+        commands.choices[name].add_argument(
+            "--akar", metavar="COMMIT",
+            help="akar kepercayaan: commit yang aturan dan daftar personilnya dipercaya (bawaan: "
+                 "tercatat di manifest arsip terbaru, atau commit pertama yang menambahkan "
+                 "sop/personil.yaml)")
 
     report_command(
         "figures", _cmd_figures, "capaian, kategori, serapan dan efisiensi yang dihitung",
@@ -218,12 +224,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from generator.cli import views as report
     from generator.sop.progress import progress
 
-    result = progress(find_repo_root(args.repo), args.tahun)
+    result = progress(find_repo_root(args.repo), args.tahun, akar=getattr(args, "akar", None))
     if args.json:
         print(json.dumps(report.status_json(result), ensure_ascii=False, indent=2))
     else:
         print(report.status_text(result))
-    return EXIT_OK
+    return EXIT_FINDINGS if any(t.kode == "riwayat-terpotong" for t in result.status.temuan) else EXIT_OK
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -232,12 +238,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     if args.arsip:
         return _verify_archives(args)
-    result = progress(find_repo_root(args.repo), args.tahun)
+    result = progress(find_repo_root(args.repo), args.tahun, akar=args.akar)
     found = result.status.temuan
     if args.json:
-        print(json.dumps({"temuan": [t.as_json() for t in found]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"temuan": [t.as_json() for t in found], "akar": report.akar_json(result)},
+                         ensure_ascii=False, indent=2))
     else:
         print(report.verify_text(result))
+        if result.akar:
+            print(f"Diperiksa dari {result.akar.teks()}.", file=sys.stderr)
     return EXIT_FINDINGS if found else EXIT_OK
 
 

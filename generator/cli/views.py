@@ -74,11 +74,19 @@ def status_text(p: Progress) -> str:
             lines.append(f"Batas waktu: {_long(p, x.batas_waktu)}{late}")
         lines.append(f"Catat dengan: lakip step {x.langkah.no} --keputusan "
                      f"{'|'.join(x.langkah.keputusan) or 'selesai'}")
+    if s.penghalang and not s.final:
+        lines += ["", "Dokumen DRAF walaupun langkah pengesahan sudah dicatat, karena: "
+                  + ", ".join(dict.fromkeys(t.kode for t in s.penghalang))]
+    if p.akar:
+        lines += ["", f"Diperiksa dari {p.akar.teks()}."]
     if s.temuan:
         lines += ["", f"{len(s.temuan)} temuan (lakip verify untuk rinciannya):"]
-        lines += [f"  {t.kode}: langkah {t.langkah}, commit {t.commit[:10]}: {t.pesan}"
-                  for t in s.temuan]
+        lines += [f"  {t.kode}: {_where(t)}: {t.pesan}" for t in s.temuan]
     return "\n".join(lines)
+
+
+def _where(t) -> str:
+    return f"langkah {t.langkah}, commit {t.commit[:10]}" if t.langkah else f"commit {t.commit[:10]}"
 
 
 def _compact(minutes: int, per_day: int) -> str:
@@ -90,7 +98,7 @@ def _compact(minutes: int, per_day: int) -> str:
 
 def _person(p: Progress, c: Catatan) -> str:
     """The roster's name without academic titles (git strips a trailing '.' from names)."""
-    person = next((q for q in p.roster if q.email.lower() == c.email.lower()), None)
+    person = p.roster.find(c.email)
     return (person.nama if person else c.nama).split(",")[0]
 
 
@@ -119,7 +127,13 @@ def status_json(p: Progress) -> dict:
                         for r in x.riwayat],
         })
     return {"sop": s.sop, "tahun": s.tahun, "langkah": steps, "langkah_berjalan": s.berjalan,
-            "putaran": s.putaran, "final": s.final, "temuan": [t.as_json() for t in s.temuan]}
+            "putaran": s.putaran, "final": s.final, "temuan": [t.as_json() for t in s.temuan],
+            "akar": akar_json(p), "penghalang_final": [t.as_json() for t in s.penghalang]}
+
+
+def akar_json(p: Progress) -> dict | None:
+    """The trust root the history was judged from (DESIGN §5), None for a shallow clone."""
+    return {"commit": p.akar.commit, "sumber": p.akar.sumber} if p.akar else None
 
 
 def verify_text(p: Progress) -> str:
@@ -128,7 +142,8 @@ def verify_text(p: Progress) -> str:
     if not s.temuan:
         return (f"Tidak ada temuan: {checked} commit langkah SOP {s.sop} tahun {s.tahun} diperiksa "
                 "(orang, peran, urutan, tanda tangan, sidik jari konten).")
-    lines = [f"{t.kode}: commit {t.commit[:10]}, langkah {t.langkah}: {t.pesan}" for t in s.temuan]
+    lines = [f"{t.kode}: commit {t.commit[:10]}{f', langkah {t.langkah}' if t.langkah else ''}: "
+             f"{t.pesan}" for t in s.temuan]
     lines.append(f"{len(s.temuan)} temuan pada {checked} commit langkah SOP {s.sop} tahun {s.tahun}.")
     return "\n".join(lines)
 

@@ -166,7 +166,7 @@ def _schema(doc: Doc | None, issues: list[Issue], kind: str) -> tuple[Doc | None
 
 
 def load_definitions(source: Source, cache: Store | None = None
-                     ) -> tuple[m.Sop | None, tuple[m.Personil, ...] | None, list[Issue]]:
+                     ) -> tuple[m.Sop | None, m.Roster | None, list[Issue]]:
     """Only sop/lakip.yaml and sop/personil.yaml: what judging the SOP's history needs."""
     reader = _Reader(source, cache)
     sop = personil = None
@@ -455,25 +455,48 @@ def _sop(doc: Doc) -> m.Sop:
         peringatan=tuple(v.get("peringatan", ())), pencatatan=tuple(v.get("pencatatan", ())),
         hari_libur_negara=libur.get("negara", "ID"),
         hari_libur_kategori=tuple(libur.get("kategori", ("public", "government"))),
+        hari_libur_tambah=tuple(_libur_tambahan(libur.get("tambah", ()))),
+        hari_libur_hapus=tuple(_date(d) for d in libur.get("hapus", ())),
+        pengelola=tuple(v.get("pengelola", ("kepala-dinas", "sekretaris"))),
+        pengelola_loc=doc.loc(("pengelola",)) if "pengelola" in v else None,
     )
 
 
-def _personil(doc: Doc) -> tuple[m.Personil, ...]:
+def _libur_tambahan(items) -> list[tuple[dt.date, str]]:
+    # `tambah: [2026-03-20, {tanggal: 2026-12-24, nama: Cuti Bersama Natal}]`
+    return [(_date(i), "Hari libur (SOP)") if isinstance(i, str) else
+            (_date(i["tanggal"]), i.get("nama", "Hari libur (SOP)")) for i in items]
+
+
+def _personil(doc: Doc) -> m.Roster:
     people = []
     for i, p in enumerate(doc.value["personil"]):
         at = ("personil", i)
         berlaku = p["berlaku"]
+        roles = [r if isinstance(r, dict) else {"id": r} for r in p["peran"]]
+        rinci = tuple(m.PeranPersonil(r["id"], doc.loc((*at, "peran", j)), _date(r.get("mulai")),
+                                      _date(r.get("sampai")), r.get("sebagai"))
+                      for j, r in enumerate(roles))
+        keys = p.get("kunci_ssh")
+        if isinstance(keys, str):
+            keys = [{"kunci": keys}]
+        kunci = tuple(m.KunciSsh(k["kunci"] if isinstance(k, dict) else k,
+                                 doc.loc((*at, "kunci_ssh", j)) if isinstance(p["kunci_ssh"], list)
+                                 else doc.loc((*at, "kunci_ssh")),
+                                 *((_date(k.get("mulai")), _date(k.get("sampai")), _date(k.get("dicabut")))
+                                   if isinstance(k, dict) else ()))
+                      for j, k in enumerate(keys or ()))
         people.append(m.Personil(
-            nama=p["nama"], nip=p["nip"], email=p["email"], peran=tuple(p["peran"]),
+            nama=p["nama"], nip=p["nip"], email=p["email"], peran=tuple(dict.fromkeys(r.id for r in rinci)),
             berlaku_mulai=_date(berlaku["mulai"]), loc=doc.loc((*at, "email")),
-            peran_loc=tuple(doc.loc((*at, "peran", j)) for j in range(len(p["peran"]))),
+            peran_loc=tuple(r.loc for r in rinci),
             bidang=tuple(p.get("bidang", ())),
             bidang_loc=tuple(doc.loc((*at, "bidang", j)) for j in range(len(p.get("bidang", ())))),
             berlaku_sampai=_date(berlaku.get("sampai")), berlaku_loc=doc.loc((*at, "berlaku")),
             jabatan=p.get("jabatan"), pangkat=p.get("pangkat"), golongan=p.get("golongan"),
-            kunci_ssh=p.get("kunci_ssh"),
+            peran_rinci=rinci, kunci=kunci,
         ))
-    return tuple(people)
+    return m.Roster(tuple(people))
 
 
 # ---------------------------------------------------------------- cache form (JSON, no pickle)

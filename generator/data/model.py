@@ -426,6 +426,12 @@ class Sop:
     pencatatan: tuple[str, ...] = ()
     hari_libur_negara: str = "ID"
     hari_libur_kategori: tuple[str, ...] = ("public", "government")
+    # SKB changes the library does not know yet: (date, name) added, dates removed.
+    hari_libur_tambah: tuple[tuple[dt.date, str], ...] = ()
+    hari_libur_hapus: tuple[dt.date, ...] = ()
+    # Roles that may change sop/ (DESIGN §5 "Trust"): their signed commits are authorized.
+    pengelola: tuple[str, ...] = ("kepala-dinas", "sekretaris")
+    pengelola_loc: Location | None = None
 
     def find_langkah(self, no: int) -> Langkah | None:
         return next((s for s in self.langkah if s.no == no), None)
@@ -441,7 +447,62 @@ class Sop:
 
 
 @dataclass(frozen=True)
+class PeranPersonil:
+    """A role a person holds, for the person's whole `berlaku` or only between `mulai` and
+    `sampai` (inclusive calendar dates in the SOP's zona_waktu); `sebagai` is "Plt." or "Plh." for
+    an acting holder (DESIGN §3)."""
+
+    id: str
+    loc: Location
+    mulai: dt.date | None = None
+    sampai: dt.date | None = None
+    sebagai: str | None = None
+
+    def berlaku(self, day: dt.date) -> bool:
+        return (self.mulai is None or self.mulai <= day) and (self.sampai is None or day <= self.sampai)
+
+
+@dataclass(frozen=True)
+class KunciSsh:
+    """A registered SSH public key ("type base64 [comment]"), valid between `mulai` and `sampai`
+    (inclusive dates, open when None); `dicabut` (revoked, the key was compromised) voids every
+    signature made with it, whatever its date (DESIGN §3)."""
+
+    kunci: str
+    loc: Location
+    mulai: dt.date | None = None
+    sampai: dt.date | None = None
+    dicabut: dt.date | None = None
+
+    @property
+    def sidik_jari(self) -> str:
+        """The key's fingerprint as ssh-keygen and git's %GK print it: "SHA256:<base64, no =>"."""
+        return key_fingerprint(self.kunci)
+
+    def berlaku(self, day: dt.date) -> bool:
+        return (self.dicabut is None and (self.mulai is None or self.mulai <= day)
+                and (self.sampai is None or day <= self.sampai))
+
+
+def key_fingerprint(public_key: str) -> str:
+    """SHA256 fingerprint of an OpenSSH public key line; "" when the key is not base64."""
+    import base64
+    import binascii
+    import hashlib
+
+    parts = public_key.split()
+    try:
+        blob = base64.b64decode(parts[1], validate=True) if len(parts) > 1 else b""
+    except (binascii.Error, ValueError):
+        return ""
+    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+
+
+@dataclass(frozen=True)
 class Personil:
+    """One person of sop/personil.yaml. `peran` are the role ids the person holds at some time
+    (`peran_rinci` has their dates), `kunci` the registered SSH keys with their dates."""
+
     nama: str
     nip: str
     email: str
@@ -456,11 +517,53 @@ class Personil:
     jabatan: str | None = None
     pangkat: str | None = None
     golongan: str | None = None
-    kunci_ssh: str | None = None
+    peran_rinci: tuple[PeranPersonil, ...] = ()
+    kunci: tuple[KunciSsh, ...] = ()
+
+    @property
+    def kunci_ssh(self) -> str | None:
+        """The person's current key (the newest one neither revoked nor ended), for signing."""
+        current = [k for k in self.kunci if k.dicabut is None and k.sampai is None]
+        return current[-1].kunci if current else None
 
     def active_on(self, day: dt.date) -> bool:
         return self.berlaku_mulai <= day and (self.berlaku_sampai is None
                                              or day <= self.berlaku_sampai)
+
+    def holds(self, role: str, day: dt.date) -> PeranPersonil | None:
+        """The role entry by which the person holds `role` on `day` (within `berlaku` and the
+        role's own dates), or None."""
+        if not self.active_on(day):
+            return None
+        rinci = self.peran_rinci or tuple(PeranPersonil(r, self.loc) for r in self.peran)
+        return next((r for r in rinci if r.id == role and r.berlaku(day)), None)
+
+    def key_on(self, fingerprint: str, day: dt.date) -> KunciSsh | None:
+        """The registered key with this fingerprint if it may sign on `day`, else None."""
+        return next((k for k in self.kunci if k.sidik_jari == fingerprint and k.berlaku(day)), None)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """sop/personil.yaml: who holds which role on which day. The one place that answers "who is
+    this e-mail" and "who holds role X on day D" (DESIGN §3, §5)."""
+
+    personil: tuple[Personil, ...]
+
+    def __iter__(self):
+        return iter(self.personil)
+
+    def __len__(self) -> int:
+        return len(self.personil)
+
+    def find(self, email: str) -> Personil | None:
+        """The person with this e-mail (case-insensitive), or None."""
+        wanted = email.lower()
+        return next((p for p in self.personil if p.email.lower() == wanted), None)
+
+    def holders(self, role: str, day: dt.date) -> list[Personil]:
+        """Everyone who holds `role` on `day`, in file order."""
+        return [p for p in self.personil if p.holds(role, day)]
 
 
 # ---------------------------------------------------------------- the whole repository
@@ -473,7 +576,7 @@ class Repo:
     renstra: tuple[Renstra, ...]
     tahun: tuple[Tahun, ...]
     sop: Sop | None
-    personil: tuple[Personil, ...] | None
+    personil: Roster | None
     broken: frozenset[str] = frozenset()  # files that failed to parse or match their schema
 
     def find_tahun(self, tahun: int) -> Tahun | None:

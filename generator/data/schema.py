@@ -139,6 +139,24 @@ def _translate(error, doc: Doc) -> list[Issue]:
                                error.validator_value)]
     loc = doc.loc(at)
 
+    if kind in ("oneOf", "anyOf"):
+        # One of several shapes (a role id or a dated role, a key or a list of keys): report what
+        # is wrong within the shape the value has, else that its type fits none of them.
+        fitting = [e for e in error.context if e.validator != "type"
+                   and not any(c.validator == "type" and list(c.relative_schema_path)[:1]
+                               == list(e.relative_schema_path)[:1] and not c.path
+                               for c in error.context)]
+        if fitting:
+            deepest = max(len(e.absolute_path) for e in fitting)
+            return [i for e in fitting if len(e.absolute_path) == deepest
+                    for i in _translate(e, doc)][:1]
+        types = []
+        for branch in error.validator_value:
+            shape = branch.get("type") or ("string" if "$ref" in branch else None)
+            for t in shape if isinstance(shape, list) else [shape]:
+                if t and t not in types:
+                    types.append(t)
+        return [_type_issue(loc, name, value, types)]
     if kind == "type":
         return [_type_issue(loc, name, value, error.validator_value)]
     if kind == "required":

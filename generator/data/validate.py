@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import zoneinfo
 from collections import defaultdict
@@ -321,7 +322,7 @@ def _sub_kegiatan(year: m.Tahun) -> list[Issue]:
     return issues
 
 
-def _reviu(year: m.Tahun, sop: m.Sop, personil: tuple[m.Personil, ...] | None) -> list[Issue]:
+def _reviu(year: m.Tahun, sop: m.Sop, personil: m.Roster | None) -> list[Issue]:
     issues = []
     deciding = {s.no: s for s in sop.langkah if s.keputusan}
     roles = {r.id for r in sop.peran}
@@ -373,6 +374,11 @@ def _sop(sop: m.Sop) -> list[Issue]:
                 issues.append(galat(step.keputusan_loc[decision], "langkah-tidak-dikenal",
                                     f"keputusan '{decision}' langkah {step.no} menuju langkah "
                                     f"{target} yang tidak ada"))
+    for role in sop.pengelola:
+        if role not in roles:
+            issues.append(galat(sop.pengelola_loc or sop.loc, "peran-tidak-dikenal",
+                                f"pengelola '{role}' tidak ada di 'peran'",
+                                _did_you_mean(role, roles)))
     try:
         zoneinfo.ZoneInfo(sop.zona_waktu)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -385,11 +391,58 @@ def _sop(sop: m.Sop) -> list[Issue]:
     return issues
 
 
-def _personil(people: tuple[m.Personil, ...], sop: m.Sop | None,
+def _dated_entries(p: m.Personil) -> list[Issue]:
+    """Contradictory or overlapping dates of a person's roles and keys (DESIGN §3)."""
+    issues = []
+    for r in p.peran_rinci:
+        if r.mulai and r.sampai and r.sampai < r.mulai:
+            issues.append(galat(r.loc, "masa-berlaku-salah",
+                                f"peran '{r.id}' {p.nama} berakhir ({r.sampai}) sebelum dimulai "
+                                f"({r.mulai})"))
+        elif (r.sampai and r.sampai < p.berlaku_mulai) or (
+                r.mulai and p.berlaku_sampai and r.mulai > p.berlaku_sampai):
+            issues.append(galat(r.loc, "masa-berlaku-salah",
+                                f"peran '{r.id}' {p.nama} ({r.mulai or '-'} s.d. {r.sampai or '-'}) "
+                                f"di luar masa berlaku orangnya ({p.berlaku_mulai} s.d. "
+                                f"{p.berlaku_sampai or '-'})"))
+    for i, r in enumerate(p.peran_rinci):
+        for other in p.peran_rinci[:i]:
+            if other.id == r.id and _overlap(other.mulai, other.sampai, r.mulai, r.sampai):
+                issues.append(galat(r.loc, "masa-berlaku-tumpang-tindih",
+                                    f"peran '{r.id}' {p.nama} ditulis dua kali untuk masa yang "
+                                    f"tumpang tindih (baris {other.loc.line} dan {r.loc.line})",
+                                    "gabungkan atau batasi dengan mulai/sampai"))
+    for k in p.kunci:
+        if k.mulai and k.sampai and k.sampai < k.mulai:
+            issues.append(galat(k.loc, "masa-berlaku-salah",
+                                f"kunci SSH {p.nama} berakhir ({k.sampai}) sebelum dimulai ({k.mulai})"))
+        if k.dicabut and (k.mulai or k.sampai):
+            issues.append(peringatan(k.loc, "kunci-dicabut",
+                                     f"kunci SSH {p.nama} dicabut {k.dicabut}: semua tanda tangan "
+                                     "dengan kunci ini tidak sah, apa pun tanggalnya; mulai/sampai "
+                                     "tidak berpengaruh"))
+    current = [k for k in p.kunci if k.dicabut is None]
+    for i, k in enumerate(current):
+        for other in current[:i]:
+            if _overlap(other.mulai, other.sampai, k.mulai, k.sampai):
+                issues.append(peringatan(k.loc, "masa-berlaku-tumpang-tindih",
+                                         f"dua kunci SSH {p.nama} berlaku bersamaan (baris "
+                                         f"{other.loc.line} dan {k.loc.line})",
+                                         "saat mengganti kunci, isi 'sampai' kunci lama sehari "
+                                         "sebelum 'mulai' kunci baru"))
+    return issues
+
+
+def _overlap(a_start, a_end, b_start, b_end) -> bool:
+    low, high = dt.date.min, dt.date.max
+    return (a_start or low) <= (b_end or high) and (b_start or low) <= (a_end or high)
+
+
+def _personil(people: m.Roster, sop: m.Sop | None,
               bidang_ids: set[str] | None) -> list[Issue]:
     issues = _duplicates(((p.email, p.loc) for p in people), "email", "personil-ganda")
     issues += _duplicates(((p.nip, p.loc) for p in people), "NIP", "personil-ganda")
-    issues += _duplicates(((p.kunci_ssh.split()[1], p.loc) for p in people if p.kunci_ssh),
+    issues += _duplicates(((k.kunci.split()[1], k.loc) for p in people for k in p.kunci),
                           "kunci SSH", "kunci-ganda")
     roles = {r.id for r in sop.peran} if sop else None
     for p in people:
@@ -409,9 +462,11 @@ def _personil(people: tuple[m.Personil, ...], sop: m.Sop | None,
             issues.append(galat(p.berlaku_loc, "masa-berlaku-salah",
                                 f"masa berlaku {p.nama} berakhir ({p.berlaku_sampai}) sebelum "
                                 f"dimulai ({p.berlaku_mulai})"))
+        issues += _dated_entries(p)
     if sop:
         for role in sop.peran:
-            if not any(role.id in p.peran and p.berlaku_sampai is None for p in people):
+            if not any(any(r.id == role.id and r.sampai is None for r in p.peran_rinci)
+                       and p.berlaku_sampai is None for p in people):
                 issues.append(peringatan(role.loc, "peran-kosong",
                                          f"tidak ada personil aktif dengan peran '{role.id}' "
                                          f"({role.nama})",

@@ -6,14 +6,13 @@ so a commit id always means the same signed bytes."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.data import model as m
-from generator.git.log import _FS, _RS
+from generator.git.log import _marker, _records
 from generator.git.runner import Git
 from generator.store import digest, store
 
@@ -26,17 +25,20 @@ class Signature:
 
 
 def allowed_signers(people: Iterable[m.Personil]) -> str:
-    """The allowed-signers file for git's SSH verification: one line per registered key,
-    principal = email, validity dates from the roster."""
-    lines = []
+    """The allowed-signers file for git's SSH verification: one line per registered key (dated,
+    ended or revoked alike), principal = email, without validity options.
+
+    git only answers whether the signature is good and which registered key made it; whether that
+    key and its holder could sign on the commit's date is decided by lakip from the roster in
+    force, as calendar dates in the SOP's zona_waktu (ssh-keygen would read `valid-after` in the
+    verifying machine's local time zone: TOOLCHAIN.md). Lines are sorted and unique, so the same
+    keys give the same file (and the same signature cache) whatever the roster version."""
+    lines = set()
     for p in people:
-        if not p.kunci_ssh:
-            continue
-        options = ['namespaces="git"', f'valid-after="{p.berlaku_mulai:%Y%m%d}"']
-        if p.berlaku_sampai:
-            options.append(f'valid-before="{p.berlaku_sampai + dt.timedelta(days=1):%Y%m%d}"')
-        lines.append(f"{p.email} {','.join(options)} {p.kunci_ssh}")
-    return "\n".join(lines) + "\n"
+        for k in p.kunci:
+            key = " ".join(k.kunci.split()[:2])
+            lines.add(f'{p.email} namespaces="git" {key}')
+    return "\n".join(sorted(lines)) + "\n"
 
 
 @contextlib.contextmanager
@@ -61,16 +63,14 @@ def signatures(git: Git, commits: Iterable[str], signers: str) -> dict[str, Sign
             known[c] = hit
     missing = [c for c in wanted if c not in known]
     if missing:
+        fmt, marker = _marker()  # principals come from roster files: text anyone could write
         with signers_file(signers) as path:
-            out = git.text("-c", f"gpg.ssh.allowedSignersFile={path}", "log", "--no-walk=unsorted",
-                           "--stdin", f"--format=%H{_FS}%G?{_FS}%GS{_FS}%GK{_RS}",
-                           input="\n".join(missing).encode() + b"\n")
-        for record in out.split(_RS):
-            record = record.strip("\n")
-            if record:
-                cid, status, signer, fingerprint = record.split(_FS)
-                known[cid] = [status, signer, fingerprint]
-                if cid in keys:
-                    cache.put(keys[cid], known[cid])
+            out = git.run("-c", f"gpg.ssh.allowedSignersFile={path}", "log", "--no-walk=unsorted",
+                          "--stdin", f"--format={fmt}{fmt}%H{fmt}%G?{fmt}%GS{fmt}%GK{fmt}",
+                          input="\n".join(missing).encode() + b"\n")
+        for cid, status, signer, fingerprint in _records(out, marker, 4):
+            known[cid] = [status, signer, fingerprint]
+            if cid in keys:
+                cache.put(keys[cid], known[cid])
         cache.save()
     return {c: Signature(*known[c]) for c in wanted if c in known}

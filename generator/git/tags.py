@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.git.log import _FS
+from generator.git.log import _decode, _when
 from generator.git.runner import Git
 
 
@@ -19,15 +19,22 @@ class Tag:
 
 
 def tags(git: Git, pattern: str = "lakip-*") -> list[Tag]:
-    """Tags matching `pattern` (annotated or not), newest name first: the archive's index."""
+    """Tags matching `pattern` (annotated or not), newest name first: the archive's index.
+    Tag names and messages are anyone's text: fields are split on NUL plus a random marker."""
+    import secrets
+
+    token = secrets.token_hex(12)
+    fmt, sep = f"%00{token}%00", f"\0{token}\0".encode()
     fields = ["%(refname:short)", "%(*objectname)", "%(objectname)", "%(taggerdate:iso-strict)",
               "%(creatordate:iso-strict)", "%(taggername)", "%(subject)"]
-    out = git.text("for-each-ref", "--sort=-refname", f"--format={'%1f'.join(fields)}",
-                   f"refs/tags/{pattern}", check=False)
+    out = git.run("for-each-ref", "--sort=-refname", f"--format={fmt}{fmt}{fmt.join(fields)}{fmt}",
+                  f"refs/tags/{pattern}", check=False)
     found = []
-    for line in out.splitlines():
-        name, peeled, oid, tagged, created, tagger, subject = line.split(_FS)
+    for chunk in out.split(sep + sep)[1:]:
+        parts = chunk.split(sep)
+        if len(parts) < len(fields):
+            continue
+        name, peeled, oid, tagged, created, tagger, subject = (_decode(p) for p in parts[:len(fields)])
         when = tagged or created
-        found.append(Tag(name, peeled or oid, dt.datetime.fromisoformat(when) if when else None,
-                         tagger, subject))
+        found.append(Tag(name, peeled or oid, _when(when) if when else None, tagger, subject))
     return found

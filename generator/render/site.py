@@ -98,7 +98,7 @@ def _zone(data: SiteData) -> str:
 
 def _people(data: SiteData, role: str) -> list[str]:
     today = data.now.date()
-    return [p.nama for p in data.repo.personil or () if role in p.peran and p.active_on(today)]
+    return [p.nama for p in data.repo.personil.holders(role, today)] if data.repo.personil else []
 
 
 def _steps(data: SiteData) -> list[dict]:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from generator.data import model as m
 from generator.git import RawCommit, Signature
+from generator.git.log import Graph
+from generator.sop.trust import TIDAK_ADA, TIDAK_SAH, local_day, signature_state
 from generator.sop.worktime import Kalender, parse_waktu
 
 SELESAI, BERJALAN, MENUNGGU = "selesai", "berjalan", "menunggu"
-SAH, TIDAK_ADA, TIDAK_SAH = "sah", "tidak-ada", "tidak-sah"
 KEPUTUSAN_TANPA_PILIHAN = "selesai"
 TRAILER_WAJIB = ("SOP", "SOP-Tahun", "SOP-Langkah", "SOP-Keputusan", "SOP-Peran", "SOP-Konten",
                  "Signed-off-by")
@@ -96,8 +98,11 @@ class Status:
     berjalan: int | None  # the step that is due now, None when the SOP is complete
     temuan: tuple[Temuan, ...]
     putaran: int
-    final: bool  # the signing step's approval stands and the content has not changed since
+    final: bool  # the signing step's approval stands and nothing up to it has a finding
     riwayat: tuple[Catatan, ...]
+    # When the signing step has a standing approval but the document is not FINAL: the findings
+    # that keep it DRAF (on the approval, on the chain before it, or a content change after it).
+    penghalang: tuple[Temuan, ...] = ()
 
     def find_langkah(self, no: int) -> StatusLangkah:
         return next(s for s in self.langkah if s.langkah.no == no)
@@ -135,15 +140,25 @@ def parse_trailers(commit: RawCommit, sop: m.Sop) -> tuple[Trailers | None, str 
                     get["SOP-Peran"], get["SOP-Konten"], signoff["nama"], signoff["email"]), None
 
 
-def evaluate(sop: m.Sop, roster: tuple[m.Personil, ...], tahun: int, commits: list[RawCommit],
-             signatures: dict[str, Signature], konten_at: dict[str, str], konten_head: str | None,
-             kalender: Kalender, now: dt.datetime) -> Status:
-    """Replay the year's step commits (oldest first) against the SOP.
 
-    `konten_at` maps each commit to the fingerprint of the content it was made on, `konten_head`
-    is the fingerprint at the verified HEAD; `now` dates the running step's elapsed time.
+def evaluate(sop: m.Sop, tahun: int, commits: list[RawCommit],
+             in_force: dict[str, tuple[m.Sop, m.Roster]], signatures: dict[str, Signature],
+             konten_at: dict[str, str], konten_head: str | None, kalender: Kalender,
+             now: dt.datetime, graph: Graph | None = None,
+             syarat_at: dict[str, list[str]] | None = None,
+             extra: tuple[Temuan, ...] = (), revoked: dict[str, dt.date] | None = None) -> Status:
+    """Replay the year's step commits (oldest first, topological order) against `sop`, the SOP in
+    force at HEAD (DESIGN §5).
+
+    `in_force` gives, per step commit, the authorized SOP and roster of its parent (trust.py), by
+    which the commit is judged; `konten_at` maps each commit to the fingerprint of the content it
+    was made on, `konten_head` is the fingerprint at the verified HEAD; `graph` (git's commit
+    graph) decides the chain (`rantai-putus`) and the dates (`waktu-mundur`); `syarat_at` holds,
+    per step commit, the prerequisites its tree does not meet (`syarat-tidak-terpenuhi`);
+    `extra` are findings found elsewhere (`perubahan-tidak-sah`) that count for FINAL;
+    `revoked` the keys `dicabut` by the roster in force now (void everywhere); `now` dates the
+    running step's elapsed time.
     """
-    people = {p.email.lower(): p for p in roster}
     per_day = kalender.menit_per_hari
     standar = {s.no: parse_waktu(s.waktu, per_day) for s in sop.langkah}
     order = [s.no for s in sop.langkah]
@@ -153,7 +168,9 @@ def evaluate(sop: m.Sop, roster: tuple[m.Personil, ...], tahun: int, commits: li
     standing: dict[int, Catatan] = {}
     riwayat: list[Catatan] = []
     temuan: list[Temuan] = []
+    syarat_at = syarat_at or {}
 
+    ours: list[tuple[RawCommit, Trailers]] = []
     for commit in commits:
         trailers, problem = parse_trailers(commit, sop)
         values = dict(commit.trailers)
@@ -162,25 +179,45 @@ def evaluate(sop: m.Sop, roster: tuple[m.Personil, ...], tahun: int, commits: li
                 temuan.append(Temuan("trailer-rusak", commit.id, _int(values.get("SOP-Langkah")),
                                      f"trailer SOP rusak: {problem}"))
             continue
-        if trailers.sop != sop.id or trailers.tahun != tahun:
-            continue
+        if trailers.sop == sop.id and trailers.tahun == tahun:
+            ours.append((commit, trailers))
+    ids = {c.id for c, _ in ours}
+    chain = _chain(graph, [c.id for c, _ in ours]) if graph else [c.id for c, _ in ours]
+    on_chain = set(chain)
+    last_on_chain: RawCommit | None = None
+
+    for commit, trailers in ours:
         step = sop.find_langkah(trailers.langkah)
-        found = _audit(commit, trailers, step, people, signatures.get(commit.id),
-                       konten_at.get(commit.id))
-        temuan += found
+        rules, roster = in_force.get(commit.id, (sop, m.Roster(())))
+        judged = rules.find_langkah(step.no) or step
+        temuan += _audit(commit, trailers, judged, rules, roster, signatures.get(commit.id),
+                         konten_at.get(commit.id), revoked)
+        for problem in syarat_at.get(commit.id, ()):
+            temuan.append(Temuan("syarat-tidak-terpenuhi", commit.id, step.no,
+                                 f"langkah {step.no} ({trailers.keputusan}) dicatat tanpa syaratnya: "
+                                 f"{problem}"))
+        if commit.id not in on_chain:
+            temuan.append(Temuan("rantai-putus", commit.id, step.no,
+                                 _off_chain(graph, chain, commit, step.no, ours)))
+            continue
+        if graph is not None:
+            temuan += _backwards(graph, commit, step.no, last_on_chain, rules)
+        last_on_chain = commit
         if trailers.langkah != expected:
             due = f"langkah {expected}" if expected else "tidak ada (SOP sudah selesai)"
             temuan.append(Temuan("urutan-salah", commit.id, step.no,
                                  f"langkah {step.no} dicatat padahal yang berjalan {due}"))
             continue
         durasi = kalender.menit_kerja(previous, commit.author_date) if previous else None
+        person = roster.find(commit.author_email)
+        state, _ = signature_state(signatures.get(commit.id), commit.author_email, person,
+                                   local_day(commit.author_date, rules), revoked)
         catatan = Catatan(step.no, commit.id, commit.author_name, commit.author_email,
-                          commit.author_date, trailers.keputusan, trailers.konten,
-                          _signature_state(commit, signatures.get(commit.id)), putaran, durasi,
-                          standar[step.no], commit.subject)
+                          commit.author_date, trailers.keputusan, trailers.konten, state, putaran,
+                          durasi, standar[step.no], commit.subject)
         standing[step.no] = catatan
         riwayat.append(catatan)
-        previous = commit.author_date
+        previous = max(previous, commit.author_date) if previous else commit.author_date
         following = step.keputusan.get(trailers.keputusan) if step.keputusan else _after(order, step.no)
         if following is not None and following <= step.no:  # a revision loop: a new round
             putaran += 1
@@ -196,10 +233,17 @@ def evaluate(sop: m.Sop, roster: tuple[m.Personil, ...], tahun: int, commits: li
                                  f"konten berubah setelah persetujuan langkah {step.no} oleh "
                                  f"{catatan.nama}: persetujuan itu tidak berlaku lagi untuk "
                                  "konten saat ini"))
-    changed = {t.commit for t in temuan if t.kode == "konten-berubah"}
-    final = any(sop.find_langkah(c.no).pengesahan == "tanda-tangan"
-                and _forward(sop.find_langkah(c.no), c.keputusan)
-                and c.commit not in changed for c in standing.values())
+    temuan += extra
+    signing = next((c for c in standing.values() if sop.find_langkah(c.no).pengesahan == "tanda-tangan"
+                    and _forward(sop.find_langkah(c.no), c.keputusan)), None)
+    penghalang: tuple[Temuan, ...] = ()
+    if signing is not None:
+        # Every finding on the signing commit, on the chain before it and on a change of sop/ in
+        # its history; a stale step commit off the chain is reported but does not block.
+        before = graph.ancestors(signing.commit) if graph else ids
+        penghalang = tuple(t for t in temuan if t.kode == "konten-berubah" or (
+            t.commit in before and (t.commit in on_chain or t.commit not in ids)))
+    final = signing is not None and not penghalang
 
     states = []
     for step in sop.langkah:
@@ -215,11 +259,85 @@ def evaluate(sop: m.Sop, roster: tuple[m.Personil, ...], tahun: int, commits: li
         else:
             states.append(StatusLangkah(step, MENUNGGU, standar[step.no], None, history))
     return Status(sop.id, tahun, tuple(states), expected, tuple(temuan), putaran, final,
-                  tuple(riwayat))
+                  tuple(riwayat), penghalang)
 
 
-def _audit(commit: RawCommit, trailers: Trailers, step: m.Langkah, people: dict[str, m.Personil],
-           signature: Signature | None, konten: str | None) -> list[Temuan]:
+def _chain(graph: Graph, steps: list[str]) -> list[str]:
+    """The year's chain of step commits: the longest sequence in which each step commit has the
+    previous one as an ancestor (ties: the one placed later by git's topological order). Step
+    commits off it (a stale approval on a side branch merged later) are `rantai-putus`."""
+    wanted = set(steps)
+    if not wanted:
+        return []
+    first = min(graph.order.get(s, 0) for s in steps)
+    frontier: dict[str, frozenset[str]] = {}
+    nearest: dict[str, frozenset[str]] = {}
+    empty: frozenset[str] = frozenset()
+    for commit in sorted((c for c, i in graph.order.items() if i >= first), key=graph.order.__getitem__):
+        parents = graph.parents.get(commit, ())
+        if len(parents) == 1:
+            found = frontier.get(parents[0], empty)
+        else:
+            found = frozenset().union(*(frontier.get(p, empty) for p in parents))
+        if commit in wanted:
+            nearest[commit] = found
+            frontier[commit] = frozenset((commit,))
+        else:
+            frontier[commit] = found
+    length: dict[str, int] = {}
+    pred: dict[str, str | None] = {}
+    for s in sorted(wanted, key=lambda c: graph.order.get(c, 0)):
+        best = max(nearest.get(s, empty), key=lambda p: (length.get(p, 0), graph.order.get(p, 0)),
+                   default=None)
+        length[s] = length[best] + 1 if best else 1
+        pred[s] = best
+    end: str | None = max(wanted, key=lambda c: (length[c], graph.order.get(c, 0)))
+    chain = []
+    while end is not None:
+        chain.append(end)
+        end = pred[end]
+    return chain[::-1]
+
+
+def _off_chain(graph: Graph | None, chain: list[str], commit: RawCommit, no: int,
+               ours: list[tuple[RawCommit, Trailers]]) -> str:
+    steps = {c.id: t.langkah for c, t in ours}
+    other = next((c for c in chain if not (graph and graph.is_ancestor(c, commit.id))), None)
+    if other is None:
+        return f"langkah {no} tidak tersambung ke rantai langkah SOP tahun ini"
+    return (f"langkah {no} tidak tersambung ke rantai langkah SOP: commit langkah {steps[other]} "
+            f"({other[:10]}) di rantai tidak menjadi leluhurnya (persetujuan dari cabang lain "
+            "yang sudah usang)")
+
+
+def _backwards(graph: Graph, commit: RawCommit, no: int, previous: RawCommit | None,
+               rules: m.Sop) -> list[Temuan]:
+    """`waktu-mundur`: a step commit dated before one of its parents or before the previous step."""
+    when = int(commit.author_date.timestamp())
+    latest = max((max(graph.author_time.get(p, 0), graph.committer_time.get(p, 0))
+                  for p in commit.parents), default=0)
+    try:
+        zone = ZoneInfo(rules.zona_waktu)
+    except (ValueError, KeyError):
+        zone = dt.UTC
+
+    def show(seconds: int) -> str:
+        return dt.datetime.fromtimestamp(seconds, zone).strftime("%Y-%m-%d %H:%M")
+
+    if previous is not None and when < int(previous.author_date.timestamp()):
+        return [Temuan("waktu-mundur", commit.id, no,
+                       f"langkah {no} bertanggal {show(when)}, sebelum langkah sebelumnya "
+                       f"({previous.id[:10]}, {show(int(previous.author_date.timestamp()))})")]
+    if when < latest:
+        return [Temuan("waktu-mundur", commit.id, no,
+                       f"langkah {no} bertanggal {show(when)}, sebelum commit induknya "
+                       f"({show(latest)})")]
+    return []
+
+
+def _audit(commit: RawCommit, trailers: Trailers, step: m.Langkah, rules: m.Sop, roster: m.Roster,
+           signature: Signature | None, konten: str | None,
+           revoked: dict[str, dt.date] | None = None) -> list[Temuan]:
     found = []
     no = step.no
 
@@ -233,40 +351,40 @@ def _audit(commit: RawCommit, trailers: Trailers, step: m.Langkah, people: dict[
     if trailers.peran != step.pelaksana:
         add("peran-salah", f"SOP-Peran '{trailers.peran}' bukan pelaksana langkah {no} "
                            f"('{step.pelaksana}')")
-    person = people.get(author)
-    day = commit.author_date.date()
+    person = roster.find(author)
+    day = local_day(commit.author_date, rules)
     if person is None:
         add("personil-tidak-dikenal", f"{commit.author_name} <{commit.author_email}> tidak ada di "
                                       "sop/personil.yaml")
     elif step.pelaksana not in person.peran:
         add("peran-salah", f"{person.nama} tidak memegang peran '{step.pelaksana}' yang "
                            f"melaksanakan langkah {no}")
-    elif not person.active_on(day):
-        sampai = person.berlaku_sampai.isoformat() if person.berlaku_sampai else "-"
+    elif not person.holds(step.pelaksana, day):
         add("di-luar-masa-berlaku", f"peran '{step.pelaksana}' {person.nama} tidak berlaku pada "
-                                    f"{day.isoformat()} (berlaku {person.berlaku_mulai.isoformat()} "
-                                    f"s.d. {sampai})")
-    state = _signature_state(commit, signature)
+                                    f"{day.isoformat()} ({_masa(person, step.pelaksana)})")
+    state, reason = signature_state(signature, commit.author_email, person, day, revoked)
     if step.tanda_tangan and state == TIDAK_ADA:
         add("tanpa-tanda-tangan", f"langkah {no} wajib ditandatangani (SSH), commit ini tidak")
     elif state == TIDAK_SAH:
-        detail = f"status git {signature.status}" if signature else "tidak dapat diperiksa"
-        if signature and signature.status == "G":
-            detail = f"ditandatangani dengan kunci milik {signature.signer}"
         add("tanda-tangan-tidak-sah", f"tanda tangan langkah {no} tidak sah untuk "
-                                      f"{commit.author_email}: {detail}")
+                                      f"{commit.author_email}: {reason}")
     if konten is not None and konten != trailers.konten:
         add("sidik-jari-salah", f"SOP-Konten {trailers.konten[:19]}… tidak sama dengan konten "
                                 f"commit ini ({konten[:19]}…)")
     return found
 
 
-def _signature_state(commit: RawCommit, signature: Signature | None) -> str:
-    if signature is None or signature.status == "N":
-        return TIDAK_ADA
-    if signature.status == "G" and signature.signer.lower() == commit.author_email.lower():
-        return SAH
-    return TIDAK_SAH
+def _masa(person: m.Personil, role: str) -> str:
+    """The validity of a person's role, for messages: "berlaku 2024-01-01 s.d. 2024-12-31"."""
+    parts = []
+    for r in person.peran_rinci or (m.PeranPersonil(role, person.loc),):
+        if r.id != role:
+            continue
+        mulai = max(r.mulai or person.berlaku_mulai, person.berlaku_mulai)
+        ends = [d for d in (r.sampai, person.berlaku_sampai) if d]
+        sampai = min(ends).isoformat() if ends else "-"
+        parts.append(f"{mulai.isoformat()} s.d. {sampai}")
+    return "berlaku " + "; ".join(parts)
 
 
 def _forward(step: m.Langkah, keputusan: str) -> bool:

@@ -1,10 +1,10 @@
-"""The SOP's progress read from git (status, verify, approval): the roster and SOP of a commit ->
-step commits (one git log) -> signatures (cached) -> content fingerprints (cached) -> engine.evaluate.
+"""The SOP's progress read from git (status, verify, approval): the commit graph and the step
+commits (one git log each) -> the authorized SOP and roster along history (trust.py) -> signatures
+(cached) -> content fingerprints (cached) -> replayed prerequisites (cached) -> engine.evaluate.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,19 +12,28 @@ from pathlib import Path
 from generator.data import model as m
 from generator.data.errors import Issue, LakipError
 from generator.data.load import load_definitions, load_repo
-from generator.git import Git, GitSource, allowed_signers, signatures, step_commits
-from generator.sop.engine import Status, evaluate
+from generator.data.validate import validate
+from generator.git import Git, GitSource, allowed_signers, object_ids, signatures, step_commits
+from generator.git.log import Graph, RawCommit, graph, path_commits
+from generator.sop.engine import MENUNGGU, Status, StatusLangkah, Temuan, evaluate, parse_trailers
 from generator.sop.fingerprint import content_fingerprints, fingerprint
-from generator.sop.worktime import from_sop, libur_dikenal, seed_libur
-from generator.store import store
+from generator.sop.syarat import check_syarat
+from generator.sop.trust import Akar, Kepercayaan, authenticate, find_root, revoked_keys
+from generator.sop.worktime import from_sop, libur_cache, libur_dikenal, parse_waktu, seed_libur
+from generator.store import digest, store
 
 
 @dataclass(frozen=True)
 class Progress:
+    """The SOP state of one year at one commit: `sop` and `roster` are the authorized ones in
+    force at `head` (never an unauthorized change), `akar` the trust root the history was judged
+    from (None for a shallow clone, which cannot be judged)."""
+
     status: Status
     sop: m.Sop
-    roster: tuple[m.Personil, ...]
+    roster: m.Roster
     head: str | None
+    akar: Akar | None = None
 
 
 def open_repo(root: Path) -> Git:
@@ -55,68 +64,174 @@ def _newest_year(root: Path, source) -> int:
     return max(years)
 
 
+class _Rules:
+    """The SOP and roster of sop/ at a commit, parsed once per sop/ tree (DocCache keeps the
+    parsed files between runs, keyed by their bytes)."""
+
+    def __init__(self, git: Git, trees: dict[str, str | None]):
+        self.git = git
+        self.trees = trees
+        self.parsed: dict[str | None, tuple[m.Sop, m.Roster]] = {}
+
+    def tree(self, commit: str) -> str | None:
+        if commit not in self.trees:
+            self.trees[commit] = object_ids(self.git, [f"{commit}:sop"])[0]
+        return self.trees[commit]
+
+    def at(self, commit: str) -> tuple[m.Sop, m.Roster]:
+        """The SOP and roster at `commit`; LakipError when they cannot be read."""
+        tree = self.tree(commit)
+        if tree not in self.parsed:
+            sop, roster, issues = load_definitions(GitSource(self.git, commit, ("sop",)),
+                                                   store("dokumen"))
+            _require(sop, roster, issues)
+            self.parsed[tree] = (sop, roster)
+        return self.parsed[tree]
+
+
+@dataclass
+class _History:
+    graph: Graph
+    steps: list[RawCommit]
+    trust: Kepercayaan
+    rules: _Rules
+    signatures: dict
+    revoked: dict
+
+
+def _history(git: Git, head: str, akar: str | None) -> _History:
+    root = find_root(git, head, akar)
+    g = graph(git, head)
+    steps = step_commits(git, head)
+    changes = path_commits(git, head, "sop")
+    wanted = sorted({c.id for c in changes} | {p for c in changes for p in c.parents} | {root.commit})
+    rules = _Rules(git, dict(zip(wanted, object_ids(git, [f"{c}:sop" for c in wanted]), strict=True)))
+    # git only says which registered key made a signature: every key any version of the roster
+    # ever registered goes into the allowed-signers file; the roster in force decides.
+    people: list[m.Personil] = []
+    for commit in dict.fromkeys([root.commit, *(c.id for c in changes)]):
+        try:
+            people += rules.at(commit)[1]
+        except LakipError:
+            continue  # a broken roster (never in force: it would fail when used)
+    sigs = signatures(git, [*(c.id for c in changes), *(c.id for c in steps)], allowed_signers(people))
+    step_ids = {c.id for c in steps}
+    trust = authenticate(g, root, changes, rules.trees, step_ids, sigs, rules.at)
+    # A key revoked by the roster now in force voids its signatures everywhere, sop/ changes too.
+    revoked = revoked_keys(rules.at(trust.berlaku.get(head, head))[1])
+    if revoked:
+        trust = authenticate(g, root, changes, rules.trees, step_ids, sigs, rules.at, revoked)
+    return _History(g, steps, trust, rules, sigs, revoked)
+
+
+def is_shallow(git: Git) -> bool:
+    return git.text("rev-parse", "--is-shallow-repository", check=False).strip() == "true"
+
+
 def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = None,
-             rev: str | None = None) -> Progress:
-    """The SOP's state for `tahun` as recorded at HEAD (or at commit `rev`), judged by the SOP and
-    roster of that same commit."""
+             rev: str | None = None, akar: str | None = None) -> Progress:
+    """The SOP's state for `tahun` as recorded at HEAD (or at commit `rev`), every step commit
+    judged by the authorized SOP and roster of its parent, from the trust root `akar` (a commit;
+    default: trust.find_root). A shallow clone gives the single finding `riwayat-terpotong`."""
     git = open_repo(root)
     head = rev or git.head()
     if head is None:
         raise LakipError("repositori belum punya commit: buat commit pertama dulu")
-    source = GitSource(git, head)
-    sop, personil = _cached_definitions(git, source)
-    tahun = tahun or _newest_year(root, source)
-    status = _evaluate(git, sop, personil, head, tahun, now)
-    return Progress(status, sop, personil, head)
+    if is_shallow(git):
+        return _cut(git, root, head, tahun)
+    history = _history(git, head, akar)
+    sop, roster = history.rules.at(history.trust.berlaku.get(head, head))
+    tahun = tahun or _newest_year(root, GitSource(git, head, ("content",)))
+    status = _evaluate(git, history, sop, head, tahun, now)
+    return Progress(status, sop, roster, head, history.trust.akar)
 
 
-def _cached_definitions(git: Git, source: GitSource) -> tuple[m.Sop, tuple[m.Personil, ...]]:
-    """HEAD's SOP and roster (status needs no content). Parsing and the schema check are cached
-    per file bytes by load.py (store.py), so a second run only rebuilds the model objects."""
-    sop, personil, issues = load_definitions(source, store("dokumen"))
-    _require(sop, personil, issues)
-    return sop, personil
+def _cut(git: Git, root: Path, head: str, tahun: int | None) -> Progress:
+    """A shallow clone: its history cannot be judged, so nothing is recorded and nothing is FINAL."""
+    sop, roster, issues = load_definitions(GitSource(git, head, ("sop",)))
+    _require(sop, roster, issues)
+    tahun = tahun or _newest_year(root, GitSource(git, head, ("content",)))
+    per_day = sop.menit_per_hari
+    states = tuple(StatusLangkah(s, MENUNGGU, parse_waktu(s.waktu, per_day), None, ())
+                   for s in sop.langkah)
+    found = Temuan("riwayat-terpotong", head, None,
+                   "riwayat git terpotong (shallow clone): langkah SOP tidak dapat diperiksa "
+                   "(petunjuk: git fetch --unshallow; di GitHub Actions actions/checkout dengan "
+                   "fetch-depth: 0)")
+    status = Status(sop.id, tahun, states, None, (found,), 1, False, (), (found,))
+    return Progress(status, sop, roster, head, None)
 
 
-def _evaluate(git: Git, sop: m.Sop, roster: tuple[m.Personil, ...], head: str, tahun: int,
+def _evaluate(git: Git, history: _History, sop: m.Sop, head: str, tahun: int,
               now: dt.datetime | None) -> Status:
-    commits = [c for c in step_commits(git, head)
-               if dict(c.trailers).get("SOP-Tahun", str(tahun)) == str(tahun)]
+    commits = [c for c in history.steps if dict(c.trailers).get("SOP-Tahun", str(tahun)) == str(tahun)]
     ids = [c.id for c in commits]
-    sigs = signatures(git, ids, allowed_signers(roster))
+    akar = history.trust.akar.commit
+    in_force = {}
+    for c in commits:
+        parent = c.parents[0] if c.parents else akar
+        in_force[c.id] = history.rules.at(history.trust.berlaku.get(parent, akar))
     konten = content_fingerprints(git, [*ids, head], tahun)
-    cache = store("libur")
-    version = _holidays_version()
-    # An entry of another shape is left alone: the holidays are then computed again.
-    with contextlib.suppress(ValueError, IndexError, AttributeError, TypeError):
-        seed_libur({(k.split("|")[1], tuple(k.split("|")[2].split(",")), int(k.split("|")[3])):
-                    {dt.date.fromisoformat(d): n for d, n in days.items()}
-                    for k, days in cache.entries.items() if k.split("|")[0] == version})
+    syarat_at = _replay_syarat(git, sop, commits, in_force, tahun)
+    holidays = store("libur")
+    seed_libur(holidays.get("libur"))
     before = set(libur_dikenal())
     kalender = from_sop(sop)
-    status = evaluate(sop, roster, tahun, commits, sigs, konten, konten[head], kalender,
-                      now or dt.datetime.now(dt.UTC))
-    known = libur_dikenal()
-    if set(known) != before:  # new years were computed: keep them for the next run
-        for (n, c, y), days in known.items():
-            cache.put(f"{version}|{n}|{','.join(c)}|{y}", {d.isoformat(): v for d, v in days.items()})
-        cache.save()
+    extra = tuple(Temuan("perubahan-tidak-sah", b.commit, None, b.pesan) for b in history.trust.tidak_sah)
+    status = evaluate(sop, tahun, commits, in_force, history.signatures, konten, konten[head], kalender,
+                      now or dt.datetime.now(dt.UTC), history.graph, syarat_at, extra, history.revoked)
+    if set(libur_dikenal()) != before:  # new years were computed: keep them for the next run
+        holidays.put("libur", libur_cache())
+        holidays.save()
     return status
 
 
-def _holidays_version() -> str:
-    """The holiday tables change with the `holidays` package: its version is part of the key."""
-    from importlib.metadata import PackageNotFoundError, version
+def _replay_syarat(git: Git, sop: m.Sop, commits: list[RawCommit],
+                   in_force: dict[str, tuple[m.Sop, m.Roster]], tahun: int) -> dict[str, list[str]]:
+    """The `syarat` each step commit did not meet on its own tree (what `lakip step` would have
+    refused), cached by commit id (the store is per lakip version): a commit's tree never changes."""
+    cache = store("syarat")
+    result: dict[str, list[str]] = {}
+    for commit in commits:
+        trailers, _ = parse_trailers(commit, sop)
+        if trailers is None or trailers.tahun != tahun:
+            continue
+        rules = in_force[commit.id][0]
+        step = rules.find_langkah(trailers.langkah)
+        if step is None or not step.syarat:
+            continue
+        key = digest("syarat", commit.id, str(trailers.langkah), trailers.keputusan, tahun.__str__(),
+                     ",".join(step.syarat))
+        found = cache.get(key)
+        if not (isinstance(found, list) and all(isinstance(x, str) for x in found)):
+            found = _syarat_of(git, commit, step, trailers.keputusan, tahun)
+            cache.put(key, found)
+        if found:
+            result[commit.id] = found
+    cache.save()
+    return result
 
-    try:
-        return version("holidays")
-    except PackageNotFoundError:
-        return "?"
+
+def _syarat_of(git: Git, commit: RawCommit, step: m.Langkah, keputusan: str, tahun: int) -> list[str]:
+    forward = step.keputusan.get(keputusan, step.no + 1) > step.no
+    if set(step.syarat) == {"catatan-reviu"} and forward:
+        return []  # a note is only required when the draft goes back
+    repo, issues = load_repo(git.root, GitSource(git, commit.id))
+    if repo.sop is None or repo.personil is None:
+        return ["SOP atau daftar personil di commit ini tidak dapat dibaca"]
+    issues = issues + validate(repo)
+    changed: tuple[str, ...] = ()
+    if "catatan-reviu" in step.syarat and not forward:
+        parent = commit.parents[0] if commit.parents else None
+        if parent:
+            out = git.text("diff-tree", "-r", "--name-only", "--no-commit-id", parent, commit.id)
+            changed = tuple(line for line in out.splitlines() if line)
+    return check_syarat(step, keputusan, repo, issues, tahun, changed)
 
 
-def who_acts(sop: m.Sop, roster: tuple[m.Personil, ...], no: int, day: dt.date) -> list[m.Personil]:
-    step = sop.find_langkah(no)
-    return [p for p in roster if step.pelaksana in p.peran and p.active_on(day)]
+def who_acts(sop: m.Sop, roster: m.Roster, no: int, day: dt.date) -> list[m.Personil]:
+    """Everyone who may perform step `no` on `day` by `roster`."""
+    return roster.holders(sop.find_langkah(no).pelaksana, day)
 
 
 def approval(root: Path, tahun: int, source, rev: str | None = None, known: Progress | None = None
@@ -124,22 +239,75 @@ def approval(root: Path, tahun: int, source, rev: str | None = None, known: Prog
     """Is the content in `source` (the working tree) the approved, signed one? Returns (final,
     the document's date, notes). The date comes from git, never the clock, so rebuilding a commit
     gives identical files: the signing approval's time when final, else HEAD's commit time.
-    `known` is the progress at HEAD when the caller has it already."""
+    `known` is the progress at HEAD when the caller has it already. The notes say why a document
+    whose signing step is recorded is still DRAF (the finding codes)."""
     import os
 
     git = Git(root)
     if git.is_repo() and git.head():
         p = known if known is not None and rev is None else progress(root, tahun, rev=rev)
         head = p.head
-        same = fingerprint(source, tahun) == content_fingerprints(git, [head], tahun)[head]
+        same = rev is not None or _worktree_is_head(git, root, source, tahun, head)
         final = p.status.final and same
         signing = next((s.no for s in p.sop.langkah if s.pengesahan == "tanda-tangan"), None)
         record = p.status.find_langkah(signing).catatan if final and signing else None
         when = record.waktu if record else dt.datetime.fromisoformat(
             git.text("log", "-1", "--format=%cI", head).strip())
-        notes = () if same else ("folder kerja berisi perubahan konten yang belum di-commit: "
-                                 "dokumen ditandai DRAF",)
-        return final, when, notes
+        notes = [] if same else ["folder kerja berisi perubahan konten yang belum di-commit: "
+                                 "dokumen ditandai DRAF"]
+        notes += draf_reasons(p)
+        return final, when, tuple(notes)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return False, moment, ("bukan repositori git: dokumen ditandai DRAF dan bertanggal hari ini",)
+
+
+def draf_reasons(p: Progress) -> list[str]:
+    """Why the document is DRAF although the signing step is recorded, one note per finding
+    that blocks it (with its code), [] otherwise."""
+    s = p.status
+    blocking = s.penghalang
+    if not blocking and not s.final and any(t.kode == "riwayat-terpotong" for t in s.temuan):
+        blocking = s.temuan
+    return [f"dokumen DRAF walaupun langkah pengesahan sudah dicatat: {t.kode} (commit "
+            f"{t.commit[:10]}{f', langkah {t.langkah}' if t.langkah else ''}): {t.pesan}"
+            for t in blocking]
+
+
+def _worktree_is_head(git: Git, root: Path, source, tahun: int, head: str) -> bool:
+    """Whether the working tree holds exactly HEAD's content of the year. Files git reports
+    unchanged are taken as git stores them, so a clean checkout with core.autocrlf=true (CRLF in
+    the work tree) is the approved content."""
+    out = git.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "content",
+                  check=False)
+    dirty = {entry[3:].decode("utf-8", "surrogateescape") for entry in out.split(b"\0")
+             if len(entry) > 3 and entry[2:3] == b" "}
+    head_fp = content_fingerprints(git, [head], tahun)[head]
+    if not dirty:
+        return True
+    stored = GitSource(git, head, ("content",))
+    return fingerprint(_Overlay(source, stored, dirty), tahun) == head_fp
+
+
+class _Overlay:
+    """The working tree, with every file git reports unchanged read from HEAD's blobs."""
+
+    def __init__(self, work, stored: GitSource, dirty: set[str]):
+        self.work, self.stored, self.dirty = work, stored, dirty
+
+    def is_file(self, rel: str) -> bool:
+        return self.work.is_file(rel)
+
+    def is_dir(self, rel: str) -> bool:
+        return self.work.is_dir(rel)
+
+    def entries(self, rel: str):
+        return self.work.entries(rel)
+
+    def read(self, rel: str) -> bytes:
+        if rel not in self.dirty and self.stored.is_file(rel):
+            return self.stored.read(rel)
+        return self.work.read(rel)
+
+    def escapes(self, rel: str) -> bool:
+        return getattr(self.work, "escapes", lambda _: False)(rel)

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.data import model as m
-from generator.data.errors import Issue, LakipError
-from generator.data.validate import NARASI_WAJIB, validate
+from generator.data.errors import LakipError
+from generator.data.validate import validate
 from generator.git import (
     Git,
     GitSource,
 )
 from generator.sop.engine import KEPUTUSAN_TANPA_PILIHAN, Status
 from generator.sop.fingerprint import fingerprint
-from generator.sop.progress import _definitions, _evaluate, _newest_year, open_repo, who_acts
+from generator.sop.progress import _definitions, _newest_year, open_repo, progress, who_acts
+from generator.sop.syarat import check_syarat
+from generator.sop.trust import local_day
 
 _IDENT = re.compile(r"^(?P<nama>.*) <(?P<email>[^>]*)> (?P<ts>\d+) (?P<tz>[+-]\d{4})$")
 
@@ -32,7 +34,7 @@ class Recorded:
     files: tuple[str, ...]  # what the commit changed besides recording the step
     status: Status
     sop: m.Sop
-    roster: tuple[m.Personil, ...]
+    roster: m.Roster
     notes: tuple[str, ...] = ()  # e.g. a signing program set by the repository and ignored
 
 
@@ -48,39 +50,53 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
     snapshot = GitSource(git, tree)
     repo, issues = _definitions(root, snapshot)
     issues = issues + validate(repo)
-    sop, roster = repo.sop, repo.personil
     tahun = tahun or _newest_year(root, snapshot)
+    ident = _ident(git, env)
+    when = ident["waktu"]
+    # Judged as verify will judge the new commit: by the authorized SOP and roster at its parent.
+    state = progress(root, tahun, when)
+    if any(t.kode == "riwayat-terpotong" for t in state.status.temuan):
+        raise LakipError(state.status.temuan[0].pesan)
+    sop, roster, status = state.sop, state.roster, state.status
     step = sop.find_langkah(no)
     if step is None:
         raise LakipError(f"langkah {no} tidak ada di SOP {sop.id} (langkah 1-{len(sop.langkah)})",
                          exit_code=2)
-    ident = _ident(git, env)
-    when = ident["waktu"]
-    status = _evaluate(git, sop, roster, head, tahun, when)
+    day = local_day(when, sop)
 
     problems: list[str] = []
     if status.berjalan != no:
-        problems.append(_not_due(sop, roster, status, when.date()))
+        problems.append(_not_due(sop, roster, status, day))
     allowed = list(step.keputusan) or [KEPUTUSAN_TANPA_PILIHAN]
     if keputusan not in allowed:
         problems.append(f"keputusan '{keputusan}' tidak sah untuk langkah {no}; pilih "
                         f"{' atau '.join(allowed)}")
-    person = next((p for p in roster if p.email.lower() == ident["email"].lower()), None)
+    person = roster.find(ident["email"])
     if person is None:
         problems.append(f"identitas git {ident['nama']} <{ident['email']}> tidak ada di "
                         "sop/personil.yaml (petunjuk: git config user.email <email Anda>)")
     elif step.pelaksana not in person.peran:
         problems.append(f"{person.nama} tidak memegang peran '{step.pelaksana}' "
                         f"({sop.find_peran(step.pelaksana).nama}) yang melaksanakan langkah {no}")
-    elif not person.active_on(when.date()):
-        problems.append(f"peran {person.nama} tidak berlaku pada {when.date().isoformat()}")
+    elif not person.holds(step.pelaksana, day):
+        problems.append(f"peran {person.nama} tidak berlaku pada {day.isoformat()}")
     changed = _changed(git, head, tree)
-    problems += _syarat(step, keputusan, repo, issues, tahun, changed)
+    rules = [f for f in changed if f.startswith("sop/")]
+    if rules:
+        problems.append(f"perubahan sop/ ({', '.join(rules)}) tidak boleh ikut di commit langkah: "
+                        "commit-kan dulu secara terpisah, ditandatangani pengelola "
+                        f"({', '.join(sop.pengelola)}) (petunjuk: git restore --staged sop/)")
+    latest = max([c.waktu for c in status.riwayat] + [_commit_time(git, head)])
+    if when < latest:
+        problems.append(f"waktu commit {when.isoformat()} lebih awal dari langkah atau commit "
+                        f"sebelumnya ({latest.isoformat()}): periksa jam komputer atau "
+                        "GIT_AUTHOR_DATE/GIT_COMMITTER_DATE")
+    problems += check_syarat(step, keputusan, repo, issues, tahun, changed)
     sign = step.tanda_tangan
     if sign and person is not None:
-        problems += _signing_problems(git, person, env)
+        problems += _signing_problems(git, person, day, env)
     if problems:
-        who = _not_due(sop, roster, status, when.date()) if status.berjalan != no else None
+        who = _not_due(sop, roster, status, day) if status.berjalan != no else None
         lines = [f"langkah {no} ({step.judul or step.kegiatan}) tidak dapat dicatat:"]
         lines += [f"  - {p}" for p in problems if p != who]
         if who:
@@ -103,8 +119,8 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
         args = [*overrides, *args]
     new = git.text(*args, input=message.encode("utf-8"), env=env).strip()
     git.run("update-ref", "-m", f"lakip: langkah {no} ({keputusan})", "HEAD", new, head, env=env)
-    after = _evaluate(git, sop, roster, new, tahun, when)
-    return Recorded(new, subject, changed, after, sop, roster, tuple(notes))
+    after = progress(root, tahun, when, rev=new)
+    return Recorded(new, subject, changed, after.status, after.sop, after.roster, tuple(notes))
 
 
 def _ident(git: Git, env: dict | None) -> dict:
@@ -120,7 +136,11 @@ def _ident(git: Git, env: dict | None) -> dict:
             "waktu": dt.datetime.fromtimestamp(int(match["ts"]), tz)}
 
 
-def _not_due(sop: m.Sop, roster: tuple[m.Personil, ...], status: Status, day: dt.date) -> str:
+def _commit_time(git: Git, commit: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(git.text("log", "-1", "--format=%cI", commit).strip())
+
+
+def _not_due(sop: m.Sop, roster: m.Roster, status: Status, day: dt.date) -> str:
     if status.berjalan is None:
         return f"SOP {sop.id} tahun {status.tahun} sudah selesai ({len(sop.langkah)} langkah tercatat)"
     step = sop.find_langkah(status.berjalan)
@@ -134,51 +154,7 @@ def _changed(git: Git, head: str, tree: str) -> tuple[str, ...]:
     return tuple(line for line in out.splitlines() if line)
 
 
-def _syarat(step: m.Langkah, keputusan: str, repo: m.Repo, issues: list[Issue], tahun: int,
-            changed: tuple[str, ...]) -> list[str]:
-    year = repo.find_tahun(tahun)
-    base = f"content/{tahun}/"
-    errors = [i for i in issues if i.is_error and (not i.loc.path.startswith("content/2")
-                                                   or i.loc.path.startswith(base))]
-    problems = []
-    for syarat in step.syarat:
-        if syarat == "data-bidang-lengkap":
-            bad = [i for i in issues if i.loc.path.startswith(base) and (
-                i.is_error or i.kode == "realisasi-belum-tersedia")]
-            if year is None or not year.bidang:
-                problems.append(f"data bidang tahun {tahun} belum ada (content/{tahun}/bidang/)")
-            for issue in bad[:10]:
-                problems.append(f"data bidang belum lengkap: {issue.format()}")
-        elif syarat == "validasi-bersih":
-            for issue in errors[:10]:
-                problems.append(f"data belum valid: {issue.format()}")
-            if len(errors) > 10:
-                problems.append(f"... dan {len(errors) - 10} galat lain (jalankan lakip validate)")
-        elif syarat == "narasi-lengkap":
-            written = {n.bagian for n in year.narasi} if year else set()
-            missing = [b for b in NARASI_WAJIB if b not in written]
-            if missing:
-                problems.append(f"narasi belum lengkap: {', '.join(missing)} belum ditulis di "
-                                f"content/{tahun}/narasi/")
-        elif syarat == "catatan-reviu" and not (step.keputusan.get(keputusan, step.no + 1) > step.no):
-            notes = [r for r in (year.reviu if year else ()) if r.path in changed
-                     and r.langkah == step.no and r.keputusan == keputusan]
-            if not notes:
-                problems.append(f"keputusan '{keputusan}' memerlukan catatan reviu baru di "
-                                f"content/{tahun}/reviu/ (front matter langkah: {step.no}, "
-                                f"keputusan: {keputusan}) yang ikut di commit ini (git add)")
-        elif syarat == "surat-pengantar" and not (year and year.pengiriman
-                                                   and year.pengiriman.surat_pengantar):
-            problems.append(f"surat pengantar belum diisi: content/{tahun}/pengiriman.yaml "
-                            "bagian 'surat_pengantar'")
-        elif syarat == "tanda-terima" and not (year and year.pengiriman
-                                                and year.pengiriman.tanda_terima):
-            problems.append(f"tanda terima belum diisi: content/{tahun}/pengiriman.yaml bagian "
-                            "'tanda_terima'")
-    return problems
-
-
-def _signing_problems(git: Git, person: m.Personil, env: dict | None) -> list[str]:
+def _signing_problems(git: Git, person: m.Personil, day: dt.date, env: dict | None) -> list[str]:
     def config(key: str) -> str | None:
         out = git.text("config", "--get", key, env=env, check=False).strip()
         return out or None
@@ -190,10 +166,9 @@ def _signing_problems(git: Git, person: m.Personil, env: dict | None) -> list[st
         return ["penandatanganan SSH belum diatur (petunjuk: git config gpg.format ssh dan "
                 "git config user.signingkey ~/.ssh/id_ed25519.pub)"]
     key = _public_key(config("user.signingkey"))
-    registered = person.kunci_ssh.split()[:2]
-    if key is not None and key != registered:
+    if key is not None and person.key_on(m.key_fingerprint(" ".join(key)), day) is None:
         return [f"kunci penandatangan git (user.signingkey) bukan kunci {person.nama} yang "
-                "terdaftar di sop/personil.yaml"]
+                f"terdaftar dan berlaku pada {day.isoformat()} di sop/personil.yaml"]
     return []
 
 

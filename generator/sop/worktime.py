@@ -36,13 +36,50 @@ def _zona(nama: str) -> ZoneInfo:
 
 
 # Holiday sets by (negara, kategori, tahun): computed by the `holidays` library, or seeded from a
-# cache so that a status run neither imports the library nor recomputes lunar calendars.
+# cache so that a status run neither imports the library nor recomputes lunar calendars. The cache
+# is keyed by the library's version: an upgrade that adds a cuti bersama recomputes everything.
 _LIBUR: dict[tuple[str, tuple[str, ...], int], dict[dt.date, str]] = {}
 
 
-def seed_libur(known: dict[tuple[str, tuple[str, ...], int], dict[dt.date, str]]) -> None:
-    """Holiday sets computed earlier (see libur_dikenal) that need not be computed again."""
-    _LIBUR.update(known)
+def holidays_version() -> str:
+    """The installed `holidays` version, read from its metadata (no import of the library)."""
+    from importlib.metadata import PackageNotFoundError, version
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    # importlib.metadata scans every path entry (~15 ms); the dist-info beside the package is
+    # where pip puts it, so look there first.
+    spec = find_spec("holidays")
+    if spec is not None and spec.origin:
+        found = sorted(Path(spec.origin).parents[1].glob("holidays-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len("holidays-"):-len(".dist-info")]
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:
+        return "-"
+
+
+def seed_libur(cached: dict) -> None:
+    """Holiday sets computed earlier (a dict made by `libur_cache`) that need not be computed again;
+    ignored when they were computed by another version of the `holidays` library."""
+    if not isinstance(cached, dict) or cached.get("holidays") != holidays_version():
+        return
+    for key, days in (cached.get("libur") or {}).items():
+        try:
+            negara, kategori, tahun = key.split("|")
+            _LIBUR.setdefault((negara, tuple(kategori.split(",")), int(tahun)),
+                              {dt.date.fromisoformat(d): str(n) for d, n in days.items()})
+        except (ValueError, AttributeError):
+            continue  # a damaged entry is computed again
+
+
+def libur_cache() -> dict:
+    """The holiday sets known in this process, as JSON-ready data for `seed_libur`."""
+    return {"holidays": holidays_version(),
+            "libur": {f"{n}|{','.join(c)}|{y}": {d.isoformat(): v for d, v in days.items()}
+                      for (n, c, y), days in _LIBUR.items()}}
 
 
 def libur_dikenal() -> dict[tuple[str, tuple[str, ...], int], dict[dt.date, str]]:
@@ -100,6 +137,9 @@ class Kalender:
     zona_waktu: str = "Asia/Makassar"
     negara: str = "ID"
     kategori: tuple[str, ...] = ("public", "government")
+    # The SOP's own changes for an SKB the library does not know yet (DESIGN §5, hari_libur).
+    tambah: tuple[tuple[dt.date, str], ...] = ()
+    hapus: tuple[dt.date, ...] = ()
 
     def __post_init__(self) -> None:
         for jam in (self.mulai, self.selesai):
@@ -112,6 +152,8 @@ class Kalender:
             raise ValueError(f"jam kerja mulai {self.mulai:%H:%M} harus sebelum selesai {self.selesai:%H:%M}")
         # A list from YAML would make the calendar unhashable and defeat the holiday cache.
         object.__setattr__(self, "kategori", tuple(self.kategori))
+        object.__setattr__(self, "tambah", tuple((d, n) for d, n in self.tambah))
+        object.__setattr__(self, "hapus", tuple(self.hapus))
         _zona(self.zona_waktu)
         _cek_hari_libur(self.negara, self._kunci_kategori)
 
@@ -138,12 +180,20 @@ class Kalender:
     def libur(self, day: dt.date) -> str | None:
         """The holiday or cuti bersama name (Indonesian) of that day, or None; weekends have no name."""
         day = self._tanggal(day)
-        return _libur_tahun(self.negara, self._kunci_kategori, day.year).get(day)
+        return self._libur(day.year).get(day)
 
     def hari_kerja(self, day: dt.date) -> bool:
         """Monday-Friday and not a holiday or cuti bersama."""
         day = self._tanggal(day)
-        return day.weekday() < 5 and day not in _libur_tahun(self.negara, self._kunci_kategori, day.year)
+        return day.weekday() < 5 and day not in self._libur(day.year)
+
+    def _libur(self, tahun: int) -> dict[dt.date, str]:
+        days = _libur_tahun(self.negara, self._kunci_kategori, tahun)
+        if not self.tambah and not self.hapus:
+            return days
+        days = {d: n for d, n in days.items() if d not in self.hapus}
+        days.update((d, n) for d, n in self.tambah if d.year == tahun)
+        return days
 
     def _jendela(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         # In UTC: subtracting two datetimes that share a ZoneInfo ignores their offsets, which would be
@@ -214,7 +264,9 @@ def from_sop(sop: _SopWaktu) -> Kalender:
     """The calendar of a loaded SOP (generator.data.model.Sop or anything with the same attributes)."""
     mulai, selesai = sop.jam_kerja
     return Kalender(mulai=mulai, selesai=selesai, zona_waktu=sop.zona_waktu,
-                    negara=sop.hari_libur_negara, kategori=tuple(sop.hari_libur_kategori))
+                    negara=sop.hari_libur_negara, kategori=tuple(sop.hari_libur_kategori),
+                    tambah=tuple(getattr(sop, "hari_libur_tambah", ())),
+                    hapus=tuple(getattr(sop, "hari_libur_hapus", ())))
 
 
 def parse_waktu(text: str, menit_per_hari: int) -> int:

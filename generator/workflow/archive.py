@@ -84,6 +84,8 @@ def archive(root: Path, tahun: int | None = None, catatan: str | None = None, en
     manifest = {
         "tahun": tahun, "sop": sop.id, "lakip": __version__,
         "commit_dasar": state.head,
+        # The trust root this history was verified from: later verification starts here by default.
+        "akar": state.akar.commit if state.akar else None,
         "sidik_jari_konten": next(c.konten for c in reversed(status.riwayat)),
         "dokumen": documents,
         "langkah": [{"no": c.no, "putaran": c.putaran, "keputusan": c.keputusan, "commit": c.commit,
