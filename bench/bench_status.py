@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.data.load import load_repo
 from generator.git import Git, step_commits
-from generator.git.log import _LOG_FORMAT
+from generator.git.log import _STEP_FIELDS
 from generator.sop.record import record
 from generator.sop.worktime import from_sop
 from generator.workflow import demo
@@ -229,8 +229,8 @@ def measure(root: Path, tmp: Path, reps: int = 5) -> dict:
     def median(cmd: list[str], **kw) -> float:
         return statistics.median(timed(cmd, env, **kw)[0] for _ in range(reps))
 
-    raw = median(["git", "-C", str(root), "log", "--topo-order", "--reverse", "--grep=^SOP",
-                  f"--format={_LOG_FORMAT}", "HEAD", "--"])
+    raw = median(["git", "-C", str(root), "log", "-z", "--topo-order", "--reverse", "--grep=^SOP",
+                  f"--format={'%x00'.join(_STEP_FIELDS)}", "HEAD", "--"])
     startup = median([sys.executable, "-c", "import generator.cli.main"])
     cold, cold_calls = [], []
     for _ in range(3):

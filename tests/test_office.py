@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,8 @@ def test_init_makes_a_valid_repository_whose_site_builds(tmp_path: Path, git_hom
                 "content/renstra/2026-2030.yaml", "content/2026/perjanjian-kinerja.yaml",
                 "content/2026/bidang/sekretariat.yaml", "content/2026/narasi/penutup.md", "mkdocs.yml",
                 ".github/workflows/lakip.yml", ".gitlab-ci.yml", ".github/pull_request_template.md",
-                ".github/CODEOWNERS", ".pre-commit-config.yaml", "README.md", "requirements.txt"):
+                ".github/CODEOWNERS", ".pre-commit-config.yaml", "README.md", "requirements.txt",
+                ".gitattributes"):
         assert (target / rel).is_file(), rel
     assert "TODO" in (target / "content/instansi.yaml").read_text(encoding="utf-8")
     git_log = (target / ".git").is_dir()
@@ -73,7 +75,9 @@ def test_workflow_files_are_valid_yaml_and_their_commands_pass(tmp_path: Path, g
     gitlab = yaml.safe_load((target / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["variables"]["GIT_DEPTH"] == "0"
     gl_commands = lakip_commands(gitlab["periksa"]["script"])
-    assert gh_commands == gl_commands == [["validate"], ["verify"], ["verify", "--arsip"],
+    root = subprocess.run(["git", "-C", str(target), "rev-list", "--max-parents=0", "HEAD"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert gh_commands == gl_commands == [["validate"], ["verify", "--akar", root], ["verify", "--arsip"],
                                           ["build", "--out", "out"]]
     assert gitlab["pages"]["script"] == ["mv out/site public"]
     for args in gh_commands:
@@ -81,6 +85,25 @@ def test_workflow_files_are_valid_yaml_and_their_commands_pass(tmp_path: Path, g
         result = run(*args, "--repo", target)
         assert result.code == 0, (args, result.out, result.err)
     assert (target / "out/site/index.html").is_file()
+
+
+def test_init_pins_its_trust_root_and_line_endings(tmp_path: Path, git_home: Path) -> None:
+    target = tmp_path / "kantor"
+    result = run("init", target, "--tahun", "2026")
+    assert result.code == 0, result.err
+    root = subprocess.run(["git", "-C", str(target), "rev-list", "--max-parents=0", "HEAD"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert result.out.splitlines()[-1] == (
+        f"Akar kepercayaan: {root} (commit pertama; tercatat di .github/workflows/lakip.yml dan "
+        ".gitlab-ci.yml sebagai lakip verify --akar). Simpan nomor ini: auditor memeriksa riwayat "
+        "dari sini.")
+    assert f"run: lakip verify --akar {root}\n" in (target / ".github/workflows/lakip.yml").read_text(
+        encoding="utf-8")
+    assert f"- lakip verify --akar {root}\n" in (target / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    assert "* text=auto eol=lf\n" in (target / ".gitattributes").read_text(encoding="utf-8")
+    verify = run("verify", "--repo", target, "--akar", root)
+    assert verify.code == 0, verify.out + verify.err
+    assert verify.err == f"Diperiksa dari akar kepercayaan {root[:10]} (dipilih dengan --akar).\n"
 
 
 def test_pre_commit_hook_definitions() -> None:

@@ -422,3 +422,54 @@ def test_hari_libur_tambah_and_hapus() -> None:
     assert base.hari_kerja(dt.date(2026, 3, 2)) and not changed.hari_kerja(dt.date(2026, 3, 2))
     assert changed.libur(dt.date(2026, 3, 2)) == "Cuti SKB baru"
     assert not base.hari_kerja(dt.date(2026, 2, 16)) and changed.hari_kerja(dt.date(2026, 2, 16))
+
+
+# ---------------------------------------------------------------- dated roles and keys in validate
+
+KEY_A = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFc0bnRvaEtleUthZGlzU2FtYXJpbmRhMjAyNQ"
+KEY_B = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFNla3JldGFyaXNTYW1hcmluZGFDb250b2gyMDI1"
+
+
+def test_validate_explains_contradictory_and_overlapping_dates(sample: Path) -> None:
+    from tests.conftest import position
+
+    rel = "sop/personil.yaml"
+    text = (sample / rel).read_text(encoding="utf-8")
+    text = text.replace("    peran: [sekretaris]\n    bidang: []\n    kunci_ssh: null\n    berlaku: {mulai: "
+                        "2025-01-01", "    peran:\n      - sekretaris\n      - {id: sekretaris, mulai: "
+                        "2025-06-01}\n      - {id: kepala-dinas, mulai: 2026-03-01, sampai: 2026-02-01, "
+                        "sebagai: Plt.}\n    bidang: []\n    kunci_ssh:\n      - {kunci: \"" + KEY_A
+                        + "\", mulai: 2025-01-01}\n      - {kunci: \"" + KEY_B + "\", mulai: 2025-06-01}\n"
+                        "    berlaku: {mulai: 2025-01-01", 1)
+    (sample / rel).write_text(text, encoding="utf-8")
+    overlap = position(sample, rel, "{id: sekretaris, mulai")
+    first = position(sample, rel, "- sekretaris\n")
+    plt = position(sample, rel, "{id: kepala-dinas")
+    key_b = position(sample, rel, f'{{kunci: "{KEY_B}"')
+    key_a = position(sample, rel, f'{{kunci: "{KEY_A}"')
+    result = run("validate", "--repo", sample)
+    nurul = "Nurul Hidayati, S.E., M.M."
+    assert f"{rel}:{overlap[0]}:{overlap[1]}: galat: peran 'sekretaris' {nurul} ditulis dua kali untuk " \
+           f"masa yang tumpang tindih (baris {first[0]} dan {overlap[0]}) (petunjuk: gabungkan atau " \
+           "batasi dengan mulai/sampai)" in result.out.splitlines()
+    assert f"{rel}:{plt[0]}:{plt[1]}: galat: peran 'kepala-dinas' {nurul} berakhir (2026-02-01) sebelum " \
+           "dimulai (2026-03-01)" in result.out.splitlines()
+    assert f"{rel}:{key_b[0]}:{key_b[1]}: peringatan: dua kunci SSH {nurul} berlaku bersamaan (baris " \
+           f"{key_a[0]} dan {key_b[0]}) (petunjuk: saat mengganti kunci, isi 'sampai' kunci lama sehari " \
+           "sebelum 'mulai' kunci baru)" in result.out.splitlines()
+    assert result.code == 1
+
+
+def test_old_single_string_forms_still_load(sample: Path) -> None:
+    from generator.data.load import load_definitions
+
+    rel = "sop/personil.yaml"
+    text = (sample / rel).read_text(encoding="utf-8").replace("kunci_ssh: null", f'kunci_ssh: "{KEY_A}"', 1)
+    (sample / rel).write_text(text, encoding="utf-8")
+    _, roster, issues = load_definitions(FsSource(sample))
+    assert [i for i in issues if i.is_error] == []
+    first = roster.personil[0]
+    assert first.kunci_ssh == KEY_A and first.peran == ("kepala-dinas",)
+    assert first.holds("kepala-dinas", dt.date(2025, 5, 1)) is not None
+    assert [p.email for p in roster.holders("sekretaris", dt.date(2024, 6, 1))] == [
+        "bambang.setiawan@diskopukmperin.example.go.id"]

@@ -363,12 +363,19 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    from generator.git import Git
+    from generator.sop.trust import find_root
     from generator.workflow.scaffold import init, new_folder
 
     with new_folder(args.dir) as folder:
         target = init(folder, args.tahun)
+    git = Git(target)
+    root = find_root(git, git.head(), None)
     print(f"Repositori LAKIP baru dibuat di {target}. Langkah berikutnya: ganti isian TODO "
           f"(grep -rn TODO {target}/content {target}/sop), lalu lakip validate --repo {target}")
+    print(f"Akar kepercayaan: {root.commit} (commit pertama; tercatat di .github/workflows/lakip.yml "
+          "dan .gitlab-ci.yml sebagai lakip verify --akar). Simpan nomor ini: auditor memeriksa "
+          "riwayat dari sini.")
     return EXIT_OK
 
 

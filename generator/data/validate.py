@@ -447,7 +447,7 @@ def _personil(people: m.Roster, sop: m.Sop | None,
     roles = {r.id for r in sop.peran} if sop else None
     for p in people:
         if roles is not None:
-            for role, loc in zip(p.peran, p.peran_loc, strict=True):
+            for role, loc in ((r.id, r.loc) for r in p.peran_rinci):
                 if role not in roles:
                     issues.append(galat(loc, "peran-tidak-dikenal",
                                         f"peran '{role}' milik {p.nama} tidak ada di {sop.path}",

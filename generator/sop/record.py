@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import subprocess
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from generator.data import model as m
@@ -32,10 +33,17 @@ class Recorded:
     commit: str
     subject: str
     files: tuple[str, ...]  # what the commit changed besides recording the step
-    status: Status
     sop: m.Sop
     roster: m.Roster
+    root: Path
+    tahun: int
+    when: dt.datetime
     notes: tuple[str, ...] = ()  # e.g. a signing program set by the repository and ignored
+
+    @cached_property
+    def status(self) -> Status:
+        """The SOP state with the new commit (computed when asked: most callers never do)."""
+        return progress(self.root, self.tahun, self.when, rev=self.commit).status
 
 
 def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
@@ -119,8 +127,7 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
         args = [*overrides, *args]
     new = git.text(*args, input=message.encode("utf-8"), env=env).strip()
     git.run("update-ref", "-m", f"lakip: langkah {no} ({keputusan})", "HEAD", new, head, env=env)
-    after = progress(root, tahun, when, rev=new)
-    return Recorded(new, subject, changed, after.status, after.sop, after.roster, tuple(notes))
+    return Recorded(new, subject, changed, sop, roster, root, tahun, when, tuple(notes))
 
 
 def _ident(git: Git, env: dict | None) -> dict:

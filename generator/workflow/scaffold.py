@@ -75,6 +75,19 @@ def new_folder(target: Path) -> Iterator[Path]:
         raise
 
 
+# Text is stored with LF whatever the checkout does (Git for Windows: core.autocrlf=true), so the
+# bytes of bukti and the content fingerprint are the same on every machine.
+_ATTRIBUTES = """# lakip: teks disimpan dengan akhir baris LF di semua komputer (sidik jari konten sama)
+* text=auto eol=lf
+*.pdf binary
+*.docx binary
+*.xlsx binary
+*.png binary
+*.jpg binary
+*.jpeg binary
+"""
+
+
 def init(target: Path, tahun: int | None = None) -> Path:
     """Scaffold an office repository at `target`: SOP, roster template, a valid content skeleton
     with TODOs, mkdocs.yml, CI files, README; then `git init` and a first commit."""
@@ -117,6 +130,7 @@ def init(target: Path, tahun: int | None = None) -> Path:
     render("README.md.j2", "README.md")
     copy(KANTOR / "lakip.yml", ".github/workflows/lakip.yml")
     copy(KANTOR / "gitlab-ci.yml", ".gitlab-ci.yml")
+    (target / ".gitattributes").write_text(_ATTRIBUTES, encoding="utf-8")
     copy(KANTOR / "pull_request_template.md", ".github/pull_request_template.md")
     copy(KANTOR / "pull_request_template.md", ".gitlab/merge_request_templates/Default.md")
     copy(KANTOR / "pre-commit-config.yaml", ".pre-commit-config.yaml")
@@ -142,4 +156,16 @@ def init(target: Path, tahun: int | None = None) -> Path:
     git.run("add", "-A")
     git.run("-c", "commit.gpgsign=false", "commit", "-q", "-m",
             f"Repositori LAKIP baru (lakip init, tahun {tahun})", env=identity)
+    # The first commit is the trust root (DESIGN §5): CI verifies from it, so a history rewritten
+    # later (a new first commit with another roster) does not verify.
+    root = git.text("rev-parse", "HEAD").strip()
+    for rel, old in ((".github/workflows/lakip.yml", "run: lakip verify\n"),
+                     (".gitlab-ci.yml", "- lakip verify\n")):
+        path = target / rel
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(old, old.replace("lakip verify", f"lakip verify --akar {root}")),
+                        encoding="utf-8")
+        git.run("add", rel)
+    git.run("-c", "commit.gpgsign=false", "commit", "-q", "-m",
+            f"CI: verifikasi dari akar kepercayaan {root[:10]}", env=identity)
     return target
