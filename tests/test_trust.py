@@ -93,6 +93,10 @@ def test_unsigned_approval_is_never_final(office: Office) -> None:
                      f"(commit {forged[:10]}, langkah 8): langkah 8 wajib ditandatangani (SSH), "
                      "commit ini tidak",)
     assert kepala.email in office.run("log", "-1", "--format=%ae")
+    from generator.render.site import gather
+
+    site = gather(office.root, 2025)
+    assert site.final is False and notes[0] in site.notes
 
 
 def test_rebase_root_strips_every_signature(office: Office) -> None:

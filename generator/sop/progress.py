@@ -125,7 +125,8 @@ def _history(git: Git, head: str, akar: str | None) -> _History:
 
 
 def is_shallow(git: Git) -> bool:
-    return git.text("rev-parse", "--is-shallow-repository", check=False).strip() == "true"
+    """Whether the repository is a shallow clone (git keeps the cut in .git/shallow)."""
+    return (git.git_dir() / "shallow").is_file()
 
 
 def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = None,
