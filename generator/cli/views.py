@@ -63,7 +63,7 @@ def status_text(p: Progress) -> str:
         lines.append("Semua langkah selesai.")
     else:
         x = s.find_langkah(s.berjalan)
-        today = dt.datetime.now(dt.UTC).date()
+        today = _local(p, dt.datetime.now(dt.UTC)).date()
         names = "; ".join(q.nama for q in who_acts(p.sop, p.roster, x.langkah.no, today)) or \
             "belum ada personil dengan peran ini"
         role = p.sop.find_peran(x.langkah.pelaksana)

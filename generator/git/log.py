@@ -22,21 +22,38 @@ from generator.git.runner import Git
 _FS, _RS = "\x1f", "\x1e"
 
 
-def _marker() -> tuple[str, str]:
-    """(the marker as a git format string, as it appears in git's output)."""
-    token = secrets.token_hex(12)
-    return f"%x00{token}%x00", f"\0{token}\0"
+@dataclass(frozen=True)
+class _Marker:
+    """Separators made for one git call: `field` between fields, `start` before each record
+    (distinct, so that an empty field never looks like the start of a record)."""
+
+    token: str
+
+    @property
+    def field(self) -> str:  # as a git format string
+        return f"%x00{self.token}%x00"
+
+    @property
+    def start(self) -> str:
+        return f"%x00{self.token}r%x00"
+
+    def format(self, fields: list[str]) -> str:
+        return f"--format={self.start}{self.field.join(fields)}{self.field}"
+
+
+def _marker() -> _Marker:
+    return _Marker(secrets.token_hex(12))
 
 
 def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _records(out: bytes, marker: str, fields: int) -> list[list[str]]:
-    """Split git output made with `marker` between fields and before each record."""
-    sep = marker.encode()
+def _records(out: bytes, marker: _Marker, fields: int) -> list[list[str]]:
+    """Split git output made with `marker.format(...)` into records of `fields` texts."""
+    sep = f"\0{marker.token}\0".encode()
     records = []
-    for chunk in out.split(sep + sep)[1:]:
+    for chunk in out.split(f"\0{marker.token}r\0".encode())[1:]:
         parts = chunk.split(sep)
         if len(parts) < fields:
             continue
@@ -83,9 +100,9 @@ _STEP_FIELDS = ["%H", "%P", "%aI", "%cI", "%an", "%ae", "%s", "%(trailers:only,u
 def step_commits(git: Git, rev: str = "HEAD") -> list[RawCommit]:
     """Every commit reachable from `rev` (all parents) whose message has a trailer starting with
     "SOP", oldest first in topological order. One git process."""
-    fmt, marker = _marker()
-    out = git.run("log", "-z", "--topo-order", "--reverse", "--grep=^SOP",
-                  f"--format={fmt}{fmt}{fmt.join(_STEP_FIELDS)}{fmt}", rev, "--")
+    marker = _marker()
+    out = git.run("log", "-z", "--topo-order", "--reverse", "--grep=^SOP", marker.format(_STEP_FIELDS),
+                  rev, "--")
     commits = []
     for cid, parents, adate, cdate, name, email, subject, trailers in _records(
             out, marker, len(_STEP_FIELDS)):
@@ -158,13 +175,13 @@ def graph(git: Git, rev: str = "HEAD") -> Graph:
 
 def changes(git: Git, paths: tuple[str, ...] = ("content",), limit: int = 50) -> list[ChangeEntry]:
     """The most recent commits that touched `paths`, with the files each changed."""
-    fmt, marker = _marker()
+    marker = _marker()
     fields = ["%H", "%aI", "%an", "%ae", "%s"]
-    out = git.run("log", "-z", f"-n{limit}", "--name-only",
-                  f"--format={fmt}{fmt}{fmt.join(fields)}{fmt}", "HEAD", "--", *paths, check=False)
+    out = git.run("log", "-z", f"-n{limit}", "--name-only", marker.format(fields), "HEAD", "--",
+                  *paths, check=False)
     entries = []
-    sep = marker.encode()
-    for chunk in out.split(sep + sep)[1:]:
+    sep = f"\0{marker.token}\0".encode()
+    for chunk in out.split(f"\0{marker.token}r\0".encode())[1:]:
         parts = chunk.split(sep)
         if len(parts) < len(fields) + 1:
             continue
@@ -189,9 +206,9 @@ class PathCommit:
 def path_commits(git: Git, rev: str, path: str) -> list[PathCommit]:
     """Every commit reachable from `rev` whose `path` differs from at least one parent's (merges
     included: `--full-history` without parent rewriting), oldest first. One git process."""
-    fmt, marker = _marker()
+    marker = _marker()
     fields = ["%H", "%P", "%aI", "%an", "%ae"]
-    out = git.run("log", "-z", "--full-history", "--topo-order", "--reverse",
-                  f"--format={fmt}{fmt}{fmt.join(fields)}{fmt}", rev, "--", path)
+    out = git.run("log", "-z", "--full-history", "--topo-order", "--reverse", marker.format(fields),
+                  rev, "--", path)
     return [PathCommit(cid, tuple(parents.split()), name, email, _when(date))
             for cid, parents, date, name, email in _records(out, marker, len(fields))]

@@ -63,10 +63,10 @@ def signatures(git: Git, commits: Iterable[str], signers: str) -> dict[str, Sign
             known[c] = hit
     missing = [c for c in wanted if c not in known]
     if missing:
-        fmt, marker = _marker()  # principals come from roster files: text anyone could write
+        marker = _marker()  # principals come from roster files: text anyone could write
         with signers_file(signers) as path:
             out = git.run("-c", f"gpg.ssh.allowedSignersFile={path}", "log", "--no-walk=unsorted",
-                          "--stdin", f"--format={fmt}{fmt}%H{fmt}%G?{fmt}%GS{fmt}%GK{fmt}",
+                          "--stdin", marker.format(["%H", "%G?", "%GS", "%GK"]),
                           input="\n".join(missing).encode() + b"\n")
         for cid, status, signer, fingerprint in _records(out, marker, 4):
             known[cid] = [status, signer, fingerprint]

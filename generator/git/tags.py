@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.git.log import _decode, _when
+from generator.git.log import _marker, _records, _when
 from generator.git.runner import Git
 
 
@@ -21,20 +21,14 @@ class Tag:
 def tags(git: Git, pattern: str = "lakip-*") -> list[Tag]:
     """Tags matching `pattern` (annotated or not), newest name first: the archive's index.
     Tag names and messages are anyone's text: fields are split on NUL plus a random marker."""
-    import secrets
-
-    token = secrets.token_hex(12)
-    fmt, sep = f"%00{token}%00", f"\0{token}\0".encode()
+    marker = _marker()
     fields = ["%(refname:short)", "%(*objectname)", "%(objectname)", "%(taggerdate:iso-strict)",
               "%(creatordate:iso-strict)", "%(taggername)", "%(subject)"]
-    out = git.run("for-each-ref", "--sort=-refname", f"--format={fmt}{fmt}{fmt.join(fields)}{fmt}",
+    # for-each-ref spells NUL %00, git log %x00
+    out = git.run("for-each-ref", "--sort=-refname", marker.format(fields).replace("%x00", "%00"),
                   f"refs/tags/{pattern}", check=False)
     found = []
-    for chunk in out.split(sep + sep)[1:]:
-        parts = chunk.split(sep)
-        if len(parts) < len(fields):
-            continue
-        name, peeled, oid, tagged, created, tagger, subject = (_decode(p) for p in parts[:len(fields)])
+    for name, peeled, oid, tagged, created, tagger, subject in _records(out, marker, len(fields)):
         when = tagged or created
         found.append(Tag(name, peeled or oid, _when(when) if when else None, tagger, subject))
     return found

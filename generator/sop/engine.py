@@ -108,6 +108,45 @@ class Status:
         return next(s for s in self.langkah if s.langkah.no == no)
 
 
+@dataclass(frozen=True)
+class Chain:
+    """What the commit graph says about a year's step commits (computed by `chain_facts`, kept
+    in a cache keyed by HEAD): the chain in order, the latest time of each step commit's parents
+    (Unix seconds), why each commit off the chain is off it, and for each signing approval on the
+    chain the ids among the step commits and `extra` commits that are its ancestors (itself
+    included)."""
+
+    order: tuple[str, ...]
+    parent_time: dict[str, int]
+    off_chain: dict[str, str]
+    ancestors: dict[str, tuple[str, ...]]
+
+
+def chain_facts(graph: Graph, steps: list[tuple[str, int]], signing: int | None,
+                extra: set[str]) -> Chain:
+    """`steps`: (commit, langkah) of the year's well-formed step commits in topological order;
+    `signing` the step whose approval makes the document final; `extra` other commits whose
+    findings count for FINAL when they are ancestors of the approval (changes of sop/)."""
+    ids = [c for c, _ in steps]
+    no_of = dict(steps)
+    order = _chain(graph, ids)
+    on = set(order)
+    parent_time = {c: max((max(graph.author_time.get(p, 0), graph.committer_time.get(p, 0))
+                           for p in graph.parents.get(c, ())), default=0) for c in ids}
+    off = {}
+    for c in ids:
+        if c in on:
+            continue
+        other = next((x for x in order if not graph.is_ancestor(x, c)), None)
+        off[c] = (f"langkah {no_of[c]} tidak tersambung ke rantai langkah SOP tahun ini" if other is None
+                  else f"langkah {no_of[c]} tidak tersambung ke rantai langkah SOP: commit langkah "
+                       f"{no_of[other]} ({other[:10]}) di rantai tidak menjadi leluhurnya (persetujuan "
+                       "dari cabang lain yang sudah usang)")
+    wanted = set(ids) | extra
+    ancestors = {c: tuple(sorted(graph.ancestors(c) & wanted)) for c in order if no_of[c] == signing}
+    return Chain(tuple(order), parent_time, off, ancestors)
+
+
 def parse_trailers(commit: RawCommit, sop: m.Sop) -> tuple[Trailers | None, str | None]:
     """The SOP trailers of a commit, or None with the reason they are malformed."""
     values: dict[str, list[str]] = {}
@@ -144,7 +183,7 @@ def parse_trailers(commit: RawCommit, sop: m.Sop) -> tuple[Trailers | None, str 
 def evaluate(sop: m.Sop, tahun: int, commits: list[RawCommit],
              in_force: dict[str, tuple[m.Sop, m.Roster]], signatures: dict[str, Signature],
              konten_at: dict[str, str], konten_head: str | None, kalender: Kalender,
-             now: dt.datetime, graph: Graph | None = None,
+             now: dt.datetime, chain: Chain | None = None,
              syarat_at: dict[str, list[str]] | None = None,
              extra: tuple[Temuan, ...] = (), revoked: dict[str, dt.date] | None = None) -> Status:
     """Replay the year's step commits (oldest first, topological order) against `sop`, the SOP in
@@ -152,8 +191,9 @@ def evaluate(sop: m.Sop, tahun: int, commits: list[RawCommit],
 
     `in_force` gives, per step commit, the authorized SOP and roster of its parent (trust.py), by
     which the commit is judged; `konten_at` maps each commit to the fingerprint of the content it
-    was made on, `konten_head` is the fingerprint at the verified HEAD; `graph` (git's commit
-    graph) decides the chain (`rantai-putus`) and the dates (`waktu-mundur`); `syarat_at` holds,
+    was made on, `konten_head` is the fingerprint at the verified HEAD; `chain` (from git's commit
+    graph) decides `rantai-putus`, `waktu-mundur` and the ancestry that counts for FINAL (without
+    it the commits are taken in the order given); `syarat_at` holds,
     per step commit, the prerequisites its tree does not meet (`syarat-tidak-terpenuhi`);
     `extra` are findings found elsewhere (`perubahan-tidak-sah`) that count for FINAL;
     `revoked` the keys `dicabut` by the roster in force now (void everywhere); `now` dates the
@@ -182,8 +222,7 @@ def evaluate(sop: m.Sop, tahun: int, commits: list[RawCommit],
         if trailers.sop == sop.id and trailers.tahun == tahun:
             ours.append((commit, trailers))
     ids = {c.id for c, _ in ours}
-    chain = _chain(graph, [c.id for c, _ in ours]) if graph else [c.id for c, _ in ours]
-    on_chain = set(chain)
+    on_chain = set(chain.order) if chain else set(ids)
     last_on_chain: RawCommit | None = None
 
     for commit, trailers in ours:
@@ -197,11 +236,11 @@ def evaluate(sop: m.Sop, tahun: int, commits: list[RawCommit],
                                  f"langkah {step.no} ({trailers.keputusan}) dicatat tanpa syaratnya: "
                                  f"{problem}"))
         if commit.id not in on_chain:
-            temuan.append(Temuan("rantai-putus", commit.id, step.no,
-                                 _off_chain(graph, chain, commit, step.no, ours)))
+            temuan.append(Temuan("rantai-putus", commit.id, step.no, chain.off_chain.get(
+                commit.id, f"langkah {step.no} tidak tersambung ke rantai langkah SOP tahun ini")))
             continue
-        if graph is not None:
-            temuan += _backwards(graph, commit, step.no, last_on_chain, rules)
+        if chain is not None:
+            temuan += _backwards(commit, step.no, last_on_chain, rules, chain.parent_time.get(commit.id, 0))
         last_on_chain = commit
         if trailers.langkah != expected:
             due = f"langkah {expected}" if expected else "tidak ada (SOP sudah selesai)"
@@ -240,7 +279,7 @@ def evaluate(sop: m.Sop, tahun: int, commits: list[RawCommit],
     if signing is not None:
         # Every finding on the signing commit, on the chain before it and on a change of sop/ in
         # its history; a stale step commit off the chain is reported but does not block.
-        before = graph.ancestors(signing.commit) if graph else ids
+        before = set(chain.ancestors.get(signing.commit, (signing.commit,))) if chain else ids
         penghalang = tuple(t for t in temuan if t.kode == "konten-berubah" or (
             t.commit in before and (t.commit in on_chain or t.commit not in ids)))
     final = signing is not None and not penghalang
@@ -299,23 +338,11 @@ def _chain(graph: Graph, steps: list[str]) -> list[str]:
     return chain[::-1]
 
 
-def _off_chain(graph: Graph | None, chain: list[str], commit: RawCommit, no: int,
-               ours: list[tuple[RawCommit, Trailers]]) -> str:
-    steps = {c.id: t.langkah for c, t in ours}
-    other = next((c for c in chain if not (graph and graph.is_ancestor(c, commit.id))), None)
-    if other is None:
-        return f"langkah {no} tidak tersambung ke rantai langkah SOP tahun ini"
-    return (f"langkah {no} tidak tersambung ke rantai langkah SOP: commit langkah {steps[other]} "
-            f"({other[:10]}) di rantai tidak menjadi leluhurnya (persetujuan dari cabang lain "
-            "yang sudah usang)")
-
-
-def _backwards(graph: Graph, commit: RawCommit, no: int, previous: RawCommit | None,
-               rules: m.Sop) -> list[Temuan]:
-    """`waktu-mundur`: a step commit dated before one of its parents or before the previous step."""
+def _backwards(commit: RawCommit, no: int, previous: RawCommit | None, rules: m.Sop,
+               latest: int) -> list[Temuan]:
+    """`waktu-mundur`: a step commit dated before one of its parents (`latest`, the latest author
+    or committer time of its parents) or before the previous step."""
     when = int(commit.author_date.timestamp())
-    latest = max((max(graph.author_time.get(p, 0), graph.committer_time.get(p, 0))
-                  for p in commit.parents), default=0)
     try:
         zone = ZoneInfo(rules.zona_waktu)
     except (ValueError, KeyError):

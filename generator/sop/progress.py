@@ -13,12 +13,29 @@ from generator.data import model as m
 from generator.data.errors import Issue, LakipError
 from generator.data.load import load_definitions, load_repo
 from generator.data.validate import validate
-from generator.git import Git, GitSource, allowed_signers, object_ids, signatures, step_commits
+from generator.git import (
+    Git,
+    GitSource,
+    Signature,
+    allowed_signers,
+    object_ids,
+    signatures,
+    step_commits,
+)
 from generator.git.log import Graph, RawCommit, graph, path_commits
-from generator.sop.engine import MENUNGGU, Status, StatusLangkah, Temuan, evaluate, parse_trailers
+from generator.sop.engine import (
+    MENUNGGU,
+    Chain,
+    Status,
+    StatusLangkah,
+    Temuan,
+    chain_facts,
+    evaluate,
+    parse_trailers,
+)
 from generator.sop.fingerprint import content_fingerprints, fingerprint
 from generator.sop.syarat import check_syarat
-from generator.sop.trust import Akar, Kepercayaan, authenticate, find_root, revoked_keys
+from generator.sop.trust import Akar, Kepercayaan, Perubahan, authenticate, find_root, revoked_keys
 from generator.sop.worktime import from_sop, libur_cache, libur_dikenal, parse_waktu, seed_libur
 from generator.store import digest, store
 
@@ -129,6 +146,78 @@ def is_shallow(git: Git) -> bool:
     return (git.git_dir() / "shallow").is_file()
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """Everything the history says about one year at one HEAD from one trust root: a function
+    of those commit ids alone, so it is kept in the `riwayat` cache (store.py) under them."""
+
+    akar: Akar
+    commits: list[RawCommit]  # the year's step commits, topological order
+    berlaku: dict[str, str]  # HEAD and each step commit's parent -> its authorized sop/ commit
+    tidak_sah: list[Perubahan]
+    revoked: dict[str, dt.date]
+    signatures: dict[str, Signature]
+    chain: Chain
+
+    def to_json(self) -> dict:
+        return {"akar": [self.akar.commit, self.akar.sumber],
+                "commits": [[c.id, list(c.parents), c.author_name, c.author_email,
+                             c.author_date.isoformat(), c.committer_date.isoformat(), c.subject,
+                             [list(t) for t in c.trailers]] for c in self.commits],
+                "berlaku": self.berlaku, "tidak_sah": [[b.commit, b.pesan] for b in self.tidak_sah],
+                "revoked": {k: v.isoformat() for k, v in self.revoked.items()},
+                "signatures": {k: [v.status, v.signer, v.key] for k, v in self.signatures.items()},
+                "chain": [list(self.chain.order), self.chain.parent_time, self.chain.off_chain,
+                          {k: list(v) for k, v in self.chain.ancestors.items()}]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> _Facts:
+        order, parent_time, off, ancestors = data["chain"]
+        return cls(Akar(*data["akar"]),
+                   [RawCommit(c[0], tuple(c[1]), c[2], c[3], dt.datetime.fromisoformat(c[4]),
+                              dt.datetime.fromisoformat(c[5]), c[6], tuple(tuple(t) for t in c[7]))
+                    for c in data["commits"]],
+                   dict(data["berlaku"]), [Perubahan(*b) for b in data["tidak_sah"]],
+                   {k: dt.date.fromisoformat(v) for k, v in data["revoked"].items()},
+                   {k: Signature(*v) for k, v in data["signatures"].items()},
+                   Chain(tuple(order), dict(parent_time), dict(off),
+                         {k: tuple(v) for k, v in ancestors.items()}))
+
+
+def _facts(git: Git, head: str, akar: str | None, tahun: int) -> tuple[_Facts, _Rules]:
+    """The history facts of `tahun` at `head`, from the cache when this HEAD was judged before
+    (commit ids name their whole history, so the answer cannot have changed)."""
+    cache = store("riwayat")
+    key = digest("riwayat", head, akar or "", str(tahun))
+    hit = cache.get(key)
+    if isinstance(hit, dict):
+        try:
+            return _Facts.from_json(hit), _Rules(git, {})
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass  # another shape: judged again below
+    history = _history(git, head, akar)
+    sop = history.rules.at(history.trust.berlaku.get(head, head))[0]
+    commits = [c for c in history.steps if dict(c.trailers).get("SOP-Tahun", str(tahun)) == str(tahun)]
+    root = history.trust.akar.commit
+    berlaku = {head: history.trust.berlaku.get(head, head)}
+    for c in commits:
+        parent = c.parents[0] if c.parents else root
+        berlaku[parent] = history.trust.berlaku.get(parent, root)
+    steps = []
+    for c in commits:
+        trailers, _ = parse_trailers(c, sop)
+        if trailers is not None and trailers.sop == sop.id and trailers.tahun == tahun:
+            steps.append((c.id, trailers.langkah))
+    signing = next((x.no for x in sop.langkah if x.pengesahan == "tanda-tangan"), None)
+    chain = chain_facts(history.graph, steps, signing, {b.commit for b in history.trust.tidak_sah})
+    facts = _Facts(history.trust.akar, commits, berlaku, list(history.trust.tidak_sah),
+                   history.revoked, {c.id: history.signatures[c.id] for c in commits
+                                     if c.id in history.signatures}, chain)
+    cache.put(key, facts.to_json())
+    cache.save()
+    return facts, history.rules
+
+
 def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = None,
              rev: str | None = None, akar: str | None = None) -> Progress:
     """The SOP's state for `tahun` as recorded at HEAD (or at commit `rev`), every step commit
@@ -140,11 +229,11 @@ def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = Non
         raise LakipError("repositori belum punya commit: buat commit pertama dulu")
     if is_shallow(git):
         return _cut(git, root, head, tahun)
-    history = _history(git, head, akar)
-    sop, roster = history.rules.at(history.trust.berlaku.get(head, head))
     tahun = tahun or _newest_year(root, GitSource(git, head, ("content",)))
-    status = _evaluate(git, history, sop, head, tahun, now)
-    return Progress(status, sop, roster, head, history.trust.akar)
+    facts, rules = _facts(git, head, akar, tahun)
+    sop, roster = rules.at(facts.berlaku[head])
+    status = _evaluate(git, facts, rules, sop, head, tahun, now)
+    return Progress(status, sop, roster, head, facts.akar)
 
 
 def _cut(git: Git, root: Path, head: str, tahun: int | None) -> Progress:
@@ -163,24 +252,22 @@ def _cut(git: Git, root: Path, head: str, tahun: int | None) -> Progress:
     return Progress(status, sop, roster, head, None)
 
 
-def _evaluate(git: Git, history: _History, sop: m.Sop, head: str, tahun: int,
+def _evaluate(git: Git, facts: _Facts, rules: _Rules, sop: m.Sop, head: str, tahun: int,
               now: dt.datetime | None) -> Status:
-    commits = [c for c in history.steps if dict(c.trailers).get("SOP-Tahun", str(tahun)) == str(tahun)]
+    commits = facts.commits
     ids = [c.id for c in commits]
-    akar = history.trust.akar.commit
-    in_force = {}
-    for c in commits:
-        parent = c.parents[0] if c.parents else akar
-        in_force[c.id] = history.rules.at(history.trust.berlaku.get(parent, akar))
+    root = facts.akar.commit
+    in_force = {c.id: rules.at(facts.berlaku.get(c.parents[0] if c.parents else root, root))
+                for c in commits}
     konten = content_fingerprints(git, [*ids, head], tahun)
     syarat_at = _replay_syarat(git, sop, commits, in_force, tahun)
     holidays = store("libur")
     seed_libur(holidays.get("libur"))
     before = set(libur_dikenal())
     kalender = from_sop(sop)
-    extra = tuple(Temuan("perubahan-tidak-sah", b.commit, None, b.pesan) for b in history.trust.tidak_sah)
-    status = evaluate(sop, tahun, commits, in_force, history.signatures, konten, konten[head], kalender,
-                      now or dt.datetime.now(dt.UTC), history.graph, syarat_at, extra, history.revoked)
+    extra = tuple(Temuan("perubahan-tidak-sah", b.commit, None, b.pesan) for b in facts.tidak_sah)
+    status = evaluate(sop, tahun, commits, in_force, facts.signatures, konten, konten[head], kalender,
+                      now or dt.datetime.now(dt.UTC), facts.chain, syarat_at, extra, facts.revoked)
     if set(libur_dikenal()) != before:  # new years were computed: keep them for the next run
         holidays.put("libur", libur_cache())
         holidays.save()

@@ -22,7 +22,7 @@ NARASI = (("kata-pengantar", "Kata Pengantar"), ("pendahuluan", "Pendahuluan"),
 _IGNORE = "out/\n.lakip/situs/*\n!.lakip/situs/.gitignore\n__pycache__/\n*.xlsx\n"
 
 
-def codeowners(sop: m.Sop, roster: tuple[m.Personil, ...], bidang: tuple[m.Bidang, ...],
+def codeowners(sop: m.Sop, roster: m.Roster, bidang: tuple[m.Bidang, ...],
                today: dt.date) -> str:
     """CODEOWNERS text: each bidang file to its staff, review notes to the reviewers (the
     pelaksana of deciding steps), sop/ to the two last approvers (e.g. Sekretaris, Kepala Dinas)."""
@@ -32,8 +32,8 @@ def codeowners(sop: m.Sop, roster: tuple[m.Personil, ...], bidang: tuple[m.Bidan
         return " ".join(dict.fromkeys(emails)) or "# TODO: belum ada personil"
 
     deciding = [s for s in sop.langkah if s.keputusan]
-    reviewers = [p.email for s in deciding for p in active if s.pelaksana in p.peran]
-    approvers = [p.email for s in deciding[-2:] for p in active if s.pelaksana in p.peran]
+    reviewers = [p.email for s in deciding for p in active if p.holds(s.pelaksana, today)]
+    approvers = [p.email for s in deciding[-2:] for p in active if p.holds(s.pelaksana, today)]
     lines = ["# Dibuat oleh `lakip codeowners` dari sop/personil.yaml; jangan diubah manual, jalankan",
              "# ulang perintah itu setelah personil berubah. Email harus email akun GitHub/GitLab.", ""]
     for b in bidang:
