@@ -22,6 +22,38 @@ from tests.office import WHEN, Office
 NOW = "2026-02-13T10:00:00"
 
 
+@pytest.fixture(scope="module")
+def base7(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Actor]]:
+    """One office with steps 1-7 recorded through `lakip step`, made once for this module (real
+    keys, real signed commits); tests work on copies of it."""
+    home = tmp_path_factory.mktemp("home")
+    (home / ".gitconfig").write_text("", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOME", str(home))
+        mp.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE", "GIT_COMMITTER_NAME",
+                    "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE", "GIT_DIR", "GIT_WORK_TREE"):
+            mp.delenv(var, raising=False)
+        office = Office.create(tmp_path_factory.mktemp("dasar") / "kantor")
+        office.run_until(7)
+    return office.root, office.actors
+
+
+@pytest.fixture
+def office7(base7: tuple[Path, dict[str, Actor]], tmp_path: Path, git_home: Path) -> Office:
+    """A private copy of the module's office at step 7 (keys copied with it)."""
+    import shutil
+
+    from generator.git import Git
+
+    source, actors = base7
+    root = tmp_path / "kantor"
+    shutil.copytree(source, root, symlinks=True)
+    moved = {role: Actor(a.nama, a.email, root / a.key.relative_to(source)) for role, a in actors.items()}
+    return Office(root, Git(root), moved)
+
+
 def findings(office: Office) -> list[tuple[str, str, int | None, str]]:
     return [(t.kode, t.commit, t.langkah, t.pesan) for t in office.status().status.temuan]
 
@@ -78,8 +110,8 @@ def pub(actor: Actor) -> str:
 # ---------------------------------------------------------------- the attacks
 
 
-def test_unsigned_approval_is_never_final(office: Office) -> None:
-    office.run_until(7)
+def test_unsigned_approval_is_never_final(office7: Office) -> None:
+    office = office7
     forged = office.forge(8, sign_with=False)
     kepala = office.actors["kepala-dinas"]
     assert findings(office) == [("tanpa-tanda-tangan", forged, 8,
@@ -99,8 +131,9 @@ def test_unsigned_approval_is_never_final(office: Office) -> None:
     assert site.final is False and notes[0] in site.notes
 
 
-def test_rebase_root_strips_every_signature(office: Office) -> None:
-    office.run_until(8)
+def test_rebase_root_strips_every_signature(office7: Office) -> None:
+    office = office7
+    office.step(8)
     env = {**actor_env(office.actors["tim-kerja"], "2026-02-12T08:00:00" + WITA),
            "GIT_CONFIG_COUNT": "0"}
     office.run("rebase", "-q", "--root", "--committer-date-is-author-date", env=env)
@@ -113,8 +146,8 @@ def test_rebase_root_strips_every_signature(office: Office) -> None:
     assert "Dokumen DRAF walaupun langkah pengesahan sudah dicatat, karena: tanpa-tanda-tangan" in result.out
 
 
-def test_self_granted_role_is_refused_and_reported(office: Office) -> None:
-    office.run_until(7)
+def test_self_granted_role_is_refused_and_reported(office7: Office) -> None:
+    office = office7
     stranger = office.stranger("Orang Asing", "asing@contoh.go.id")
     text = personil_text(office) + (
         "  - nama: Orang Asing\n    nip: \"199901012020011001\"\n    email: asing@contoh.go.id\n"
@@ -183,8 +216,8 @@ def test_unsigned_roster_change_by_a_pengelola_is_not_authorized(office: Office)
         f"daftar personil dari commit {root[:10]} tetap berlaku")
 
 
-def test_stale_approval_from_a_side_branch_is_rantai_putus(office: Office) -> None:
-    office.run_until(7)
+def test_stale_approval_from_a_side_branch_is_rantai_putus(office7: Office) -> None:
+    office = office7
     office.run("branch", "lama")
     office.run("checkout", "-q", "lama")
     stale = office.step(8, when="2026-02-11T08:30:00").commit
@@ -239,9 +272,9 @@ def test_hand_made_revisi_without_a_review_note(office: Office) -> None:
                                  "langkah: 6, keputusan: revisi) yang ikut di commit ini (git add)")]
 
 
-def test_shallow_clone_is_riwayat_terpotong(office: Office, tmp_path: Path) -> None:
-    office.run_until(3)
-    office.commit(office.actors["tim-kerja"], "2026-02-02T09:00:00", "Lain",
+def test_shallow_clone_is_riwayat_terpotong(office7: Office, tmp_path: Path) -> None:
+    office = office7
+    office.commit(office.actors["tim-kerja"], "2026-02-10T15:00:00", "Lain",
                   {"content/2025/bukti/a.txt": "a\n"})
     clone = tmp_path / "dangkal"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{office.root}", str(clone)], check=True)
@@ -358,8 +391,9 @@ def test_validity_is_judged_in_the_sops_zone(office: Office, zone: str, monkeypa
         time.tzset()
 
 
-def test_crlf_checkout_of_an_approved_report_is_final(office: Office, tmp_path: Path) -> None:
-    office.run_until(8)
+def test_crlf_checkout_of_an_approved_report_is_final(office7: Office, tmp_path: Path) -> None:
+    office = office7
+    office.step(8)
     assert office.status().status.final is True
     clone = tmp_path / "windows"
     subprocess.run(["git", "clone", "-q", "-c", "core.autocrlf=true", str(office.root), str(clone)],
