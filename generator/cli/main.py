@@ -240,12 +240,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         return _verify_archives(args)
     result = progress(find_repo_root(args.repo), args.tahun, akar=args.akar)
     found = result.status.temuan
-    if args.json:
+    if args.json:  # DESIGN's shape; the trust root is in `lakip status --json` ("akar")
         print(json.dumps({"temuan": [t.as_json() for t in found]}, ensure_ascii=False, indent=2))
     else:
         print(report.verify_text(result))
-    if result.akar:  # the trust root is always named, on stderr so that JSON stays DESIGN's shape
-        print(f"Diperiksa dari {result.akar.teks()}.", file=sys.stderr)
+        if result.akar:
+            print(f"Diperiksa dari {result.akar.teks()}.", file=sys.stderr)
     return EXIT_FINDINGS if found else EXIT_OK
 
 
