@@ -550,8 +550,6 @@ def test_excel_text_is_never_a_formula_and_impor_refuses_what_it_cannot_read(sam
     assert (sample / KOPERASI).read_bytes() == before
 
 
-@pytest.mark.xfail(strict=True, reason="git/log.py splits git's output on \\x1e/\\x1f; NUL-separated "
-                   "parsing is issue 10's (kepercayaan): remove this mark when it lands")
 def test_control_characters_in_git_metadata_never_crash(office: Office) -> None:
     """Subjects, author names and tag messages are data: the separators lakip's git formats use
     (\\x1e, \\x1f, \\x1d) and line separators in them must not break status, verify or the site."""
