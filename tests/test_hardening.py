@@ -572,3 +572,21 @@ def test_control_characters_in_git_metadata_never_crash(office: Office) -> None:
         assert result.code in (0, 1), (command, result.err)
         assert "galat internal" not in result.err, (command, result.err)
     assert gather(office.root).tags == []  # the junk tag is not an archive
+
+
+def test_a_failed_init_or_demo_leaves_nothing_half_made(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.workflow.scaffold import new_folder
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RuntimeError), new_folder(Path("relx")) as folder:  # `lakip demo relx`
+        assert folder == tmp_path / "relx"  # absolute: git and key paths never depend on the cwd
+        (folder / "content").mkdir()
+        (folder / "content" / "instansi.yaml").write_text("nama: x\n", encoding="utf-8")
+        raise RuntimeError("gagal di tengah jalan")
+    assert not (tmp_path / "relx").exists()
+    (tmp_path / "kosong").mkdir()
+    with pytest.raises(RuntimeError), new_folder(Path("kosong")) as folder:
+        (folder / "README.md").write_text("x", encoding="utf-8")
+        raise RuntimeError("gagal di tengah jalan")
+    assert list((tmp_path / "kosong").iterdir()) == []  # the empty folder the user gave stays, empty
