@@ -14,8 +14,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from generator.figures import formats
+from generator.template import template_dir
 
-DEFAULTS = Path(__file__).resolve().parents[2] / "site_templates"
+DEFAULTS = template_dir() / "site_templates"
 
 # What Markdown in narasi and review notes may produce; everything else is stripped (nh3).
 _TAGS = {"p", "br", "strong", "em", "b", "i", "u", "s", "sub", "sup", "code", "pre", "blockquote",

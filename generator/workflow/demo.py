@@ -18,8 +18,9 @@ from pathlib import Path
 from generator.data.errors import LakipError
 from generator.git import Git
 from generator.sop.record import record
+from generator.template import template_dir
 
-TEMPLATE = Path(__file__).resolve().parents[2]
+TEMPLATE = template_dir()
 TAHUN = 2025
 WITA = "+0800"
 

@@ -14,9 +14,10 @@ from generator.data import model as m
 from generator.data.errors import LakipError
 from generator.git import Git
 from generator.render.templates import DEFAULTS
+from generator.template import template_dir
 
 KANTOR = DEFAULTS / "kantor"
-PROJECT = DEFAULTS.parent
+PROJECT = template_dir()
 NARASI = (("kata-pengantar", "Kata Pengantar"), ("pendahuluan", "Pendahuluan"),
           ("perencanaan-kinerja", "Perencanaan Kinerja"), ("penutup", "Penutup"))
 _IGNORE = "out/\n.lakip/situs/*\n!.lakip/situs/.gitignore\n__pycache__/\n*.xlsx\n"
