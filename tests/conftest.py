@@ -8,6 +8,7 @@ import io
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,7 +133,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     return target, result
 
 
-_RENDERED: dict[str, bytes] = {}
+_RENDERED: dict[str, Any] = {}
 
 
 @pytest.fixture
@@ -145,9 +146,9 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
     documents several times; with this fixture only the first build of each HTML renders."""
     from generator.render import document, docx
 
-    real_pdf, real_docx = document.pdf, docx.write_docx
+    real_pdf, real_docx = document.pdf_pages, docx.write_docx
 
-    def pdf(html: str) -> bytes:
+    def pdf_pages(html: str) -> tuple[bytes, dict[str, int]]:
         key = "pdf|" + hashlib.sha256(html.encode("utf-8")).hexdigest()
         if key not in _RENDERED:
             _RENDERED[key] = real_pdf(html)
@@ -161,7 +162,7 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
         else:
             path.write_bytes(_RENDERED[key])
 
-    monkeypatch.setattr(document, "pdf", pdf)
+    monkeypatch.setattr(document, "pdf_pages", pdf_pages)  # document.pdf goes through it too
     monkeypatch.setattr(docx, "write_docx", write_docx)
 
 
