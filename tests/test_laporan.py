@@ -206,8 +206,8 @@ def test_low_serapan_programs_are_named(sample: Path) -> None:
 def test_pk_appendix_carries_both_signature_blocks() -> None:
     html = render_html(ROOT)
     lampiran = text_of(html.split('id="lampiran-pk"')[1].split('id="lampiran-iku"')[0])
-    assert ("Pihak Kedua, Wali Kota Samarinda Dr. H. Rahmat Hidayatullah, S.H., M.H. Samarinda, 3 Februari "
-            "2025 Pihak Pertama, Kepala Dinas Koperasi, Usaha Kecil Menengah dan Perindustrian Kota "
+    assert ("Samarinda, 3 Februari 2025 Pihak Kedua, Wali Kota Samarinda Dr. H. Rahmat Hidayatullah, "
+            "S.H., M.H. Pihak Pertama, Kepala Dinas Koperasi, Usaha Kecil Menengah dan Perindustrian Kota "
             "Samarinda Drs. Ahmad Fauzan Ridwan, M.Si. Pembina Utama Muda (IV/c) NIP. 19720314 199803 1 "
             "004") in lampiran
 

@@ -19,6 +19,7 @@ from generator.figures.capaian import Figures, hitung_capaian
 
 TRIWULAN = ("tw1", "tw2", "tw3", "tw4")
 NAMA = {"tw1": "Triwulan I", "tw2": "Triwulan II", "tw3": "Triwulan III", "tw4": "Triwulan IV"}
+SINGKAT = {"tw1": "TW I", "tw2": "TW II", "tw3": "TW III", "tw4": "TW IV"}  # narrow table columns
 _AKHIR = {"tw1": (3, 31), "tw2": (6, 30), "tw3": (9, 30), "tw4": (12, 31)}
 # Calendar days after a quarter's end within which its realisasi is due. Neither PermenPANRB
 # 53/2014 nor Permendagri 86/2017 fixes one number for every office; 14 days is lakip's default.
@@ -46,6 +47,10 @@ class Triwulan:
     @property
     def nama(self) -> str:
         return NAMA[self.triwulan]
+
+    @property
+    def singkat(self) -> str:
+        return SINGKAT[self.triwulan]
 
 
 @dataclass(frozen=True)
