@@ -590,3 +590,23 @@ def test_a_failed_init_or_demo_leaves_nothing_half_made(tmp_path: Path,
         (folder / "README.md").write_text("x", encoding="utf-8")
         raise RuntimeError("gagal di tengah jalan")
     assert list((tmp_path / "kosong").iterdir()) == []  # the empty folder the user gave stays, empty
+
+
+# ---------------------------------------------------------------- 9. Markdown from the repository
+
+
+def test_markdown_drops_protocol_relative_links_and_survives_bombs() -> None:
+    import time
+
+    from generator.render.templates import markdown_html
+
+    html = markdown_html("[a](//penyerang.example/x) [b](/\\penyerang.example) [c](https://x.go.id) "
+                         "[d](bukti/x.pdf) [e](javascript:alert(1))")
+    assert str(html) == (
+        '<p><a rel="noopener noreferrer">a</a> <a rel="noopener noreferrer">b</a> '
+        '<a href="https://x.go.id" rel="noopener noreferrer">c</a> '
+        '<a href="bukti/x.pdf" rel="noopener noreferrer">d</a> <a rel="noopener noreferrer">e</a></p>')
+    start = time.monotonic()
+    for bomb in ("[" * 20000 + "x", "- " * 3000 + "x", ">" * 5000 + " <script>x</script>"):
+        assert "<script>" not in str(markdown_html(bomb))
+    assert time.monotonic() - start < 5  # Python-Markdown alone: minutes, or RecursionError
