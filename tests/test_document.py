@@ -156,7 +156,7 @@ def test_untrusted_content_is_escaped_or_sanitized(tmp_path: Path, monkeypatch) 
     narasi.write_text(narasi.read_text(encoding="utf-8") + '\n<img src="http://contoh.invalid/x.png" '
                       'onerror="alert(2)">\n\n[tautan](javascript:alert(3))\n', encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    run_build(repo, repo / "out", 2025)
+    html_only(repo, repo / "out")
     html = (repo / "out/lakip-2025.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "contoh.invalid" not in html and "onerror" not in html and "javascript:" not in html
@@ -185,20 +185,39 @@ def marks(out: Path) -> tuple[bool, bool]:
     return all("DRAF" in p for p in pages), any("DRAF" in p for p in pages)
 
 
+def html_marks(out: Path) -> tuple[bool, bool]:
+    """DRAF as the HTML carries it: the mark on every page (@page box and the fixed `.tanda`
+    element) and the line under the cover title; test_every_pdf_page_carries_the_marks checks
+    that the PDF shows them on each page."""
+    html = (out / "lakip-2025.html").read_text(encoding="utf-8")
+    every_page = ('@top-right { content: "DRAF' in html
+                  and '<div class="tanda" aria-hidden="true">DRAF' in html)
+    return every_page, "dokumen belum disahkan" in html
+
+
+def html_only(root: Path, out: Path):
+    """`run_build` writing the HTML only: PDF, DOCX and site are not what these tests look at."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("generator.render.document.pdf_pages", lambda html: (b"", {}))
+        mp.setattr("generator.render.docx.write_docx", lambda html, path, meta: None)
+        return run_build(root, out, 2025, site=False)
+
+
 @pytest.mark.slow
 def test_draf_until_step_8_then_back_after_a_content_change(office) -> None:
     office.run_until(7)
-    run_build(office.root, office.root.parent / "a", 2025)
-    assert marks(office.root.parent / "a") == (True, True)
+    html_only(office.root, office.root.parent / "a")
+    assert html_marks(office.root.parent / "a") == (True, True)
 
     office.step(8)
-    first = run_build(office.root, office.root.parent / "b", 2025)
+    first = run_build(office.root, office.root.parent / "b", 2025, site=False)
     assert first.state.draf is False
     assert marks(office.root.parent / "b") == (False, False)
+    assert html_marks(office.root.parent / "b") == (False, False)
     assert "CONTOH" in pdf_text(office.root.parent / "b" / "lakip-2025.pdf")
 
     # the same commit builds to identical bytes
-    run_build(office.root, office.root.parent / "c", 2025)
+    run_build(office.root, office.root.parent / "c", 2025, site=False)
     for name in ("lakip-2025.html", "lakip-2025.pdf", "lakip-2025.docx", "surat-pengantar-2025.pdf",
                  "surat-pengantar-2025.docx"):
         first_bytes = (office.root.parent / "b" / name).read_bytes()
@@ -207,11 +226,11 @@ def test_draf_until_step_8_then_back_after_a_content_change(office) -> None:
     path = "content/2025/bidang/koperasi.yaml"
     text = (office.root / path).read_text(encoding="utf-8").replace("nilai: 62.40", "nilai: 70", 1)
     (office.root / path).write_text(text, encoding="utf-8")
-    uncommitted = run_build(office.root, office.root.parent / "d", 2025)
+    uncommitted = html_only(office.root, office.root.parent / "d")
     assert uncommitted.state.draf is True  # the working tree is not what step 8 approved
     office.commit(office.actors["tim-kerja"], "2026-02-11T13:00:00", "Ubah realisasi", {path: text})
-    run_build(office.root, office.root.parent / "e", 2025)
-    assert marks(office.root.parent / "e") == (True, True)
+    html_only(office.root, office.root.parent / "e")
+    assert html_marks(office.root.parent / "e") == (True, True)
 
 
 # ---------------------------------------------------------------- report content (issue 14)
