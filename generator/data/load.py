@@ -124,9 +124,12 @@ def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Is
         if doc:
             renstra.append(_renstra(doc))
 
+    if instansi:
+        reader.issues += _logo(source, instansi)
+
     years = []
     for name, is_dir in source.entries(CONTENT):
-        if name in ("instansi.yaml", "renstra"):
+        if name in ("instansi.yaml", "renstra") or (instansi and instansi.logo == f"{CONTENT}/{name}"):
             continue
         if is_dir and _YEAR.match(name):
             years.append(_year(reader, f"{CONTENT}/{name}"))
@@ -182,6 +185,33 @@ def load_definitions(source: Source, cache: Store | None = None
         reader.missing(PERSONIL_FILE, "daftar personil", "buat sop/personil.yaml")
     reader.cache.save()
     return sop, personil, reader.issues
+
+
+_LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def _logo(source: Source, instansi: m.Instansi) -> list[Issue]:
+    """The lambang of cover and kop: a missing one is a warning (the documents go out without it);
+    a named file that is not there, not inside the repository or not PNG/JPEG/SVG is an error."""
+    if not instansi.logo:
+        return [peringatan(instansi.loc, "logo-tidak-ada",
+                           "'logo' tidak diisi: sampul laporan dan kop surat pengantar tanpa lambang",
+                           "simpan lambang daerah (PNG, JPEG atau SVG) di repositori dan tulis "
+                           "jalurnya, misalnya logo: content/lambang.png")]
+    loc = instansi.logo_loc or instansi.loc
+    written = instansi.logo
+    norm = normalize(written) if not written.startswith("/") else None
+    if norm is None or getattr(source, "escapes", lambda _: False)(norm):
+        return [galat(loc, "logo-di-luar-repo", f"logo '{written}' berada di luar repositori",
+                      "simpan lambang di dalam repositori dan tulis jalurnya relatif dari akarnya, "
+                      "misalnya content/lambang.png")]
+    if not written.lower().endswith(_LOGO_TYPES):
+        return [galat(loc, "logo-format", f"logo '{written}' bukan berkas PNG, JPEG atau SVG",
+                      "simpan lambang sebagai .png, .jpg atau .svg")]
+    if not source.is_file(norm):
+        return [galat(loc, "logo-tidak-ditemukan", f"berkas logo '{written}' tidak ada",
+                      "periksa jalurnya: relatif dari akar repositori, misalnya content/lambang.png")]
+    return []
 
 
 def _ignored(rel: str, expected: str) -> Issue:
@@ -414,7 +444,9 @@ def _pengiriman(doc: Doc) -> m.Pengiriman:
         doc.path,
         m.SuratPengantar(surat["nomor"], _date(surat["tanggal"]), surat["perihal"],
                          surat["kepada"], surat.get("sifat"), surat.get("lampiran"),
-                         surat.get("di"), tuple(surat.get("tembusan", ()))) if surat else None,
+                         surat.get("di"), tuple(surat.get("tembusan", ())),
+                         m.Penandatangan(**surat["penandatangan"]) if surat.get("penandatangan")
+                         else None) if surat else None,
         m.TandaTerima(_date(terima["tanggal"]), terima["penerima"], terima.get("nomor"),
                       terima.get("jabatan"), terima.get("bukti")) if terima else None,
     )

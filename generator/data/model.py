@@ -300,6 +300,20 @@ class Reviu:
 
 
 @dataclass(frozen=True)
+class Penandatangan:
+    """Who signs the surat pengantar for the Kepala Dinas (Permendagri 1/2023): `sebagai` is
+    "a.n." (on behalf: the signer's own `jabatan` is printed under "a.n. Kepala ..."), "Plt."
+    or "Plh." (acting: printed before the Kepala's jabatan)."""
+
+    sebagai: str
+    nama: str
+    nip: str
+    pangkat: str | None = None
+    golongan: str | None = None
+    jabatan: str | None = None
+
+
+@dataclass(frozen=True)
 class SuratPengantar:
     nomor: str
     tanggal: dt.date
@@ -309,6 +323,7 @@ class SuratPengantar:
     lampiran: str | None = None
     di: str | None = None
     tembusan: tuple[str, ...] = ()
+    penandatangan: Penandatangan | None = None  # None: the Kepala Dinas signs
 
 
 @dataclass(frozen=True)

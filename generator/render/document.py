@@ -35,6 +35,18 @@ class DocumentState:
         return [t for t, on in (("DRAF", self.draf), ("CONTOH", self.contoh)) if on]
 
 
+def tanggal_surat(state: DocumentState, pengiriman: m.Pengiriman | None) -> dt.date:
+    """The date printed on the surat pengantar. One rule for every date of a draft: a DRAF
+    document (report and letter) is dated `state.tanggal`, the draft's own date (HEAD's commit
+    time), because nothing in it is signed or sent yet; a FINAL report is dated by the signing
+    approval (`state.tanggal` again) and a FINAL letter by `pengiriman.yaml`'s `tanggal`, the day
+    the office sends it (SOP langkah 9). docs/architecture.md, "Dates"."""
+    surat = pengiriman.surat_pengantar if pengiriman else None
+    if state.draf or surat is None:
+        return state.tanggal.date()
+    return surat.tanggal
+
+
 def logo_uri(name: str | None, data: bytes | None) -> str | None:
     if not name or data is None:
         return None
@@ -154,6 +166,7 @@ def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
         "reviu_apip": year.reviu_apip, "rencana_aksi": triwulan,
         "ikhtisar": ringkasan.ikhtisar(figures), "ringkasan_anggaran": ringkasan.anggaran(figures),
         "grafik": charts.laporan(figures),
+        "tanggal_surat": tanggal_surat(state, year.pengiriman),
         "halaman": halaman(repo.instansi.dokumen),
         "halaman_surat": halaman(repo.instansi.dokumen, surat=True),
     }

@@ -110,7 +110,9 @@ def _styles(document, meta: Meta) -> None:
     normal = styles["Normal"]
     normal.font.size = Pt(body_pt)
     normal.paragraph_format.space_after = Pt(3 if meta.letter else 6)
-    normal.paragraph_format.line_spacing = 1.0 if meta.letter else 1.15
+    # CSS line-height 1.45 (style.css) is 1.45 x the font size; Word's "multiple" is relative
+    # to the font's own line height (about 1.15 em for Arial), so 1.25 lays out like the PDF.
+    normal.paragraph_format.line_spacing = 1.0 if meta.letter else 1.25
     for level, size in _HEADING_PT.items():
         style = styles[f"Heading {level}"]
         style.font.size = Pt(size)
@@ -118,8 +120,8 @@ def _styles(document, meta: Meta) -> None:
         style.font.bold = True
         style.font.italic = level == 4
         style.paragraph_format.keep_with_next = True
-        style.paragraph_format.space_before = Pt(18 if level == 1 else 10)
-        style.paragraph_format.space_after = Pt(12 if level == 1 else 4)
+        style.paragraph_format.space_before = Pt({1: 0, 2: 16, 3: 13, 4: 11}[level])
+        style.paragraph_format.space_after = Pt(18 if level == 1 else 5)
         if level == 1:
             style.font.all_caps = True
             style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -186,6 +188,9 @@ class _Writer:
         elif tag == "p":
             paragraph = self.paragraph()
             self.inline(paragraph, el)
+            if "isi" in _classes(el.getparent()):
+                paragraph.paragraph_format.first_line_indent = Cm(1.25)
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             if "catatan" in classes:
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
@@ -205,8 +210,18 @@ class _Writer:
             self.image(paragraph, el)
         elif tag == "div" and "ttd" in classes:
             self.signature(el)
+        elif tag == "div" and "ttd-ganda" in classes:
+            self.signatures_side_by_side(el)
         elif tag == "div" and "kop" in classes:
             self.kop(el)
+        elif tag == "div" and "kepada" in classes:
+            for line in (c for c in el if isinstance(c.tag, str)):
+                paragraph = self.paragraph()
+                paragraph.paragraph_format.left_indent = Mm(self.meta.page.text_width_mm * 0.55
+                                                            + (4 if "di" in _classes(line) else 0))
+                paragraph.paragraph_format.space_after = Pt(0)
+                self.inline(paragraph, line)
+            self.last_paragraph.paragraph_format.space_after = Pt(10)
         elif tag == "hr":
             ox.border(self.paragraph(), "bottom")
         elif tag == "pre":
@@ -348,8 +363,10 @@ class _Writer:
         paragraph before it kept with it, so it never splits and never stands alone on a page."""
         if self.last_paragraph is not None:
             self.last_paragraph.paragraph_format.keep_with_next = True
+        self.signature_lines(el, Mm(self.meta.page.text_width_mm * 0.5))
+
+    def signature_lines(self, el, indent) -> None:
         lines = [c for c in el if isinstance(c.tag, str)]
-        indent = Mm(self.meta.page.text_width_mm * 0.5)
         for index, line in enumerate(lines):
             classes = _classes(line)
             paragraph = self.paragraph()
@@ -368,6 +385,31 @@ class _Writer:
             if "nama" in classes:
                 for run in paragraph.runs:
                     run.bold = run.underline = True
+
+    def signatures_side_by_side(self, el) -> None:
+        """Two signature blocks next to each other (the PK's pihak kedua and pihak pertama): a
+        borderless one-row table whose row does not split, kept with the paragraph before it."""
+        blocks = [c for c in el if isinstance(c.tag, str) and "ttd" in _classes(c)]
+        if not blocks:
+            return
+        if self.last_paragraph is not None:
+            self.last_paragraph.paragraph_format.keep_with_next = True
+        total = round(self.text_width_in * ox.TWIPS_PER_INCH)
+        widths = [total // len(blocks)] * len(blocks)
+        widths[-1] += total - sum(widths)
+        table = self.target.add_table(rows=1, cols=len(blocks))
+        ox.table_geometry(table, widths, borders=False)
+        ox.row_properties(table.rows[0], header=False)
+        saved = self.target
+        for cell, block, width in zip(table.rows[0].cells, blocks, widths, strict=True):
+            ox.cell_properties(cell._tc, width)
+            self.target = cell
+            self.signature_lines(block, 0)
+            first = cell.paragraphs[0]
+            if not first.text and not first.runs:  # the cell's own empty first paragraph
+                first._p.getparent().remove(first._p)
+        self.target = saved
+        self.last_paragraph = None
 
     def toc(self, el) -> None:
         """The TOC field with its entries already written (titles and the PDF's page numbers), so

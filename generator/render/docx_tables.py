@@ -147,7 +147,7 @@ def write_table(writer, el) -> None:
     if not ncols:
         return
     borderless = bool({"kepala", "tanpa-garis"} & classes)
-    size = 11 if borderless else 9
+    size = 11 if borderless else 9.5  # style.css: table { font-size: 9.5pt }
     total = round(writer.text_width_in * ox.TWIPS_PER_INCH)
     if borderless:
         # A letter's field table (Nomor : ...): label columns as wide as their text, the last
@@ -190,7 +190,7 @@ def write_table(writer, el) -> None:
             for p in cell.paragraphs:
                 fmt = p.paragraph_format
                 fmt.space_after = Pt(0)
-                fmt.line_spacing = 1.0
+                fmt.line_spacing = 1.0 if borderless else 1.1
                 if "angka" in cell_classes:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 elif "tengah" in cell_classes or (node.tag == "th" and not borderless):

@@ -56,7 +56,7 @@ class Catatan:
 
     no: int
     commit: str
-    nama: str
+    nama: str  # from the roster (sop/personil.yaml) when the author's email is in it, else git's
     email: str
     waktu: dt.datetime
     keputusan: str
@@ -251,9 +251,11 @@ def evaluate(sop: m.Sop, tahun: int, commits: list[RawCommit],
         person = roster.find(commit.author_email)
         state, _ = signature_state(signatures.get(commit.id), commit.author_email, person,
                                    local_day(commit.author_date, rules), revoked)
-        catatan = Catatan(step.no, commit.id, commit.author_name, commit.author_email,
-                          commit.author_date, trailers.keputusan, trailers.konten, state, putaran,
-                          durasi, standar[step.no], commit.subject)
+        # The name shown is the roster's, not git's copy of it (git drops a trailing '.', so
+        # "M.Si." would show as "M.Si"); an unknown author keeps the git name.
+        catatan = Catatan(step.no, commit.id, person.nama if person else commit.author_name,
+                          commit.author_email, commit.author_date, trailers.keputusan,
+                          trailers.konten, state, putaran, durasi, standar[step.no], commit.subject)
         standing[step.no] = catatan
         riwayat.append(catatan)
         previous = max(previous, commit.author_date) if previous else commit.author_date
