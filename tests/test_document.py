@@ -130,7 +130,9 @@ def test_surat_pengantar(built: Path) -> None:
     text = " ".join(pdf_text(built / "surat-pengantar-2025.pdf").split())
     assert "000.8.3.3/086/100.14" in text
     assert "Penyampaian Laporan Kinerja Instansi Pemerintah (LKjIP) Tahun 2025" in text
-    assert "23 Februari 2026" in text
+    # a DRAF letter carries the draft's date like the Kata Pengantar (pengiriman.yaml says 23
+    # Februari; that date is printed once the document is FINAL: see the DRAF test below)
+    assert "Samarinda, 20 Februari 2026" in text and "23 Februari 2026" not in text
     assert "NIP. 19720314 199803 1 004" in text
     assert "000.8.3.3/086/100.14" in docx_text(built / "surat-pengantar-2025.docx")
 
@@ -215,6 +217,8 @@ def test_draf_until_step_8_then_back_after_a_content_change(office) -> None:
     assert marks(office.root.parent / "b") == (False, False)
     assert html_marks(office.root.parent / "b") == (False, False)
     assert "CONTOH" in pdf_text(office.root.parent / "b" / "lakip-2025.pdf")
+    final_letter = " ".join(pdf_text(office.root.parent / "b" / "surat-pengantar-2025.pdf").split())
+    assert "Samarinda, 23 Februari 2026" in final_letter  # FINAL: the date pengiriman.yaml sets
 
     # the same commit builds to identical bytes
     run_build(office.root, office.root.parent / "c", 2025, site=False)
@@ -286,3 +290,179 @@ def test_docx_charts_and_images_are_pictures(built: Path) -> None:
     media = [n for n in names if n.startswith("word/media/")]
     assert len(media) >= 7 + 1  # seven charts, the organisation chart
     assert all(n.endswith(".png") for n in media if "image" in n)
+
+
+# ---------------------------------------------------------------- as staff open them (issue 15)
+# The DOCX files rendered by LibreOffice headless, the way an office without Word opens them;
+# one soffice run converts both files of the module's build.
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) tidak terpasang; "
+                                   "scripts/setup.sh memasang libreoffice-writer-nogui")
+
+
+def render_docx(paths: list[Path], out: Path) -> dict[str, Path]:
+    """DOCX -> PDF with LibreOffice in a private profile; {stem: rendered PDF}."""
+    profile = out / "profil-lo"
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{profile}",
+                    "--convert-to", "pdf", "--outdir", str(out), *map(str, paths)],
+                   capture_output=True, check=True, timeout=240)
+    return {p.stem: out / f"{p.stem}.pdf" for p in paths}
+
+
+@pytest.fixture(scope="module")
+def rendered(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) tidak terpasang")
+    return render_docx([built / "lakip-2025.docx", built / "surat-pengantar-2025.docx"],
+                       tmp_path_factory.mktemp("lo"))
+
+
+def page_count(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+def pages(path: Path) -> list[str]:
+    return [" ".join(p.split()) for p in pdf_text(path).split("\f")]
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_surat_pengantar_is_one_page_in_pdf_and_docx(built: Path, rendered: dict[str, Path]) -> None:
+    assert page_count(built / "surat-pengantar-2025.pdf") == 1
+    assert page_count(rendered["surat-pengantar-2025"]) == 1
+    for text in (pages(built / "surat-pengantar-2025.pdf")[0], pages(rendered["surat-pengantar-2025"])[0]):
+        for line in ("PEMERINTAH KOTA SAMARINDA",
+                     "DINAS KOPERASI, USAHA KECIL MENENGAH DAN PERINDUSTRIAN KOTA SAMARINDA",
+                     "Telepon (0541) 7001234", "Pos-el sekretariat@diskopukmperin.example.go.id",
+                     "Samarinda, 20 Februari 2026", "Hal : Penyampaian Laporan Kinerja",
+                     "Yth. Kepala Bagian Organisasi", "Tembusan Yth.:", "4. Arsip",
+                     "NIP. 19720314 199803 1 004"):
+            assert line in text, line
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_no_word_of_the_renstra_table_is_broken(rendered: dict[str, Path]) -> None:
+    import yaml
+
+    renstra = yaml.safe_load((ROOT / "content/renstra/2025-2029.yaml").read_text(encoding="utf-8"))
+    source = []
+    for t in renstra["tujuan"]:
+        source.append(t["uraian"])
+        for s in t["sasaran"]:
+            source.append(s["uraian"])
+            source += [f'{i["uraian"]} {i["satuan"]}' for i in s["indikator"]]
+    strip = "().,:;"
+    words = {w.strip(strip) for text in source for w in text.split()} - {""}
+    text = pdf_text(rendered["lakip-2025"], "-layout")
+    table = text.split("Tabel 3.")[1].split("Perjanjian Kinerja Tahun 2025")[0]
+    tokens = [t.strip(strip) for t in table.split()]
+    fragments = sorted({t for t in tokens if t and t not in words and t.isalpha()
+                        and any(w.startswith(t) or w.endswith(t) for w in words if w != t)})
+    assert fragments == [], fragments
+    long_words = {w for w in words if len(w) >= 8 and w.isalpha()}
+    assert long_words <= set(tokens), long_words - set(tokens)
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_signature_blocks_stay_on_one_page_and_lists_restart(built: Path,
+                                                             rendered: dict[str, Path]) -> None:
+    for path in (built / "lakip-2025.pdf", rendered["lakip-2025"]):
+        with_signature = [p for p in pages(path) if "NIP. 19720314 199803 1 004" in p]
+        assert len(with_signature) >= 2, path
+        for page in with_signature:
+            assert "Drs. Ahmad Fauzan Ridwan, M.Si." in page and "Pembina Utama Muda (IV/c)" in page
+        for page in pages(path):
+            if "Samarinda, 20 Februari 2026" in page:
+                assert "NIP. 19720314 199803 1 004" in page, path
+    text = " ".join(pdf_text(rendered["lakip-2025"]).split())
+    assert "7. Pelaksanaan fungsi lain" in text  # the 7 fungsi
+    assert "1. Meningkatkan kualitas kelembagaan" in text  # the misi restart at 1
+    assert "8. Meningkatkan kualitas kelembagaan" not in text
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_toc_of_the_docx_reads_right_before_any_update(rendered: dict[str, Path]) -> None:
+    toc = " ".join(pages(rendered["lakip-2025"])[2].split())
+    lo_pages = pages(rendered["lakip-2025"])
+    for title, heading in (("Bab II Perencanaan Kinerja", "BAB II PERENCANAAN KINERJA"),
+                           ("Bab IV Penutup", "BAB IV PENUTUP"), ("Lampiran", "LAMPIRAN Lampiran 1")):
+        number = int(re.search(re.escape(title) + r"\.+ ?(\d+)", toc).group(1))
+        assert heading in lo_pages[number - 1], (title, number)
+
+
+def test_docx_tables_language_and_images(built: Path) -> None:
+    package = zipfile.ZipFile(built / "lakip-2025.docx")
+    xml = package.read("word/document.xml").decode()
+    for grid in re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", xml):
+        widths = re.findall(r'w:w="(\d+)"', grid)
+        assert len(widths) < 3 or len(set(widths)) > 1, widths
+    assert xml.count("<w:tr>") == xml.count('<w:cantSplit w:val="true"/>')
+    assert '<w:vMerge w:val="restart"/>' in xml  # Tujuan/Sasaran merged in the Renstra table
+    assert 'w:lang w:val="id-ID"' in package.read("word/styles.xml").decode()
+    cover = xml.split("KATA PENGANTAR" if "KATA PENGANTAR" in xml else "Kata Pengantar")[0]
+    assert "<w:drawing>" in cover and "Daftar isi diperbarui" not in xml
+    letter = zipfile.ZipFile(built / "surat-pengantar-2025.docx").read("word/document.xml").decode()
+    kop = letter.split("Nomor")[0]
+    assert "<w:drawing>" in kop and "PEMERINTAH KOTA SAMARINDA" in kop
+    assert 'w:val="thickThinSmallGap"' in kop
+
+
+def test_logo_in_the_pdf_cover_and_kop(built: Path, tmp_path: Path) -> None:
+    """WeasyPrint draws the SVG lambang as vectors, so look at the page: its green must be there."""
+    from PIL import Image
+
+    for name in ("lakip-2025.pdf", "surat-pengantar-2025.pdf"):
+        subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", str(built / name),
+                        str(tmp_path / name)], check=True)
+        image = Image.open(next(tmp_path.glob(f"{name}*.png"))).convert("RGB")
+        data = image.tobytes()
+        green = sum(1 for i in range(0, len(data), 3)
+                    if data[i + 1] > 70 and data[i] < 60 and data[i + 2] < 60)
+        assert green > 20, name  # the shield of content/lambang.svg (#0b5d1e)
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_f4_bookman_letter_with_plt_signature_is_one_page(sample: Path, tmp_path: Path) -> None:
+    """The office options: F4 paper, Bookman-metric font, own margins; a Plt. signs the letter."""
+    import datetime as dt
+
+    from generator.data.load import load_repo
+    from generator.figures.capaian import compute
+    from generator.render import document
+    from generator.render.docx import Meta, write_docx
+    from generator.render.templates import environment
+
+    instansi = sample / "content/instansi.yaml"
+    instansi.write_text(instansi.read_text(encoding="utf-8") + "dokumen:\n  kertas: F4\n  huruf: bookman\n"
+                        "  margin: {atas: 2, bawah: 2, kiri: 3, kanan: 2}\n", encoding="utf-8")
+    pengiriman = sample / "content/2025/pengiriman.yaml"
+    pengiriman.write_text(pengiriman.read_text(encoding="utf-8").replace(
+        "  tembusan:", "  penandatangan: {sebagai: Plt., nama: 'Hj. Siti Rahmah, S.E., M.M.', "
+        "nip: '197805122005012003', pangkat: Pembina, golongan: IV/a}\n  tembusan:"), encoding="utf-8")
+    repo, issues = load_repo(sample)
+    assert not [i for i in issues if i.is_error], issues
+    state = document.DocumentState(draf=True, contoh=True,
+                                   tanggal=dt.datetime(2026, 2, 20, 10, tzinfo=dt.UTC), langkah_pengesahan=8)
+    logo = document.logo_uri("content/lambang.svg", (sample / "content/lambang.svg").read_bytes())
+    ctx = document.context(repo, 2025, compute(repo, 2025), state, logo)
+    html = document.render(environment(), "surat/surat-pengantar.html", ctx)
+    (tmp_path / "surat.pdf").write_bytes(document.pdf(html))
+    write_docx(html, tmp_path / "surat.docx", Meta("Surat", "Dinas", "", ("DRAF",), state.tanggal,
+                                                   page=ctx["halaman_surat"], letter=True))
+    lo = render_docx([tmp_path / "surat.docx"], tmp_path / "lo")["surat"]
+    for path in (tmp_path / "surat.pdf", lo):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+        assert abs(width - 609.4) < 1 and abs(height - 935.4) < 1, info  # 215 x 330 mm
+        assert page_count(path) == 1, path
+        text = pages(path)[0]
+        assert "Plt. Kepala Dinas Koperasi" in text and "Hj. Siti Rahmah, S.E., M.M." in text
+        assert "NIP. 19780512 200501 2 003" in text and "Pembina (IV/a)" in text
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        assert "Bookman" in fonts, fonts
