@@ -40,6 +40,9 @@ def test_steps_recorded_through_lakip_step_verify_clean(office: Office) -> None:
     assert [s.status for s in p.status.langkah] == ["selesai"] * 4 + ["berjalan"] + ["menunggu"] * 6
     first = p.status.find_langkah(1).catatan
     assert (first.tanda_tangan, first.email) == ("sah", office.actors["kepala-dinas"].email)
+    # the roster's name, not git's copy: git drops the trailing '.' of "M.Si."
+    assert first.nama == office.actors["kepala-dinas"].nama == "Drs. Ahmad Fauzan Ridwan, M.Si."
+    assert office.run("log", "-1", "--format=%an", first.commit).strip().endswith("M.Si")
     # step 4 started when step 3 was completed: Mon 08:39 -> Tue 10:00 = 441 + 120 working minutes
     assert p.status.find_langkah(4).catatan.durasi == 441 + 120
     assert p.status.find_langkah(4).catatan.standar == 960

@@ -499,3 +499,36 @@ def test_duplicate_email_in_the_roster(sample: Path) -> None:
     first, _ = position(sample, PERSONIL, f"email: {emails[0]}")
     assert only_galat(sample) == (
         f"{PERSONIL}:{line}:{col + 7}: galat: email '{emails[0]}' ganda: sudah dipakai di baris {first}")
+
+
+# ---------------------------------------------------------------- the lambang (issue 15)
+
+INSTANSI = "content/instansi.yaml"
+LOGO_LINE = ("logo: content/lambang.svg  # lambang fiktif untuk contoh; kantor nyata memakai lambang "
+             "daerahnya\n")
+
+
+def test_a_missing_logo_is_a_warning(sample: Path) -> None:
+    edit(sample, INSTANSI, LOGO_LINE, "")
+    (sample / "content/lambang.svg").unlink()
+    result = run("validate", "--repo", sample)
+    assert result.code == 0
+    assert result.out == (
+        f"{INSTANSI}:3:1: peringatan: 'logo' tidak diisi: sampul laporan dan kop surat pengantar tanpa "
+        "lambang (petunjuk: simpan lambang daerah (PNG, JPEG atau SVG) di repositori dan tulis "
+        "jalurnya, misalnya logo: content/lambang.png)\n")
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("content/lambang.png", "galat: berkas logo 'content/lambang.png' tidak ada (petunjuk: periksa "
+                            "jalurnya: relatif dari akar repositori, misalnya content/lambang.png)"),
+    ("content/renstra/2025-2029.yaml", "galat: logo 'content/renstra/2025-2029.yaml' bukan berkas "
+                                       "PNG, JPEG atau SVG (petunjuk: simpan lambang sebagai .png, "
+                                       ".jpg atau .svg)"),
+    ("../../lambang.svg", "galat: logo '../../lambang.svg' berada di luar repositori (petunjuk: simpan "
+                          "lambang di dalam repositori dan tulis jalurnya relatif dari akarnya, misalnya "
+                          "content/lambang.png)"),
+])
+def test_a_logo_that_cannot_be_used_is_an_error(sample: Path, path: str, message: str) -> None:
+    line, _ = edit(sample, INSTANSI, LOGO_LINE, f"logo: {path}\n")
+    assert only_galat(sample) == f"{INSTANSI}:{line}:7: {message}"
