@@ -304,3 +304,8 @@ def test_no_division_by_zero():
         parse_waktu("1 Hari", 0)
     with pytest.raises(ValueError):
         format_durasi(-5, 480)
+
+
+def test_format_durasi_ringkas_for_table_columns():
+    assert [format_durasi(m, 480, ringkas=True) for m in (0, 45, 90, 1000)] == ["0m", "45m", "1j 30m",
+                                                                                "2hr 40m"]

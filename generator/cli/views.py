@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from generator.sop.engine import SELESAI, Catatan
 from generator.sop.progress import Progress, who_acts
 from generator.sop.record import Recorded
+from generator.sop.worktime import format_durasi
 
 
 def _local(p: Progress, moment: dt.datetime) -> dt.datetime:
@@ -90,10 +91,7 @@ def _where(t) -> str:
 
 
 def _compact(minutes: int, per_day: int) -> str:
-    days, rest = divmod(minutes, per_day)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{n}{unit}" for n, unit in ((days, "hr"), (hours, "j"), (mins, "m")) if n]
-    return " ".join(parts) or "0m"
+    return format_durasi(minutes, per_day, ringkas=True)
 
 
 def _person(p: Progress, c: Catatan) -> str:

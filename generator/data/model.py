@@ -413,6 +413,13 @@ class Langkah:
     syarat: tuple[str, ...] = ()
 
 
+def menit_kerja(mulai: dt.time, selesai: dt.time) -> int:
+    """Working minutes of a working day from `mulai` to `selesai` (08:00-16:00 -> 480): the one
+    definition of "1 Hari" in an SOP's `waktu` (DESIGN §5: durations are working time, "2 hari"
+    is 2 × 480 working minutes). Whole minutes; jam_kerja has no seconds."""
+    return (selesai.hour * 60 + selesai.minute) - (mulai.hour * 60 + mulai.minute)
+
+
 @dataclass(frozen=True)
 class Sop:
     path: str
@@ -454,8 +461,7 @@ class Sop:
     @property
     def menit_per_hari(self) -> int:
         """Working minutes of one working day (jam_kerja), the unit of "1 Hari"."""
-        start, end = self.jam_kerja
-        return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        return menit_kerja(*self.jam_kerja)
 
     def find_peran(self, role_id: str) -> Peran | None:
         return next((r for r in self.peran if r.id == role_id), None)

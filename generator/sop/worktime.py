@@ -17,6 +17,8 @@ from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator.data.model import menit_kerja
+
 # Beyond this many calendar days a deadline is a data error (e.g. "9999 Hari"), not a real SOP step;
 # the limit also bounds the loop should a calendar somehow have no working day at all.
 BATAS_HARI = 3660
@@ -169,7 +171,7 @@ class Kalender:
     @property
     def menit_per_hari(self) -> int:
         """Working minutes in one working day (480 for 08:00-16:00)."""
-        return (self.selesai.hour * 60 + self.selesai.minute) - (self.mulai.hour * 60 + self.mulai.minute)
+        return menit_kerja(self.mulai, self.selesai)
 
     def _tanggal(self, day: dt.date) -> dt.date:
         # A datetime is a date too, but as a dict key it never equals the holiday's date.
@@ -280,13 +282,16 @@ def parse_waktu(text: str, menit_per_hari: int) -> int:
     return angka * {"menit": 1, "jam": 60, "hari": menit_per_hari}[satuan]
 
 
-def format_durasi(minutes: int, menit_per_hari: int) -> str:
-    """Working minutes for people: 90 -> "1 jam 30 menit", 1000 (480 a day) -> "2 hari kerja 40 menit"."""
+def format_durasi(minutes: int, menit_per_hari: int, ringkas: bool = False) -> str:
+    """Working minutes for people: 90 -> "1 jam 30 menit", 1000 (480 a day) -> "2 hari kerja 40 menit";
+    `ringkas` for table columns: "2hr 40m" (hr = hari kerja, j = jam, m = menit).
+    Raises ValueError for a non-positive day length or negative minutes."""
     if menit_per_hari <= 0:
         raise ValueError(f"menit per hari kerja harus positif, bukan {menit_per_hari}")
     if minutes < 0:
         raise ValueError(f"durasi tidak boleh negatif: {minutes} menit")
     hari, sisa = divmod(minutes, menit_per_hari)
     jam, menit = divmod(sisa, 60)
-    bagian = [f"{n} {satuan}" for n, satuan in ((hari, "hari kerja"), (jam, "jam"), (menit, "menit")) if n]
-    return " ".join(bagian) or "0 menit"
+    units = ("hr", "j", "m") if ringkas else (" hari kerja", " jam", " menit")
+    bagian = [f"{n}{satuan}" for n, satuan in zip((hari, jam, menit), units, strict=True) if n]
+    return " ".join(bagian) or f"0{units[2]}"
