@@ -137,7 +137,9 @@ def test_a_rebuild_that_differs_from_the_manifest(office: Office, monkeypatch) -
     # Every PDF goes through pdf_pages (the report needs its page numbers for the DOCX TOC).
     monkeypatch.setattr("generator.render.document.pdf_pages", lambda html: (b"%PDF-1.7 lain\n", {}))
     found = verify_archives(root)[0]
+    # The DOCX differs too: its table of contents carries the PDF's page numbers.
     assert [(t.kode, t.pesan) for t in found] == [
+        ("arsip-tidak-cocok", "lakip-2025: lakip-2025.docx hasil bangun ulang tidak sama dengan manifest"),
         ("arsip-tidak-cocok", "lakip-2025: lakip-2025.pdf hasil bangun ulang tidak sama dengan manifest"),
         ("arsip-tidak-cocok", "lakip-2025: surat-pengantar-2025.pdf hasil bangun ulang tidak sama dengan "
                               "manifest")]

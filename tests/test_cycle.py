@@ -55,12 +55,14 @@ def test_a_year_from_init_to_archive(tmp_path: Path, git_home: Path) -> None:
     actors: dict[str, Actor] = {}
 
     def commit(message: str, role: str, when: str) -> None:
-        git.run("commit", "-q", "--allow-empty", "-m", message, env=actor_env(actors[role], when + WITA))
+        git.run("commit", "-q", "-S", "--allow-empty", "-m", message,
+                env=actor_env(actors[role], when + WITA))
 
     def step(no: int, decision: str, role: str, when: str):
         return as_person(actors[role], when, "step", str(no), "--keputusan", decision, "--repo", root)
 
-    # the office registers its people's SSH keys (a reviewed change to sop/)
+    # the office registers its people's SSH keys: a change to sop/ signed by a pengelola (the
+    # Sekretaris) with a key the new roster registers, since lakip init's roster has none
     personil = root / "sop/personil.yaml"
     keys = {}
     for role in ("tim-kerja", "jafung", "sekretaris", "kepala-dinas"):

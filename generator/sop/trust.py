@@ -196,6 +196,19 @@ def _unauthorized(change: PathCommit, is_step: bool, sig: Signature | None, base
     if is_step:
         return "commit langkah SOP tidak boleh mengubah sop/ (ubah aturan di commit tersendiri)"
     sop, roster = definitions(base)
+    if not can_authorize(sop, roster):
+        # Setup: the roster in force registers no key for any pengelola (lakip init writes names
+        # as TODO), so nobody could ever sign a change by it. Until the office's first roster
+        # that can authorize is in place, a change is judged by its own roster (trust on first
+        # use, DESIGN §5 as decided in docs/architecture.md): it must be signed by a pengelola
+        # it names, with a key it registers. Nothing can be approved before that, since every
+        # signed step needs a registered key.
+        try:
+            sop, roster = definitions(change.id)
+        except LakipError as e:
+            return f"daftar personil baru tidak dapat dibaca: {e.pesan}"
+        if not can_authorize(sop, roster):
+            return None
     day = local_day(change.author_date, sop)
     person = roster.find(change.author_email)
     state, reason = signature_state(sig, change.author_email, person, day, revoked)
@@ -205,3 +218,10 @@ def _unauthorized(change: PathCommit, is_step: bool, sig: Signature | None, base
         return (f"{person.nama} tidak memegang peran pengelola ({', '.join(sop.pengelola)}) pada "
                 f"{day.isoformat()}")
     return None
+
+
+def can_authorize(sop: m.Sop, roster: m.Roster) -> bool:
+    """Whether anyone could sign a change to sop/ by this roster: a person who holds a `pengelola`
+    role at some time and has a registered key that is not `dicabut`."""
+    return any(set(p.peran) & set(sop.pengelola) and any(k.dicabut is None for k in p.kunci)
+               for p in roster)
