@@ -466,3 +466,27 @@ def test_f4_bookman_letter_with_plt_signature_is_one_page(sample: Path, tmp_path
         assert "NIP. 19780512 200501 2 003" in text and "Pembina (IV/a)" in text
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
         assert "Bookman" in fonts, fonts
+
+
+def test_letter_signed_by_an_acting_kepala_from_the_roster(sample: Path) -> None:
+    """The roster's `sebagai: Plt.` (sop/personil.yaml) signs the letter; HTML only, no PDF."""
+    import datetime as dt
+
+    from generator.data.load import load_repo
+    from generator.figures.capaian import compute
+    from generator.render import document
+    from generator.render.templates import environment
+
+    personil = sample / "sop/personil.yaml"
+    text = personil.read_text(encoding="utf-8")
+    personil.write_text(text.replace("    peran: [kepala-dinas]\n",
+                                     "    peran: [{id: kepala-dinas, sebagai: Plt.}]\n", 1), encoding="utf-8")
+    repo, issues = load_repo(sample)
+    assert not [i for i in issues if i.is_error], issues
+    state = document.DocumentState(draf=True, contoh=True, langkah_pengesahan=8,
+                                   tanggal=dt.datetime(2026, 2, 20, 10, tzinfo=dt.UTC))
+    ctx = document.context(repo, 2025, compute(repo, 2025), state, None)
+    html = " ".join(document.render(environment(), "surat/surat-pengantar.html", ctx).split())
+    assert ("<div>Plt. Kepala Dinas Koperasi, Usaha Kecil Menengah dan Perindustrian Kota Samarinda,</div> "
+            '<div class="ruang"></div> <div class="nama">Drs. Ahmad Fauzan Ridwan, M.Si.</div> '
+            "<div>Pembina Utama Muda (IV/c)</div> <div>NIP. 19720314 199803 1 004</div>") in html

@@ -47,6 +47,26 @@ def tanggal_surat(state: DocumentState, pengiriman: m.Pengiriman | None) -> dt.d
     return surat.tanggal
 
 
+def penandatangan_surat(repo: m.Repo, pengiriman: m.Pengiriman | None,
+                        tanggal: dt.date) -> m.Penandatangan | None:
+    """Who signs the surat pengantar when it is not the Kepala Dinas himself (Permendagri 1/2023):
+    `pengiriman.yaml: surat_pengantar.penandatangan` when written (it can say a.n.), else the
+    roster's acting holder (`sebagai: Plt.`/`Plh.` in sop/personil.yaml) of the signing step's role
+    on the letter's date; None when the Kepala Dinas of instansi.yaml signs."""
+    surat = pengiriman.surat_pengantar if pengiriman else None
+    if surat and surat.penandatangan:
+        return surat.penandatangan
+    if repo.sop is None or not repo.personil:
+        return None
+    role = next((s.pelaksana for s in repo.sop.langkah if s.pengesahan == "tanda-tangan"), None)
+    for person in repo.personil.holders(role, tanggal) if role else ():
+        held = person.holds(role, tanggal)
+        if held is not None and held.sebagai:
+            return m.Penandatangan(held.sebagai, person.nama, person.nip, person.pangkat,
+                                   person.golongan, person.jabatan)
+    return None
+
+
 def logo_uri(name: str | None, data: bytes | None) -> str | None:
     if not name or data is None:
         return None
@@ -167,6 +187,8 @@ def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
         "ikhtisar": ringkasan.ikhtisar(figures), "ringkasan_anggaran": ringkasan.anggaran(figures),
         "grafik": charts.laporan(figures),
         "tanggal_surat": tanggal_surat(state, year.pengiriman),
+        "penandatangan_surat": penandatangan_surat(repo, year.pengiriman,
+                                                   tanggal_surat(state, year.pengiriman)),
         "halaman": halaman(repo.instansi.dokumen),
         "halaman_surat": halaman(repo.instansi.dokumen, surat=True),
     }
