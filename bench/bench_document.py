@@ -157,6 +157,7 @@ def make_office(root: Path, seed: int = 2025) -> None:
         make_year(root / f"content/{tahun}", tahun, indikator, links, counts, rnd)
     shutil.copy(PROJECT / "content/2025/pengiriman.yaml", root / "content/2025/pengiriman.yaml")
     shutil.copytree(PROJECT / "sop", root / "sop")
+    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")  # so that `lakip build` makes the site too
 
 
 def make_year(folder: Path, tahun: int, indikator: list, links: dict, counts: list, rnd) -> None:
@@ -298,6 +299,8 @@ def measure(root: Path) -> dict:
     log("lakip build (subprocess)")
     _, build_s = lakip("build", "--out", str(root / "out-build"), root=root)
     r["build_s"] = round(build_s, 4)
+    if not (root / "out-build/site/index.html").is_file():
+        raise SystemExit("lakip build made no site: the end-to-end row would not be end to end")
     r["build_runs"] = [r["build_s"]]
     r["loadavg_end"] = os.getloadavg()[0]
     return r
