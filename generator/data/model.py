@@ -18,6 +18,9 @@ from generator.data.errors import Location
 
 @dataclass(frozen=True)
 class Pejabat:
+    """An official as printed under a signature: nama, NIP (18 digits, shown grouped by formats.nip),
+    pangkat and golongan (e.g. "Pembina Utama Muda", "IV/c"), jabatan."""
+
     nama: str
     nip: str
     pangkat: str
@@ -27,6 +30,9 @@ class Pejabat:
 
 @dataclass(frozen=True)
 class Bidang:
+    """A unit of the office from instansi.yaml (`id` as in bidang file names and CODEOWNERS), with its head
+    and its duties for Bab I."""
+
     id: str
     nama: str
     loc: Location
@@ -36,6 +42,9 @@ class Bidang:
 
 @dataclass(frozen=True)
 class Kategori:
+    """One band of the capaian scale: a capaian strictly above `di_atas` (percent) gets `label`; the last
+    band has None. The office may set its own scale (`skala_kategori`), else DEFAULT_SKALA."""
+
     label: str
     di_atas: Decimal | None  # exclusive lower bound; None for the last band
 
@@ -59,6 +68,7 @@ class Pegawai:
 
     @property
     def jumlah(self) -> int:
+        """Total staff: the sum of the golongan counts, else of the pendidikan counts."""
         return sum(n for _, n in self.golongan) or sum(n for _, n in self.pendidikan)
 
 
@@ -75,6 +85,10 @@ class TataDokumen:
 
 @dataclass(frozen=True)
 class Instansi:
+    """content/instansi.yaml: the office (Perangkat Daerah) whose LKjIP this is (PermenPANRB 53/2014 Bab
+    I): identity, kepala, visi/misi, tugas and fungsi, its bidang, the capaian scale and how
+    documents are laid out. `contoh` marks a fictional office (every output says CONTOH)."""
+
     nama: str
     pemerintah: str
     kota: str
@@ -99,6 +113,7 @@ class Instansi:
     logo_loc: Location | None = None
 
     def bidang_ids(self) -> set[str]:
+        """The ids of the office's bidang."""
         return {b.id for b in self.bidang}
 
 
@@ -107,6 +122,11 @@ class Instansi:
 
 @dataclass(frozen=True)
 class Indikator:
+    """An indikator kinerja of a Renstra sasaran: `target` per year (Decimal, in `satuan`), `polaritas`
+    positif (higher is better) or negatif, `rumus_capaian` "R/T" or "T/R" (DESIGN §4), the bidang
+    that reports its realisasi, and optional kondisi awal (tahun, nilai) and standar nasional
+    (nilai, sumber)."""
+
     id: str
     uraian: str
     satuan: str
@@ -125,6 +145,8 @@ class Indikator:
 
 @dataclass(frozen=True)
 class Sasaran:
+    """A sasaran strategis of a Renstra tujuan with its indikator."""
+
     id: str
     uraian: str
     indikator: tuple[Indikator, ...]
@@ -134,6 +156,8 @@ class Sasaran:
 
 @dataclass(frozen=True)
 class Tujuan:
+    """A tujuan of the Renstra with its sasaran."""
+
     id: str
     uraian: str
     sasaran: tuple[Sasaran, ...]
@@ -142,6 +166,9 @@ class Tujuan:
 
 @dataclass(frozen=True)
 class Renstra:
+    """content/renstra/<mulai>-<selesai>.yaml: the five-year Rencana Strategis whose indikator and targets
+    the yearly PK and the report compare against (Permendagri 86/2017)."""
+
     path: str
     mulai: int
     selesai: int
@@ -153,15 +180,19 @@ class Renstra:
 
     @property
     def nama(self) -> str:
+        """"2025-2029": the name a PK's `renstra` key uses."""
         return f"{self.mulai}-{self.selesai}"
 
     def covers(self, tahun: int) -> bool:
+        """Whether `tahun` lies in the Renstra's periode (both ends included)."""
         return self.mulai <= tahun <= self.selesai
 
     def sasaran(self) -> tuple[Sasaran, ...]:
+        """Every sasaran of every tujuan, in file order."""
         return tuple(s for t in self.tujuan for s in t.sasaran)
 
     def indikator(self) -> tuple[Indikator, ...]:
+        """Every indikator of every sasaran, in file order."""
         return tuple(i for s in self.sasaran() for i in s.indikator)
 
 
@@ -191,6 +222,10 @@ class Nilai:
 
 @dataclass(frozen=True)
 class PerjanjianKinerja:
+    """content/<tahun>/perjanjian-kinerja.yaml: the year's Perjanjian Kinerja (PermenPANRB 53/2014): the
+    target of each indikator (in its satuan), the programs and kegiatan with their pagu (whole
+    rupiah), and the quarterly rencana aksi (cumulative targets per quarter)."""
+
     path: str
     tahun: int
     tanggal: dt.date
@@ -207,11 +242,15 @@ class PerjanjianKinerja:
     kegiatan: tuple[Kode, ...] = ()
 
     def target_of(self, indikator: str) -> Decimal | None:
+        """The PK's target for indikator id `indikator`, or None when the PK names none."""
         return next((t.nilai for t in self.target if t.id == indikator), None)
 
 
 @dataclass(frozen=True)
 class Bukti:
+    """An evidence file a realisasi cites: the path as written (relative to the year folder), whether it
+    exists and stays inside the repository, and the closest existing name when it does not."""
+
     path: str  # as written, relative to the year folder
     loc: Location
     exists: bool
@@ -221,6 +260,10 @@ class Bukti:
 
 @dataclass(frozen=True)
 class Realisasi:
+    """What a bidang reports for one indikator: `nilai` in the indikator's satuan (Decimal; a text such as
+    "1:32" for a ratio; None when not yet reported), an optional stated `capaian` (percent) for text
+    values, analisis, solusi, evidence and the quarterly values."""
+
     indikator: str
     nilai: Decimal | int | str | None  # str for ratios such as "1:32"
     loc: Location  # of the indikator key
@@ -237,6 +280,8 @@ class Realisasi:
 
 @dataclass(frozen=True)
 class Keluaran:
+    """The output (keluaran) of a sub kegiatan: target and realisasi in `satuan`."""
+
     uraian: str
     satuan: str
     target: Decimal | int
@@ -245,6 +290,9 @@ class Keluaran:
 
 @dataclass(frozen=True)
 class SubKegiatan:
+    """A sub kegiatan of a bidang (Permendagri 90/2019 code U.BB.PP.K.KK.SSSS) with its pagu and realisasi
+    in whole rupiah (realisasi None when not yet reported)."""
+
     kode: str
     nama: str
     pagu: int
@@ -255,15 +303,20 @@ class SubKegiatan:
 
     @property
     def program(self) -> str:
+        """The program code, the first three parts of the code ("2.17.03")."""
         return ".".join(self.kode.split(".")[:3])
 
     @property
     def kegiatan(self) -> str:
+        """The kegiatan code, the first five parts of the code ("2.17.03.2.01")."""
         return ".".join(self.kode.split(".")[:5])
 
 
 @dataclass(frozen=True)
 class DataBidang:
+    """content/<tahun>/bidang/<bidang>.yaml: one bidang's realisasi of its indikator and its sub kegiatan
+    of the year."""
+
     path: str
     bidang: str
     loc: Location  # of the `bidang` value
@@ -273,6 +326,10 @@ class DataBidang:
 
 @dataclass(frozen=True)
 class Narasi:
+    """content/<tahun>/narasi/<bagian>.md: a Markdown chapter text of the report (`bagian` such as
+    pendahuluan or penutup) with its front matter; `body_line` is the file line where the body
+    starts."""
+
     path: str
     bagian: str
     body: str
@@ -285,6 +342,9 @@ class Narasi:
 
 @dataclass(frozen=True)
 class Reviu:
+    """content/<tahun>/reviu/*.md: a review note of an SOP step (front matter langkah, peran, keputusan
+    such as revisi) with its Markdown body; `revisi` steps require a new one in their commit."""
+
     path: str
     langkah: int
     peran: str
@@ -315,6 +375,9 @@ class Penandatangan:
 
 @dataclass(frozen=True)
 class SuratPengantar:
+    """The covering letter of pengiriman.yaml (Permendagri 1/2023 naskah dinas): nomor, tanggal, perihal
+    and addressee; signed by the Kepala Dinas unless `penandatangan` says otherwise."""
+
     nomor: str
     tanggal: dt.date
     perihal: str
@@ -328,6 +391,9 @@ class SuratPengantar:
 
 @dataclass(frozen=True)
 class TandaTerima:
+    """The receipt of the delivered LKjIP (step 10 of the sample SOP): date, receiver and an optional
+    scanned evidence file."""
+
     tanggal: dt.date
     penerima: str
     nomor: str | None = None
@@ -337,6 +403,8 @@ class TandaTerima:
 
 @dataclass(frozen=True)
 class Pengiriman:
+    """content/<tahun>/pengiriman.yaml: the covering letter and the receipt of the year's delivery."""
+
     path: str
     surat_pengantar: SuratPengantar | None = None
     tanda_terima: TandaTerima | None = None
@@ -388,6 +456,8 @@ class Tahun:
 
 @dataclass(frozen=True)
 class Peran:
+    """A role of the SOP (id such as "kepala-dinas") with its display name."""
+
     id: str
     nama: str
     loc: Location
@@ -396,6 +466,11 @@ class Peran:
 
 @dataclass(frozen=True)
 class Langkah:
+    """One step of the SOP-AP: who (`pelaksana`, a role id) does what, with which kelengkapan, in how long
+    (`waktu`, text such as "2 Hari", "1 Jam", "10 Menit", counted in working time) and with what
+    output; `keputusan` maps a decision to the next step, `pengesahan` marks the paraf or signing
+    step, `syarat` the checks `lakip step` makes first (DESIGN §5)."""
+
     no: int
     kegiatan: str
     pelaksana: str
@@ -422,6 +497,10 @@ def menit_kerja(mulai: dt.time, selesai: dt.time) -> int:
 
 @dataclass(frozen=True)
 class Sop:
+    """sop/lakip.yaml: the SOP-AP of the LKjIP (PermenPANRB 35/2012 layout) as data: its steps and roles,
+    working hours (`jam_kerja`, in `zona_waktu`, an IANA name such as "Asia/Makassar"), the holidays
+    to leave out, and which roles may change sop/."""
+
     path: str
     id: str
     judul: str
@@ -456,6 +535,7 @@ class Sop:
     pengelola_loc: Location | None = None
 
     def find_langkah(self, no: int) -> Langkah | None:
+        """The step numbered `no`, or None."""
         return next((s for s in self.langkah if s.no == no), None)
 
     @property
@@ -464,6 +544,7 @@ class Sop:
         return menit_kerja(*self.jam_kerja)
 
     def find_peran(self, role_id: str) -> Peran | None:
+        """The role with id `role_id`, or None."""
         return next((r for r in self.peran if r.id == role_id), None)
 
 
@@ -480,6 +561,7 @@ class PeranPersonil:
     sebagai: str | None = None
 
     def berlaku(self, day: dt.date) -> bool:
+        """Whether the role is held on `day` (dates inclusive, open ends when None)."""
         return (self.mulai is None or self.mulai <= day) and (self.sampai is None or day <= self.sampai)
 
 
@@ -501,6 +583,7 @@ class KunciSsh:
         return key_fingerprint(self.kunci)
 
     def berlaku(self, day: dt.date) -> bool:
+        """Whether the key may sign on `day`: not revoked and within its dates."""
         return (self.dicabut is None and (self.mulai is None or self.mulai <= day)
                 and (self.sampai is None or day <= self.sampai))
 
@@ -548,6 +631,7 @@ class Personil:
         return current[-1].kunci if current else None
 
     def active_on(self, day: dt.date) -> bool:
+        """Whether the person is on the roster on `day` (berlaku_mulai..berlaku_sampai, inclusive)."""
         return self.berlaku_mulai <= day and (self.berlaku_sampai is None
                                              or day <= self.berlaku_sampai)
 
@@ -592,6 +676,9 @@ class Roster:
 
 @dataclass(frozen=True)
 class Repo:
+    """The whole repository as loaded: instansi, every Renstra, every year folder, the SOP and the roster;
+    parts that failed to load are None or left out, and `broken` names their files."""
+
     root: Path
     instansi: Instansi | None
     renstra: tuple[Renstra, ...]
@@ -601,6 +688,7 @@ class Repo:
     broken: frozenset[str] = frozenset()  # files that failed to parse or match their schema
 
     def find_tahun(self, tahun: int) -> Tahun | None:
+        """The year folder `tahun`, or None."""
         return next((t for t in self.tahun if t.tahun == tahun), None)
 
     def renstra_for(self, tahun: int, name: str | None = None) -> Renstra | None:
