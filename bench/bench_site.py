@@ -4,7 +4,7 @@
 
 For the sample office and for the synthetic large office of bench_document.py (12 bidang, 80
 indikator, 400 sub kegiatan a year, 5 years), each a git repository with one commit, it times
-(median of 3): our page generation (site.gather + site.write, the work of the lakip plugin), the
+(median of 3): our page generation (gather + site_data + site.write, the work of the lakip plugin), the
 whole site build as `lakip build` runs it (build_site: plugin + MkDocs), and a plain `mkdocs build`
 of the same generated folder without the plugin. It reports our share of the whole and the whole
 as a ratio to the plain build. Goal: our share under 30 %.
@@ -50,13 +50,14 @@ def measure(root: Path) -> dict:
     from mkdocs.config import load_config
 
     from generator.render import site
-    from generator.workflow.build import build_site
+    from generator.workflow.mkdocs_plugin import build_site, site_data
+    from generator.workflow.snapshot import gather
 
     docs = root / ".lakip/situs"
     shutil.rmtree(root / ".git" / "lakip", ignore_errors=True)  # first run: no caches at all
-    cold = median_time(lambda: site.write(site.gather(root), docs), runs=1)
-    generate = median_time(lambda: site.write(site.gather(root), docs))
-    whole = median_time(lambda: build_site(root, root / "out-lakip"))
+    cold = median_time(lambda: site.write(site_data(gather(root)), docs), runs=1)
+    generate = median_time(lambda: site.write(site_data(gather(root)), docs))
+    whole = median_time(lambda: build_site(gather(root), root / "out-lakip"))
     plain_config = root / "mkdocs-polos.yml"
     text = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("  - lakip ", "  # - lakip ")
     plain_config.write_text(text, encoding="utf-8")

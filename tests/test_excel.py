@@ -14,6 +14,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
+from generator.cli.main import exit_code
 from generator.data.errors import LakipError, galat
 from generator.data.load import load_repo
 from generator.workflow import excel
@@ -112,14 +113,14 @@ def test_numeric_fill_in_cells_carry_data_validation(sample: Path) -> None:
 def test_unknown_bidang_and_year_are_usage_errors(sample: Path, tmp_path: Path) -> None:
     with pytest.raises(LakipError) as e:
         write_form(sample, "koprasi", None, tmp_path / "f.xlsx")
-    assert (e.value.pesan, e.value.exit_code) == (
+    assert (e.value.pesan, exit_code(e.value)) == (
         "bidang 'koprasi' tidak ada di content/instansi.yaml (petunjuk: maksudnya 'koperasi'?)", 2)
     with pytest.raises(LakipError) as e:
         write_form(sample, "koperasi", 2031, tmp_path / "f.xlsx")
     assert e.value.pesan == "folder content/2031/ tidak ada; tahun yang ada: 2024, 2025"
     with pytest.raises(LakipError) as e:
         import_form(sample, sample / KOPERASI)
-    assert (e.value.pesan, e.value.exit_code) == (
+    assert (e.value.pesan, exit_code(e.value)) == (
         f"formulir '{sample / KOPERASI}' tidak dapat dibuka: bukan berkas Excel (.xlsx) atau berkasnya "
         "rusak", 2)
 

@@ -229,15 +229,17 @@ def test_symlinks_in_the_repository_are_reported_and_never_followed(sample: Path
                                                 f"{why}\n")
 
     # OUT/site that is a link (mkdocs would empty the folder it points at) is refused.
+    from generator.cli.main import exit_code
     from generator.data.errors import LakipError
-    from generator.workflow.build import build_site
+    from generator.workflow.mkdocs_plugin import build_site
+    from generator.workflow.snapshot import gather
 
     site_out = tmp_path / "situs-keluaran"
     site_out.mkdir()
     (site_out / "site").symlink_to(outside, target_is_directory=True)
     with pytest.raises(LakipError) as refused_site:
-        build_site(sample, site_out / "site")
-    assert (refused_site.value.exit_code, refused_site.value.pesan) == (2, (
+        build_site(gather(sample), site_out / "site")
+    assert (exit_code(refused_site.value), refused_site.value.pesan) == (2, (
         f"'{site_out / 'site'}' adalah symlink yang tidak dibuat oleh lakip: tidak ditulis, dihapus atau "
         "disalin melaluinya (hapus symlink itu)"))
     os.mkfifo(sample / "content/2025/bukti/pipa.csv")  # a FIFO is no file: never opened, never hangs

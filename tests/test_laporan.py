@@ -311,10 +311,12 @@ def test_lke_answers_follow_the_data(sample: Path) -> None:
 
 def test_site_pages_rencana_aksi_and_lke(sample: Path, tmp_path: Path) -> None:
     from generator.render import site
+    from generator.workflow.mkdocs_plugin import site_data
+    from generator.workflow.snapshot import gather
 
     edit(sample, "content/2025/bidang/koperasi.yaml", "{tw1: 61.5, tw2: 61.9, tw3: 62.1, tw4: 62.4}",
          "{tw1: 61.5}")
-    data = site.gather(sample, now=dt.datetime(2025, 8, 20, 2, 0, tzinfo=dt.UTC))
+    data = site_data(gather(sample, now=dt.datetime(2025, 8, 20, 2, 0, tzinfo=dt.UTC)))
     site.write(data, tmp_path / "situs")
     page = (tmp_path / "situs/rencana-aksi.md").read_text(encoding="utf-8")
     assert "Keadaan per 20 Agustus 2025." in page

@@ -69,10 +69,11 @@ def html_mark(root: Path) -> tuple[bool, tuple[str, ...]]:
     from generator.figures.capaian import compute
     from generator.render import document
     from generator.render.templates import environment
-    from generator.workflow.build import _document_state
+    from generator.workflow.snapshot import gather
 
     repo, _ = load_repo(root, FsSource(root))
-    state, notes = _document_state(root, repo, 2025, FsSource(root))
+    state = gather(root, 2025).state
+    notes = state.alasan
     html = document.render(environment(root, None), "document/lakip.html",
                            document.context(repo, 2025, compute(repo, 2025), state, None))
     assert ("lk-draf" in html or ">DRAF<" in html) == state.draf or "DRAF" in html
@@ -125,9 +126,10 @@ def test_unsigned_approval_is_never_final(office7: Office) -> None:
                      f"(commit {forged[:10]}, langkah 8): langkah 8 wajib ditandatangani (SSH), "
                      "commit ini tidak",)
     assert kepala.email in office.run("log", "-1", "--format=%ae")
-    from generator.render.site import gather
+    from generator.workflow.mkdocs_plugin import site_data
+    from generator.workflow.snapshot import gather
 
-    site = gather(office.root, 2025)
+    site = site_data(gather(office.root, 2025))
     assert site.final is False and notes[0] in site.notes
 
 

@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 
 from generator import __version__
-from generator.data.errors import LakipError
+from generator.data.errors import DataInvalid, InternalError, LakipError, Refused, UsageError
 
 # argparse's own messages, in Indonesian (argparse looks them up through gettext's `_`).
 _ARGPARSE_ID = {
@@ -38,7 +38,21 @@ _ARGPARSE_ID = {
 }
 argparse._ = lambda text: _ARGPARSE_ID.get(text, text)  # type: ignore[attr-defined]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+# The one place where an error's type becomes an exit code (DESIGN §6: 1 findings or refusal,
+# 2 usage error; 3 a bug of ours).
+EXIT_CODES: dict[type[LakipError], int] = {
+    UsageError: EXIT_USAGE,
+    DataInvalid: EXIT_FINDINGS,
+    Refused: EXIT_FINDINGS,
+    InternalError: EXIT_INTERNAL,
+}
+
+
+def exit_code(error: LakipError) -> int:
+    """The exit code of `error`, by the nearest of its types in `EXIT_CODES`."""
+    return next((EXIT_CODES[t] for t in type(error).__mro__ if t in EXIT_CODES), EXIT_FINDINGS)
 
 
 def _repo_arg(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="folder keluaran (bawaan: out)")
     build.add_argument("--ref", metavar="REF", default=None,
                        help="bangun dari commit atau tag ini (mis. lakip-2025) tanpa menyentuh folder kerja")
+    build.add_argument("--format", metavar="FORMAT", default=None,
+                       help="hanya bangun keluaran ini, dipisah koma: html, pdf, docx, surat (PDF dan "
+                            "DOCX surat pengantar), site (situs progres); bawaan: semuanya")
     build.set_defaults(func=_cmd_build)
 
     archive = commands.add_parser(
@@ -273,8 +290,7 @@ def _check_catatan(catatan: str | None) -> None:
     bad = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ud800-\udfff\ufffe\uffff]",
                     catatan or "")
     if bad:
-        raise LakipError(f"catatan (-m) berisi karakter kendali U+{ord(bad.group()):04X}; hapus karakter itu",
-                         exit_code=2)
+        raise UsageError(f"catatan (-m) berisi karakter kendali U+{ord(bad.group()):04X}; hapus karakter itu")
 
 
 def _cmd_archive(args: argparse.Namespace) -> int:
@@ -332,11 +348,13 @@ def _cmd_lke(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from generator.workflow.build import run_build
+    from generator.workflow.outputs import parse_formats
 
     root = find_repo_root(args.repo)
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    formats = parse_formats(args.format)
     built = run_build(root, out, args.tahun, progress=lambda line: print(f"… {line}", file=sys.stderr),
-                      ref=args.ref)
+                      ref=args.ref, formats=formats)
     for note in built.notes:
         print(f"catatan: {note}", file=sys.stderr)
     marks = " dan ".join(built.state.tanda) or "FINAL"
@@ -352,7 +370,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     root = find_repo_root(args.repo)
     if not (root / "mkdocs.yml").is_file():
-        raise LakipError(f"mkdocs.yml tidak ada di {root}", exit_code=2)
+        raise UsageError(f"mkdocs.yml tidak ada di {root}")
     host, port = check_address(args.alamat)
     shown = f"[{host}]" if ":" in host else host
     print(f"Pratinjau situs di http://{shown}:{port}/ (hanya menjawab alamat ini; Ctrl+C untuk "
@@ -388,7 +406,7 @@ def _cmd_codeowners(args: argparse.Namespace) -> int:
     repo, issues = load_repo(root)
     if repo.sop is None or repo.personil is None or repo.instansi is None:
         problems = "; ".join(i.format() for i in issues if i.is_error)
-        raise LakipError(f"CODEOWNERS memerlukan sop/ dan content/instansi.yaml yang valid: {problems}")
+        raise DataInvalid(f"CODEOWNERS memerlukan sop/ dan content/instansi.yaml yang valid: {problems}")
     print(codeowners(repo.sop, repo.personil, repo.instansi.bidang, dt.date.today()), end="")
     return EXIT_OK
 
@@ -453,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except LakipError as e:
         print(f"lakip: galat: {e.pesan}", file=sys.stderr)
-        return e.exit_code
+        return exit_code(e)
     except KeyboardInterrupt:
         print("lakip: dihentikan.", file=sys.stderr)
         return 130
@@ -465,4 +483,4 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"lakip: galat internal ({type(e).__name__}: {e}). Jalankan ulang dengan "
               "LAKIP_DEBUG=1 dan laporkan keluarannya kepada pengelola lakip.", file=sys.stderr)
-        return 3
+        return EXIT_INTERNAL

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from generator.render.status import step_rows
 from generator.sop.engine import SELESAI, Catatan
-from generator.sop.progress import Progress, who_acts
+from generator.sop.progress import Progress
 from generator.sop.record import Recorded
 from generator.sop.worktime import format_durasi
 
@@ -40,36 +41,32 @@ def status_text(p: Progress) -> str:
     header = (f"{'No':>2}  {'Langkah':<34}  {'Pelaksana':<10}  {'Oleh':<22}  {'Waktu':<16}  "
               f"{'Durasi':<11}  {'Standar':<7}  {'Telat':<5}  {'TTD':<9}  Status")
     lines += [header, "-" * len(header)]
-    for x in s.langkah:
-        step = x.langkah
-        role = p.sop.find_peran(step.pelaksana)
-        role_name = (role.singkatan or role.nama) if role else step.pelaksana
-        c = x.catatan
-        spent = c.durasi if c else x.berjalan_menit
-        durasi = _compact(spent, per_day) if spent is not None else "-"
-        late = "ya" if x.terlambat else "-"
+    today = _local(p, dt.datetime.now(dt.UTC)).date()
+    rows = step_rows(p.sop, s, p.roster, today)
+    for row in rows:
+        step, c = row.langkah, row.catatan
+        durasi = _compact(row.menit, per_day) if row.menit is not None else "-"
+        late = "ya" if row.terlambat else "-"
         if c:
-            who, when, ttd = _person(p, c), _short(p, c.waktu), c.tanda_tangan
+            # the roster's name without academic titles
+            who, when, ttd = row.oleh.split(",")[0], _short(p, c.waktu), c.tanda_tangan
             state = SELESAI + (f" ({c.keputusan})" if step.keputusan else "")
         else:
-            who, when, ttd, state = "-", "-", "-", x.status
-            if x.riwayat:
-                state += f" (putaran lalu: {x.riwayat[-1].keputusan})"
-        lines.append(f"{step.no:>2}  {_cut(step.judul or step.kegiatan, 34):<34}  "
-                     f"{_cut(role_name, 10):<10}  {_cut(who, 22):<22}  {when:<16}  {durasi:<11}  "
-                     f"{_compact(x.standar, per_day):<7}  {late:<5}  {ttd:<9}  {state}")
+            who, when, ttd, state = "-", "-", "-", row.status
+            if row.riwayat:
+                state += f" (putaran lalu: {row.riwayat[-1].keputusan})"
+        lines.append(f"{step.no:>2}  {_cut(row.judul, 34):<34}  "
+                     f"{_cut(row.singkatan, 10):<10}  {_cut(who, 22):<22}  {when:<16}  {durasi:<11}  "
+                     f"{_compact(row.standar, per_day):<7}  {late:<5}  {ttd:<9}  {state}")
     lines.append("Durasi dalam waktu kerja: hr = hari kerja, j = jam, m = menit.")
     lines.append("")
     if s.berjalan is None:
         lines.append("Semua langkah selesai.")
     else:
-        x = s.find_langkah(s.berjalan)
-        today = _local(p, dt.datetime.now(dt.UTC)).date()
-        names = "; ".join(q.nama for q in who_acts(p.sop, p.roster, x.langkah.no, today)) or \
-            "belum ada personil dengan peran ini"
-        role = p.sop.find_peran(x.langkah.pelaksana)
-        lines.append(f"Sekarang: langkah {x.langkah.no} — {x.langkah.kegiatan}")
-        lines.append(f"Pelaksana: {role.nama if role else x.langkah.pelaksana} ({names})")
+        x = next(row for row in rows if row.no == s.berjalan)
+        names = "; ".join(x.orang) or "belum ada personil dengan peran ini"
+        lines.append(f"Sekarang: langkah {x.no} — {x.langkah.kegiatan}")
+        lines.append(f"Pelaksana: {x.pelaksana} ({names})")
         if x.batas_waktu:
             late = " — TERLAMBAT" if x.terlambat else ""
             lines.append(f"Batas waktu: {_long(p, x.batas_waktu)}{late}")
@@ -92,12 +89,6 @@ def _where(t) -> str:
 
 def _compact(minutes: int, per_day: int) -> str:
     return format_durasi(minutes, per_day, ringkas=True)
-
-
-def _person(p: Progress, c: Catatan) -> str:
-    """The roster's name without academic titles (git strips a trailing '.' from names)."""
-    person = p.roster.find(c.email)
-    return (person.nama if person else c.nama).split(",")[0]
 
 
 def status_json(p: Progress) -> dict:

@@ -68,9 +68,34 @@ def sorted_issues(issues: list[Issue]) -> list[Issue]:
 
 
 class LakipError(Exception):
-    """A problem that stops a command; its message is Indonesian and meant for the user."""
+    """A problem that stops a command; its message is Indonesian and meant for the user.
 
-    def __init__(self, pesan: str, exit_code: int = 1):
+    Raise one of the subclasses; the CLI maps each type to its exit code in one place
+    (`generator.cli.main.EXIT_CODES`, DESIGN §6)."""
+
+    def __init__(self, pesan: str):
         super().__init__(pesan)
         self.pesan = pesan
-        self.exit_code = exit_code
+
+
+class UsageError(LakipError):
+    """The command was asked for something that does not exist or cannot be meant: a missing
+    folder, an unknown year, step, ref or format (exit 2)."""
+
+
+class Refused(LakipError):
+    """The repository's state does not allow the command now: a step not due, an archive already
+    made, a form older than its YAML, git failing (exit 1)."""
+
+
+class DataInvalid(LakipError):
+    """The repository's data has errors the command cannot work around (exit 1). `issues` are the
+    errors found (sorted), when the caller has them as `Issue`s."""
+
+    def __init__(self, pesan: str, issues: tuple[Issue, ...] = ()):
+        super().__init__(pesan)
+        self.issues = issues
+
+
+class InternalError(LakipError):
+    """A bug of lakip, not of the user or the data (exit 3)."""

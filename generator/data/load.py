@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.data import model as m
-from generator.data.errors import Issue, Location, galat, peringatan
+from generator.data.errors import Issue, Location, UsageError, galat, peringatan
 from generator.data.narasi import images
 from generator.data.schema import check
 from generator.data.source import FsSource, Source, normalize
@@ -26,6 +26,7 @@ CONTENT = "content"
 SOP_FILE = "sop/lakip.yaml"
 PERSONIL_FILE = "sop/personil.yaml"
 _YEAR = re.compile(r"^\d{4}$")
+_OTHER_YEAR = re.compile(rf"^{CONTENT}/\d{{4}}/")
 _YEAR_FILES = {"perjanjian-kinerja.yaml", "pengiriman.yaml", "reviu-apip.yaml", "lke.yaml"}
 _YEAR_DIRS = {"bidang", "narasi", "reviu", "bukti"}
 
@@ -159,6 +160,22 @@ def _symlinks(source: Source) -> list[Issue]:
         galat(Location(rel), "bukan-berkas-biasa", f"'{rel}' bukan berkas biasa (FIFO, soket atau "
               "perangkat); diabaikan", "ganti dengan berkas biasa")
         for rel in source.special_files()]
+
+
+def newest_year(source: Source) -> int:
+    """The newest year folder (`content/<four digits>/`) in `source`: the default `tahun` of
+    every command (DESIGN §6). Raises UsageError when there is none."""
+    years = [int(name) for name, is_dir in source.entries(CONTENT) if is_dir and _YEAR.match(name)]
+    if not years:
+        raise UsageError("belum ada folder tahun di content/")
+    return max(years)
+
+
+def for_year(issues: list[Issue] | tuple[Issue, ...], tahun: int) -> list[Issue]:
+    """The issues that concern year `tahun`: every issue except those in another year's folder
+    (shared files -- instansi, Renstra, sop/ -- concern every year)."""
+    own = f"{CONTENT}/{tahun}/"
+    return [i for i in issues if not (_OTHER_YEAR.match(i.loc.path) and not i.loc.path.startswith(own))]
 
 
 def _schema(doc: Doc | None, issues: list[Issue], kind: str) -> tuple[Doc | None, list[Issue]]:

@@ -410,6 +410,11 @@ class Pengiriman:
     tanda_terima: TandaTerima | None = None
 
 
+# The chapters a LAKIP cannot go without (PermenPANRB 53/2014's outline); step 5's
+# `narasi-lengkap` requires them.
+NARASI_WAJIB = ("kata-pengantar", "pendahuluan", "perencanaan-kinerja", "penutup")
+
+
 @dataclass(frozen=True)
 class ReviuApip:
     """content/<tahun>/reviu-apip.yaml: the Inspektorat's reviu of the LKjIP (PermenPANRB 53/2014),
@@ -449,6 +454,12 @@ class Tahun:
     reviu_apip: ReviuApip | None = None
     lke: tuple[JawabanLke, ...] = ()
     lke_path: str | None = None
+
+    @property
+    def narasi_kurang(self) -> tuple[str, ...]:
+        """The required narasi chapters (`NARASI_WAJIB`) not yet written this year, in order."""
+        written = {n.bagian for n in self.narasi}
+        return tuple(b for b in NARASI_WAJIB if b not in written)
 
 
 # ---------------------------------------------------------------- SOP and roster
@@ -537,6 +548,12 @@ class Sop:
     def find_langkah(self, no: int) -> Langkah | None:
         """The step numbered `no`, or None."""
         return next((s for s in self.langkah if s.no == no), None)
+
+    @property
+    def signing_step(self) -> Langkah | None:
+        """The step whose standing approval makes the document FINAL: the one with
+        `pengesahan: tanda-tangan` (DESIGN §5); None when the SOP names none."""
+        return next((s for s in self.langkah if s.pengesahan == "tanda-tangan"), None)
 
     @property
     def menit_per_hari(self) -> int:

@@ -14,10 +14,6 @@ from generator.data.load import CONTENT
 from generator.data.narasi import unsupported
 from generator.data.schema import looks_numeric
 
-# The chapters a LAKIP cannot go without; step 5's `narasi-lengkap` requires them.
-NARASI_WAJIB = ("kata-pengantar", "pendahuluan", "perencanaan-kinerja", "penutup")
-
-
 
 def validate(repo: m.Repo) -> list[Issue]:
     issues: list[Issue] = []
@@ -128,9 +124,8 @@ def _year(repo: m.Repo, year: m.Tahun, bidang_ids: set[str] | None) -> list[Issu
     issues += _narasi_markdown(year)
     issues += _sub_kegiatan(year)
     issues += _duplicates(((n.bagian, n.loc) for n in year.narasi), "bagian narasi", "bagian-ganda")
-    written = {n.bagian for n in year.narasi}
-    for bagian in NARASI_WAJIB:
-        if bagian not in written and not any(p.startswith(f"{year.path}/narasi/") for p in repo.broken):
+    for bagian in year.narasi_kurang:
+        if not any(p.startswith(f"{year.path}/narasi/") for p in repo.broken):
             issues.append(peringatan(Location(f"{year.path}/narasi/{bagian}.md"), "narasi-tidak-ada",
                                      f"narasi '{bagian}' tahun {year.tahun} belum ditulis",
                                      f"buat berkas ini dengan front matter 'bagian: {bagian}'; "
@@ -519,3 +514,10 @@ def _narasi_markdown(year: m.Tahun) -> list[Issue]:
         for line, col, message, hint in unsupported(n.body, n.body_line):
             issues.append(peringatan(Location(n.path, line, col), "markdown-tidak-didukung", message, hint))
     return issues
+
+
+def incomplete(issues: list[Issue] | tuple[Issue, ...], path: str) -> list[Issue]:
+    """What keeps the data under `path` (a bidang file, or a whole year folder) from being
+    complete for step 4 (`data-bidang-lengkap`): its errors and its realisasi not yet available."""
+    return [i for i in issues if i.loc.path.startswith(path)
+            and (i.is_error or i.kode == "realisasi-belum-tersedia")]

@@ -71,6 +71,20 @@ def hitung_capaian(realisasi: Decimal | int | str | None, target: Decimal | int 
     return _persen(r, t), None
 
 
+_KELAS = ("sangat-tinggi", "tinggi", "sedang", "rendah", "sangat-rendah")
+
+
+def kategori_kelas(label: str | None, skala: tuple[m.Kategori, ...] = m.DEFAULT_SKALA) -> str:
+    """The CSS class word of a kategori, by its rank in `skala`: the default scale's band at the
+    same rank ("sangat-tinggi" ... "sangat-rendah"; an office's own labels get the colours of the
+    default band at their rank, a sixth band and below the last colour), "kosong" when the
+    kategori is missing or not in the scale. Used by the document and the website alike."""
+    labels = [k.label for k in skala]
+    if label not in labels:
+        return "kosong"
+    return _KELAS[min(labels.index(label), len(_KELAS) - 1)]
+
+
 def kategori(capaian: Decimal | None, skala: tuple[m.Kategori, ...] = m.DEFAULT_SKALA) -> str | None:
     """The first band whose lower bound the capaian strictly exceeds (Permendagri 86/2017: > 90 ...)."""
     if capaian is None:

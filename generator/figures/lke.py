@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from generator.data import model as m
-from generator.data.validate import NARASI_WAJIB
+from generator.data.model import NARASI_WAJIB
 from generator.figures.capaian import Figures, json_number
 from generator.figures.triwulan import TERLAMBAT, RencanaAksi, rencana_aksi
 

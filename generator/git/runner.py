@@ -14,7 +14,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from generator.data.errors import LakipError
+from generator.data.errors import Refused
 
 # Settings that could make git run a program, fetch, or print something other than what lakip
 # asked for. `core.hooksPath=/dev/null` leaves no hook to find (reference-transaction, post-*).
@@ -79,15 +79,15 @@ class Git:
 
     def run(self, *args: str, input: bytes | None = None, env: dict | None = None,
             check: bool = True) -> bytes:
-        """git's stdout; raises LakipError with git's message when it fails and `check`."""
+        """git's stdout; raises Refused with git's message when it fails and `check`."""
         try:
             done = subprocess.run(self._command(args), input=input, capture_output=True,
                                   env=_environment(env), check=False)
         except FileNotFoundError:
-            raise LakipError("program git tidak ditemukan; pasang git terlebih dahulu") from None
+            raise Refused("program git tidak ditemukan; pasang git terlebih dahulu") from None
         if check and done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip()
-            raise LakipError(f"git {args[0]} gagal: {message}")
+            raise Refused(f"git {args[0]} gagal: {message}")
         return done.stdout
 
     def call(self, *args: str, env: dict | None = None) -> tuple[int, str, str]:
@@ -97,7 +97,7 @@ class Git:
             done = subprocess.run(self._command(args), capture_output=True, env=_environment(env),
                                   check=False)
         except FileNotFoundError:
-            raise LakipError("program git tidak ditemukan; pasang git terlebih dahulu") from None
+            raise Refused("program git tidak ditemukan; pasang git terlebih dahulu") from None
         return (done.returncode, done.stdout.decode("utf-8", "replace"),
                 done.stderr.decode("utf-8", "replace"))
 

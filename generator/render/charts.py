@@ -194,14 +194,6 @@ def pair_chart(rows: list[tuple[str, Decimal | None, Decimal | str | None, str, 
                      tuple(bars))
 
 
-def tone(kategori: str | None, skala: tuple[m.Kategori, ...]) -> str:
-    """The colour class of a kategori: by its rank in the office's scale, whatever its label."""
-    labels = [k.label for k in skala]
-    if kategori not in labels:
-        return "kosong"
-    return ("sangat-baik", "baik", "cukup", "kurang", "sangat-kurang")[min(labels.index(kategori), 4)]
-
-
 @dataclass(frozen=True)
 class Grafik:
     """The report's charts, defined once for the site and every document format (DESIGN §7)."""
@@ -215,13 +207,14 @@ class Grafik:
 def laporan(figures) -> Grafik:
     """`figures` is a figures.capaian.Figures; every printed value comes from formats, so a bar's
     label is exactly the number in the table beside it."""
+    from generator.figures.capaian import kategori_kelas as kelas
     from generator.figures.formats import nilai, persen
 
     skala = figures.skala
     return Grafik(
-        capaian_sasaran=bar_chart([(f"Sasaran {n}", s.capaian, persen(s.capaian), tone(s.kategori, skala))
+        capaian_sasaran=bar_chart([(f"Sasaran {n}", s.capaian, persen(s.capaian), kelas(s.kategori, skala))
                                    for n, s in enumerate(figures.sasaran, start=1)]),
-        capaian_indikator=bar_chart([(i.id, i.capaian, persen(i.capaian), tone(i.kategori, skala))
+        capaian_indikator=bar_chart([(i.id, i.capaian, persen(i.capaian), kelas(i.kategori, skala))
                                      for i in figures.indikator]),
         indikator={s.id: pair_chart([(i.id, i.target, i.realisasi, nilai(i.target, i.satuan),
                                       nilai(i.realisasi, i.satuan)) for i in s.indikator])

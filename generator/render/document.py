@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.data import model as m
+from generator.data.model import DEFAULT_SKALA
 from generator.data.narasi import GAMBAR
 from generator.figures import formats, ringkasan
-from generator.figures.capaian import Figures
+from generator.figures.capaian import Figures, kategori_kelas
 from generator.figures.triwulan import rencana_aksi
 from generator.render import charts
 from generator.render.page import halaman
@@ -29,6 +30,7 @@ class DocumentState:
     contoh: bool
     tanggal: dt.datetime  # the document's date: from git, never the clock
     langkah_pengesahan: int | None
+    alasan: tuple[str, ...] = ()  # why the document is DRAF although the SOP may say otherwise
 
     @property
     def tanda(self) -> list[str]:
@@ -195,8 +197,12 @@ def context(repo: m.Repo, tahun: int, figures: Figures, state: DocumentState,
 
 
 def render(env, template: str, ctx: dict) -> str:
+    """`template` rendered with `ctx` (a `context()`) in the sandbox; the `kategori_kelas` filter
+    ranks a kategori in this document's own scale."""
     from generator.render.templates import render as render_template
 
+    skala = ctx["figures"].skala if ctx.get("figures") else DEFAULT_SKALA
+    env.filters["kategori_kelas"] = lambda label: kategori_kelas(label, skala)
     return render_template(env, template, ctx)
 
 

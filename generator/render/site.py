@@ -1,6 +1,7 @@
-"""The progress website: gather data and git history, render one Markdown page per section from
-site_templates/site/, write them into the MkDocs docs folder. MkDocs (through the `lakip` plugin,
-mkdocs_plugin.py) turns them into the site; nothing here knows MkDocs internals."""
+"""The progress website: from `SiteData` (made from the command's Snapshot by
+workflow/mkdocs_plugin.site_data), render one Markdown page per section from site_templates/site/
+and write them into the MkDocs docs folder. MkDocs (through the `lakip` plugin) turns them into the
+site; nothing here knows MkDocs internals."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.data import model as m
-from generator.data.errors import Issue, LakipError
-from generator.data.load import load_repo
-from generator.data.source import FsSource, normalize
-from generator.data.validate import validate
-from generator.figures.capaian import Figures, compute
-from generator.git import ChangeEntry, Git, Tag, changes, tags
+from generator.data.errors import Issue
+from generator.data.source import normalize
+from generator.data.validate import incomplete
+from generator.figures.capaian import Figures, kategori_kelas
+from generator.git import ChangeEntry, Tag
 from generator.render import charts
+from generator.render.status import roster_name, step_rows
 from generator.render.templates import environment, markdown_html, render
 from generator.sop.worktime import format_durasi
 from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
@@ -41,54 +42,6 @@ class SiteData:
     notes: list[str] = field(default_factory=list)
 
 
-def gather(root: Path, tahun: int | None = None, dokumen: Path | None = None,
-           now: dt.datetime | None = None) -> SiteData:
-    repo, issues = load_repo(root, FsSource(root))
-    issues += validate(repo)
-    if not repo.tahun:
-        raise LakipError("belum ada folder tahun di content/: situs tidak dapat dibuat", exit_code=2)
-    tahun = tahun or max(t.tahun for t in repo.tahun)
-    data = SiteData(root, repo, issues, tahun, now=now or dt.datetime.now(dt.UTC))
-    for year in repo.tahun:
-        try:
-            data.figures[year.tahun] = compute(repo, year.tahun)
-        except (ValueError, KeyError, AttributeError) as e:  # a year whose data is broken
-            data.figure_errors[year.tahun] = str(e) or "data tahun ini belum lengkap"
-    git = Git(root)
-    if git.is_repo() and git.head() and repo.sop and repo.personil is not None:
-        from generator.sop.progress import approval, progress
-
-        try:
-            data.progress = progress(root, tahun, data.now)
-            data.final, _, notes = approval(root, tahun, FsSource(root), known=data.progress)
-            data.notes += notes
-        except LakipError as e:
-            data.notes.append(f"kemajuan SOP tidak dapat dibaca: {e.pesan}")
-        data.changes = changes(git, ("content",), limit=40)
-        from generator.sop.arsip import trusted_tags
-
-        data.tags = [tag for tag, _ in trusted_tags(root, git, tags(git))]
-    else:
-        data.notes.append("folder ini bukan repositori git: kemajuan SOP dan riwayat tidak tersedia")
-    if dokumen and _real_dir(dokumen):
-        data.documents = {p.name: p for p in _real_files(dokumen)
-                          if p.name.startswith(("lakip-", "surat-pengantar-"))}
-        if _real_dir(dokumen / "arsip"):
-            for folder in sorted((dokumen / "arsip").glob("[0-9][0-9][0-9][0-9]")):
-                if _real_dir(folder) and f"lakip-{folder.name}" in {t.name for t in data.tags}:
-                    data.archived[folder.name] = {p.name: p for p in _real_files(folder)}
-    return data
-
-
-def _real_dir(path: Path) -> bool:
-    return path.is_dir() and not path.is_symlink()
-
-
-def _real_files(folder: Path) -> list[Path]:
-    """Regular files of `folder`, never a symlink (a link to /proc/self/environ is not a document)."""
-    return [p for p in sorted(folder.iterdir()) if p.is_file() and not p.is_symlink()]
-
-
 # ---------------------------------------------------------------- page contexts (pure)
 
 
@@ -96,46 +49,30 @@ def _zone(data: SiteData) -> str:
     return data.repo.sop.zona_waktu if data.repo.sop else "Asia/Makassar"
 
 
-def _people(data: SiteData, role: str) -> list[str]:
-    today = data.now.date()
-    return [p.nama for p in data.repo.personil.holders(role, today)] if data.repo.personil else []
-
-
 def _steps(data: SiteData) -> list[dict]:
     sop = data.repo.sop
     if sop is None:
         return []
     per_day = sop.menit_per_hari
-    states = {s.langkah.no: s for s in data.progress.status.langkah} if data.progress else {}
-    rows = []
-    for step in sop.langkah:
-        state = states.get(step.no)
-        role = sop.find_peran(step.pelaksana)
-        record = state.catatan if state else None
-        spent = record.durasi if record else (state.berjalan_menit if state else None)
-        rows.append({
-            "no": step.no, "judul": step.judul or step.kegiatan, "kegiatan": step.kegiatan,
-            "pelaksana": role.nama if role else step.pelaksana, "peran": step.pelaksana,
-            "orang": _people(data, step.pelaksana), "status": state.status if state else "menunggu",
-            "oleh": _name(data, record.email, record.nama) if record else None,
-            "waktu": record.waktu if record else None,
-            "durasi": format_durasi(spent, per_day) if spent is not None else None,
-            "standar": format_durasi(state.standar, per_day) if state else step.waktu,
-            "terlambat": bool(state and state.terlambat),
-            "tanda_tangan": record.tanda_tangan if record else None,
-            "keputusan": record.keputusan if record and step.keputusan else None,
-            "batas_waktu": state.batas_waktu if state else None,
-            "riwayat": [{"putaran": r.putaran, "keputusan": r.keputusan, "waktu": r.waktu,
-                         "oleh": _name(data, r.email, r.nama), "commit": r.commit[:10]}
-                        for r in (state.riwayat if state else ())],
-            "kelengkapan": step.kelengkapan, "output": step.output, "waktu_sop": step.waktu,
-        })
-    return rows
-
-
-def _name(data: SiteData, email: str, fallback: str) -> str:
-    person = next((p for p in data.repo.personil or () if p.email.lower() == email.lower()), None)
-    return person.nama if person else fallback
+    roster = data.repo.personil
+    rows = step_rows(sop, data.progress.status if data.progress else None, roster, data.now.date())
+    return [{
+        "no": row.no, "judul": row.judul, "kegiatan": row.langkah.kegiatan,
+        "pelaksana": row.pelaksana, "peran": row.langkah.pelaksana, "orang": list(row.orang),
+        "status": row.status, "oleh": row.oleh,
+        "waktu": row.catatan.waktu if row.catatan else None,
+        "durasi": format_durasi(row.menit, per_day) if row.menit is not None else None,
+        "standar": format_durasi(row.standar, per_day) if row.standar is not None else row.langkah.waktu,
+        "terlambat": row.terlambat,
+        "tanda_tangan": row.catatan.tanda_tangan if row.catatan else None,
+        "keputusan": row.catatan.keputusan if row.catatan and row.langkah.keputusan else None,
+        "batas_waktu": row.batas_waktu,
+        "riwayat": [{"putaran": r.putaran, "keputusan": r.keputusan, "waktu": r.waktu,
+                     "oleh": roster_name(roster, r.email, r.nama), "commit": r.commit[:10]}
+                    for r in row.riwayat],
+        "kelengkapan": row.langkah.kelengkapan, "output": row.langkah.output,
+        "waktu_sop": row.langkah.waktu,
+    } for row in rows]
 
 
 def _bidang(data: SiteData) -> list[dict]:
@@ -161,8 +98,7 @@ def _bidang(data: SiteData) -> list[dict]:
             "galat": [i for i in problems if i.is_error],
             "peringatan": [i for i in problems if not i.is_error],
             "perubahan": last.get(path),
-            "lengkap": content is not None and not any(i.is_error for i in problems)
-            and len(filled) >= len(owned) and all(s.realisasi is not None for s in subs),
+            "lengkap": content is not None and not incomplete(problems, path),
         })
     return rows
 
@@ -171,7 +107,7 @@ def _capaian(figures: Figures) -> dict:
     grafik = charts.laporan(figures)
     return {"figures": figures, "grafik_capaian": grafik.capaian_indikator, "grafik_serapan": grafik.serapan,
             "grafik_indikator": grafik.indikator,
-            "tone": {i.id: charts.tone(i.kategori, figures.skala) for i in figures.indikator}}
+            "tone": {i.id: kategori_kelas(i.kategori, figures.skala) for i in figures.indikator}}
 
 
 def _laporan(data: SiteData, figures: Figures | None) -> dict[str, dict]:

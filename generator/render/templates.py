@@ -133,13 +133,13 @@ def environment(root: Path | None = None, overrides: dict[str, str] | None = Non
 
 def render(env: jinja2.Environment, template: str, ctx: dict) -> str:
     """`template` rendered with `ctx`. A template the office wrote that breaks (syntax, an unknown
-    name, or what the sandbox refuses: `cycler.__init__.__globals__`) is a LakipError naming it,
-    never a traceback. Raises LakipError."""
-    from generator.data.errors import LakipError
+    name, or what the sandbox refuses: `cycler.__init__.__globals__`) is a DataInvalid naming it,
+    never a traceback. Raises DataInvalid."""
+    from generator.data.errors import DataInvalid
 
     try:
         return env.get_template(template).render(ctx)
     except jinja2.TemplateSyntaxError as e:
-        raise LakipError(f"templat {e.name or template} baris {e.lineno} salah tulis: {e.message}") from None
+        raise DataInvalid(f"templat {e.name or template} baris {e.lineno} salah tulis: {e.message}") from None
     except jinja2.TemplateError as e:
-        raise LakipError(f"templat {template} ditolak atau gagal dirender: {e}") from None
+        raise DataInvalid(f"templat {template} ditolak atau gagal dirender: {e}") from None

@@ -275,8 +275,9 @@ def evaluate(sop: m.Sop, tahun: int, commits: list[RawCommit],
                                  f"{catatan.nama}: persetujuan itu tidak berlaku lagi untuk "
                                  "konten saat ini"))
     temuan += extra
-    signing = next((c for c in standing.values() if sop.find_langkah(c.no).pengesahan == "tanda-tangan"
-                    and _forward(sop.find_langkah(c.no), c.keputusan)), None)
+    step = sop.signing_step
+    signing = next((c for c in standing.values() if step is not None and c.no == step.no
+                    and _forward(step, c.keputusan)), None)
     penghalang: tuple[Temuan, ...] = ()
     if signing is not None:
         # Every finding on the signing commit, on the chain before it and on a change of sop/ in

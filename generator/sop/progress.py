@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.data import model as m
-from generator.data.errors import Issue, LakipError
-from generator.data.load import load_definitions, load_repo
+from generator.data.errors import DataInvalid, Issue, LakipError, Refused, UsageError
+from generator.data.load import load_definitions, load_repo, newest_year
 from generator.data.validate import validate
 from generator.git import (
     Git,
@@ -56,9 +56,8 @@ class Progress:
 def open_repo(root: Path) -> Git:
     git = Git(root)
     if not git.is_repo():
-        raise LakipError(f"'{root}' bukan repositori git (petunjuk: lakip demo DIR membuat contoh "
-                         "repositori dengan riwayat SOP; lakip init DIR membuat repositori baru)",
-                         exit_code=2)
+        raise UsageError(f"'{root}' bukan repositori git (petunjuk: lakip demo DIR membuat contoh "
+                         "repositori dengan riwayat SOP; lakip init DIR membuat repositori baru)")
     return git
 
 
@@ -71,14 +70,7 @@ def _definitions(root: Path, source) -> tuple[m.Repo, list[Issue]]:
 def _require(sop, personil, issues: list[Issue]) -> None:
     if sop is None or personil is None:
         problems = "; ".join(i.format() for i in issues if i.is_error and i.loc.path.startswith("sop/"))
-        raise LakipError(f"SOP atau daftar personil tidak dapat dibaca: {problems}")
-
-
-def _newest_year(root: Path, source) -> int:
-    years = [int(name) for name, is_dir in source.entries("content") if is_dir and name.isdigit()]
-    if not years:
-        raise LakipError("belum ada folder tahun di content/", exit_code=2)
-    return max(years)
+        raise DataInvalid(f"SOP atau daftar personil tidak dapat dibaca: {problems}")
 
 
 class _Rules:
@@ -208,7 +200,7 @@ def _facts(git: Git, head: str, akar: str | None, tahun: int) -> tuple[_Facts, _
         trailers, _ = parse_trailers(c, sop)
         if trailers is not None and trailers.sop == sop.id and trailers.tahun == tahun:
             steps.append((c.id, trailers.langkah))
-    signing = next((x.no for x in sop.langkah if x.pengesahan == "tanda-tangan"), None)
+    signing = sop.signing_step.no if sop.signing_step else None
     chain = chain_facts(history.graph, steps, signing, {b.commit for b in history.trust.tidak_sah})
     facts = _Facts(history.trust.akar, commits, berlaku, list(history.trust.tidak_sah),
                    history.revoked, {c.id: history.signatures[c.id] for c in commits
@@ -226,10 +218,10 @@ def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = Non
     git = open_repo(root)
     head = rev or git.head()
     if head is None:
-        raise LakipError("repositori belum punya commit: buat commit pertama dulu")
+        raise Refused("repositori belum punya commit: buat commit pertama dulu")
     if is_shallow(git):
         return _cut(git, root, head, tahun)
-    tahun = tahun or _newest_year(root, GitSource(git, head, ("content",)))
+    tahun = tahun or newest_year(GitSource(git, head, ("content",)))
     facts, rules = _facts(git, head, akar, tahun)
     sop, roster = rules.at(facts.berlaku[head])
     status = _evaluate(git, facts, rules, sop, head, tahun, now)
@@ -240,7 +232,7 @@ def _cut(git: Git, root: Path, head: str, tahun: int | None) -> Progress:
     """A shallow clone: its history cannot be judged, so nothing is recorded and nothing is FINAL."""
     sop, roster, issues = load_definitions(GitSource(git, head, ("sop",)))
     _require(sop, roster, issues)
-    tahun = tahun or _newest_year(root, GitSource(git, head, ("content",)))
+    tahun = tahun or newest_year(GitSource(git, head, ("content",)))
     per_day = sop.menit_per_hari
     states = tuple(StatusLangkah(s, MENUNGGU, parse_waktu(s.waktu, per_day), None, ())
                    for s in sop.langkah)
@@ -327,18 +319,18 @@ def approval(root: Path, tahun: int, source, rev: str | None = None, known: Prog
     """Is the content in `source` (the working tree) the approved, signed one? Returns (final,
     the document's date, notes). The date comes from git, never the clock, so rebuilding a commit
     gives identical files: the signing approval's time when final, else HEAD's commit time.
-    `known` is the progress at HEAD when the caller has it already. The notes say why a document
-    whose signing step is recorded is still DRAF (the finding codes)."""
+    `known` is the progress at `rev` (default HEAD) when the caller has it already. The notes say
+    why a document whose signing step is recorded is still DRAF (the finding codes)."""
     import os
 
     git = Git(root)
     if git.is_repo() and git.head():
-        p = known if known is not None and rev is None else progress(root, tahun, rev=rev)
+        p = known if known is not None else progress(root, tahun, rev=rev)
         head = p.head
         same = rev is not None or _worktree_is_head(git, root, source, tahun, head)
         final = p.status.final and same
-        signing = next((s.no for s in p.sop.langkah if s.pengesahan == "tanda-tangan"), None)
-        record = p.status.find_langkah(signing).catatan if final and signing else None
+        signing = p.sop.signing_step
+        record = p.status.find_langkah(signing.no).catatan if final and signing else None
         when = record.waktu if record else dt.datetime.fromisoformat(
             git.text("log", "-1", "--format=%cI", head).strip())
         notes = [] if same else ["folder kerja berisi perubahan konten yang belum di-commit: "

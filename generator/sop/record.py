@@ -6,26 +6,21 @@ never touched, so nobody's uncommitted work can be lost.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import subprocess
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from generator.data import model as m
-from generator.data.errors import LakipError
+from generator.data.errors import Refused, UsageError
+from generator.data.load import newest_year
 from generator.data.validate import validate
-from generator.git import (
-    Git,
-    GitSource,
-)
+from generator.git import Git, GitSource, identity
 from generator.sop.engine import KEPUTUSAN_TANPA_PILIHAN, Status
 from generator.sop.fingerprint import fingerprint
-from generator.sop.progress import _definitions, _newest_year, open_repo, progress, who_acts
+from generator.sop.progress import _definitions, open_repo, progress, who_acts
 from generator.sop.syarat import check_syarat
 from generator.sop.trust import local_day
-
-_IDENT = re.compile(r"^(?P<nama>.*) <(?P<email>[^>]*)> (?P<ts>\d+) (?P<tz>[+-]\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -53,23 +48,25 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
     git = open_repo(root)
     head = git.head()
     if head is None:
-        raise LakipError("repositori belum punya commit: buat commit pertama dulu")
+        raise Refused("repositori belum punya commit: buat commit pertama dulu")
     tree = git.text("write-tree", env=env).strip()  # the index; fails on unresolved conflicts
     snapshot = GitSource(git, tree)
     repo, issues = _definitions(root, snapshot)
     issues = issues + validate(repo)
-    tahun = tahun or _newest_year(root, snapshot)
-    ident = _ident(git, env)
-    when = ident["waktu"]
+    tahun = tahun or newest_year(snapshot)
+    ident = identity(git, env)
+    if ident is None:
+        raise Refused("identitas git belum diatur (petunjuk: git config user.name \"Nama Anda\" "
+                      "dan git config user.email email@kantor.go.id)")
+    when = ident.waktu
     # Judged as verify will judge the new commit: by the authorized SOP and roster at its parent.
     state = progress(root, tahun, when)
     if any(t.kode == "riwayat-terpotong" for t in state.status.temuan):
-        raise LakipError(state.status.temuan[0].pesan)
+        raise Refused(state.status.temuan[0].pesan)
     sop, roster, status = state.sop, state.roster, state.status
     step = sop.find_langkah(no)
     if step is None:
-        raise LakipError(f"langkah {no} tidak ada di SOP {sop.id} (langkah 1-{len(sop.langkah)})",
-                         exit_code=2)
+        raise UsageError(f"langkah {no} tidak ada di SOP {sop.id} (langkah 1-{len(sop.langkah)})")
     day = local_day(when, sop)
 
     problems: list[str] = []
@@ -79,9 +76,9 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
     if keputusan not in allowed:
         problems.append(f"keputusan '{keputusan}' tidak sah untuk langkah {no}; pilih "
                         f"{' atau '.join(allowed)}")
-    person = roster.find(ident["email"])
+    person = roster.find(ident.email)
     if person is None:
-        problems.append(f"identitas git {ident['nama']} <{ident['email']}> tidak ada di "
+        problems.append(f"identitas git {ident.nama} <{ident.email}> tidak ada di "
                         "sop/personil.yaml (petunjuk: git config user.email <email Anda>)")
     elif step.pelaksana not in person.peran:
         problems.append(f"{person.nama} tidak memegang peran '{step.pelaksana}' "
@@ -109,7 +106,7 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
         lines += [f"  - {p}" for p in problems if p != who]
         if who:
             lines.insert(1, f"  - {who}")
-        raise LakipError("\n".join(lines))
+        raise Refused("\n".join(lines))
 
     konten = fingerprint(snapshot, tahun)
     subject = (f"LAKIP {tahun} · Langkah {no}: {step.kegiatan.split('. ')[0]} ({keputusan})")
@@ -117,7 +114,7 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
     message = (f"{subject}{body}\n\n"
                f"SOP: {sop.id}\nSOP-Tahun: {tahun}\nSOP-Langkah: {no}\nSOP-Keputusan: {keputusan}\n"
                f"SOP-Peran: {step.pelaksana}\nSOP-Konten: {konten}\n"
-               f"Signed-off-by: {ident['nama']} <{ident['email']}>\n")
+               f"Signed-off-by: {ident.nama} <{ident.email}>\n")
     args = ["commit-tree", tree, "-p", head, "-F", "-"]
     notes: list[str] = []
     if sign:
@@ -128,19 +125,6 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
     new = git.text(*args, input=message.encode("utf-8"), env=env).strip()
     git.run("update-ref", "-m", f"lakip: langkah {no} ({keputusan})", "HEAD", new, head, env=env)
     return Recorded(new, subject, changed, sop, roster, root, tahun, when, tuple(notes))
-
-
-def _ident(git: Git, env: dict | None) -> dict:
-    raw = git.text("var", "GIT_AUTHOR_IDENT", env=env, check=False).strip()
-    match = _IDENT.match(raw)
-    if not match or not match["email"]:
-        raise LakipError("identitas git belum diatur (petunjuk: git config user.name \"Nama Anda\" "
-                         "dan git config user.email email@kantor.go.id)")
-    sign = -1 if match["tz"][0] == "-" else 1
-    offset = dt.timedelta(hours=int(match["tz"][1:3]), minutes=int(match["tz"][3:5]))
-    tz = dt.timezone(sign * offset)
-    return {"nama": match["nama"], "email": match["email"],
-            "waktu": dt.datetime.fromtimestamp(int(match["ts"]), tz)}
 
 
 def _commit_time(git: Git, commit: str) -> dt.datetime:

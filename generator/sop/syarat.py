@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from generator.data import model as m
 from generator.data.errors import Issue
-from generator.data.validate import NARASI_WAJIB
+from generator.data.load import for_year
+from generator.data.model import NARASI_WAJIB
+from generator.data.validate import incomplete
 
 
 def check_syarat(step: m.Langkah, keputusan: str, repo: m.Repo, issues: list[Issue], tahun: int,
@@ -14,13 +16,11 @@ def check_syarat(step: m.Langkah, keputusan: str, repo: m.Repo, issues: list[Iss
     `issues`), `changed` the files the step commit changes: Indonesian sentences, [] when met."""
     year = repo.find_tahun(tahun)
     base = f"content/{tahun}/"
-    errors = [i for i in issues if i.is_error and (not i.loc.path.startswith("content/2")
-                                                   or i.loc.path.startswith(base))]
+    errors = [i for i in for_year(issues, tahun) if i.is_error]
     problems = []
     for syarat in step.syarat:
         if syarat == "data-bidang-lengkap":
-            bad = [i for i in issues if i.loc.path.startswith(base) and (
-                i.is_error or i.kode == "realisasi-belum-tersedia")]
+            bad = incomplete(issues, base)
             if year is None or not year.bidang:
                 problems.append(f"data bidang tahun {tahun} belum ada (content/{tahun}/bidang/)")
             for issue in bad[:10]:
@@ -31,8 +31,7 @@ def check_syarat(step: m.Langkah, keputusan: str, repo: m.Repo, issues: list[Iss
             if len(errors) > 10:
                 problems.append(f"... dan {len(errors) - 10} galat lain (jalankan lakip validate)")
         elif syarat == "narasi-lengkap":
-            written = {n.bagian for n in year.narasi} if year else set()
-            missing = [b for b in NARASI_WAJIB if b not in written]
+            missing = year.narasi_kurang if year else NARASI_WAJIB
             if missing:
                 problems.append(f"narasi belum lengkap: {', '.join(missing)} belum ditulis di "
                                 f"content/{tahun}/narasi/")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from generator.data import model as m
-from generator.data.errors import LakipError
+from generator.data.errors import Refused, UsageError
 from generator.git import Git, GitSource, Signature
 from generator.git.log import Graph, PathCommit
 
@@ -60,16 +60,15 @@ class Kepercayaan:
 def find_root(git: Git, head: str, akar: str | None) -> Akar:
     """The trust root for verifying `head` (DESIGN §5): `akar` when given, else the root recorded in
     the newest archive manifest at `head`, else the first commit on the first-parent line from
-    `head` that added sop/personil.yaml. Raises LakipError (exit 2) for an `akar` that is not a
+    `head` that added sop/personil.yaml. Raises UsageError for an `akar` that is not a
     commit in the history of `head`."""
     if akar:
         code, out, _ = git.call("rev-parse", "--verify", "--quiet", f"{akar}^{{commit}}")
         commit = out.strip()
         if code != 0 or not commit:
-            raise LakipError(f"akar kepercayaan '{akar}' bukan commit di repositori ini", exit_code=2)
+            raise UsageError(f"akar kepercayaan '{akar}' bukan commit di repositori ini")
         if git.call("merge-base", "--is-ancestor", commit, head)[0] != 0:
-            raise LakipError(f"akar kepercayaan {commit[:10]} bukan bagian dari riwayat {head[:10]}",
-                             exit_code=2)
+            raise UsageError(f"akar kepercayaan {commit[:10]} bukan bagian dari riwayat {head[:10]}")
         return Akar(commit, "dipilih dengan --akar")
     recorded = _manifest_root(git, head)
     if recorded:
@@ -78,7 +77,7 @@ def find_root(git: Git, head: str, akar: str | None) -> Akar:
                    "--", "sop/personil.yaml")
     first = out.split("\n", 1)[0].strip()
     if not first:
-        raise LakipError("sop/personil.yaml tidak ada di riwayat: tidak ada akar kepercayaan")
+        raise Refused("sop/personil.yaml tidak ada di riwayat: tidak ada akar kepercayaan")
     return Akar(first, "commit pertama yang menambahkan sop/personil.yaml")
 
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.data.errors import LakipError
-from generator.git import Git, tags
+from generator.data.errors import LakipError, Refused, UsageError
+from generator.git import Git, identity, tags
 from generator.sop.arsip import TAG_PREFIX, manifest_path, tag_findings
 from generator.sop.engine import Temuan
 from generator.sop.progress import open_repo, progress
 from generator.sop.record import Recorded, record
 from generator.store import UnsafePath, digest, remove_file, store, write_file
+from generator.workflow.snapshot import Snapshot, gather
 
 REGISTER = "arsip"  # tag -> commit as first seen (per repository, in the user's cache folder)
 
@@ -51,36 +52,34 @@ class Archived:
 
 def archive(root: Path, tahun: int | None = None, catatan: str | None = None, env: dict | None = None,
             report: Callable[[str], None] = lambda _: None) -> Archived:
-    from generator.workflow.build import run_build
-
     git = open_repo(root)
-    state = progress(root, tahun)
+    snapshot = gather(root, tahun, ref="HEAD")  # the archive is built from HEAD, never the work tree
+    state = snapshot.progress
     status, sop = state.status, state.sop
     tahun = status.tahun
     last = sop.langkah[-1]
     tag = f"{TAG_PREFIX}{tahun}"
     if status.berjalan != last.no:
         due = f"langkah {status.berjalan}" if status.berjalan else "tidak ada (SOP sudah selesai)"
-        raise LakipError(f"arsip {tahun} belum dapat dibuat: langkah {last.no} belum berjalan, yang "
+        raise Refused(f"arsip {tahun} belum dapat dibuat: langkah {last.no} belum berjalan, yang "
                          f"berjalan {due} (lakip status)")
     if not status.final:
-        raise LakipError(f"arsip {tahun} belum dapat dibuat: dokumen belum FINAL (persetujuan "
+        raise Refused(f"arsip {tahun} belum dapat dibuat: dokumen belum FINAL (persetujuan "
                          "pengesahan tidak berlaku atau konten berubah; lakip verify)")
     if git.text("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False).strip():
-        raise LakipError(f"tag {tag} sudah ada: tahun {tahun} sudah diarsipkan", exit_code=2)
+        raise UsageError(f"tag {tag} sudah ada: tahun {tahun} sudah diarsipkan")
     staged = [f for f in git.text("diff", "--cached", "--name-only", "HEAD").splitlines() if f]
     if staged:
-        raise LakipError("ada perubahan yang sudah di-stage (git add): " + ", ".join(staged) +
+        raise Refused("ada perubahan yang sudah di-stage (git add): " + ", ".join(staged) +
                          "; commit atau batalkan dulu, karena arsip dibangun dari HEAD")
     rel = manifest_path(tahun)
     if (root / rel).exists():
-        raise LakipError(f"{rel} sudah ada di folder kerja; pindahkan atau hapus dulu (lakip tidak "
+        raise Refused(f"{rel} sudah ada di folder kerja; pindahkan atau hapus dulu (lakip tidak "
                          "menimpa berkas yang belum di-commit)")
 
     report("membangun dokumen dari HEAD untuk manifest")
     with tempfile.TemporaryDirectory(prefix="lakip-arsip-") as tmp:
-        built = run_build(root, Path(tmp), tahun, ref="HEAD", site=False)
-        documents = {p.name: _sha256(p) for p in built.files}
+        documents = {p.name: _sha256(p) for p in _build(snapshot, Path(tmp))}
     manifest = {
         "tahun": tahun, "sop": sop.id, "lakip": __version__,
         "commit_dasar": state.head,
@@ -96,7 +95,7 @@ def archive(root: Path, tahun: int | None = None, catatan: str | None = None, en
     try:
         write_file(root, root / rel, text)  # never through a symlink the repository holds
     except UnsafePath as e:
-        raise LakipError(e.pesan) from None
+        raise Refused(e.pesan) from None
     # Staged without git's filters: a clean filter named by the repository's config never runs.
     blob = git.text("hash-object", "-w", "--no-filters", "--stdin", input=text.encode("utf-8")).strip()
     git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", env=env)
@@ -114,7 +113,9 @@ def archive(root: Path, tahun: int | None = None, catatan: str | None = None, en
 
 
 def _tag(git: Git, tag: str, done: Recorded, tahun: int, env: dict | None) -> bool:
-    person = next((p for p in done.roster if p.email.lower() == _email(git, env).lower()), None)
+    tagger = identity(git, env, "COMMITTER")
+    email = tagger.email.lower() if tagger else ""
+    person = next((p for p in done.roster if p.email.lower() == email), None)
     signing = bool(person and person.kunci_ssh and
                    git.text("config", "--get", "user.signingkey", env=env, check=False).strip())
     message = f"Arsip LAKIP {tahun}\n\nManifest: {manifest_path(tahun)}\n"
@@ -123,9 +124,12 @@ def _tag(git: Git, tag: str, done: Recorded, tahun: int, env: dict | None) -> bo
     return signing
 
 
-def _email(git: Git, env: dict | None) -> str:
-    ident = git.text("var", "GIT_COMMITTER_IDENT", env=env).strip()
-    return ident.split("<", 1)[1].split(">", 1)[0] if "<" in ident else ""
+def _build(snapshot: Snapshot, out: Path) -> list[Path]:
+    """The documents of a snapshot read from a commit (no website): what a manifest lists."""
+    from generator.workflow.outputs import DOCUMENTS, Job, run
+
+    snapshot.require_valid()
+    return run(Job(snapshot, out), DOCUMENTS)
 
 
 def _sha256(path: Path) -> str:
@@ -138,8 +142,6 @@ def _sha256(path: Path) -> str:
 def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) -> tuple[list[Temuan], int]:
     """Findings over every archived year, and how many tags were checked. A bad tag (pointing at
     a blob, unsigned history, a broken manifest) is a finding of its own year only."""
-    from generator.workflow.build import run_build
-
     git = open_repo(root)
     register, key = _register(git)
     found: list[Temuan] = []
@@ -164,9 +166,9 @@ def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) 
         last = max(s.no for s in progress(root, tahun, rev=tag.commit).sop.langkah)
         documents = dict(manifest["dokumen"])
         try:
+            snapshot = gather(root, tahun, ref=tag.commit)
             with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as tmp:
-                built = run_build(root, Path(tmp), tahun, ref=tag.commit, site=False)
-                rebuilt = {p.name: _sha256(p) for p in built.files}
+                rebuilt = {p.name: _sha256(p) for p in _build(snapshot, Path(tmp))}
         except LakipError as e:
             found.append(Temuan("arsip-tidak-cocok", tag.commit, last,
                                 f"{tag.name}: tidak dapat dibangun ulang: {e.pesan}"))

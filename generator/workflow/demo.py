@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.data.errors import LakipError
+from generator.data.errors import DataInvalid, Refused, UsageError
 from generator.git import Git
 from generator.sop.record import record
 from generator.template import template_dir
@@ -65,7 +65,7 @@ def register_keys(personil_text: str, keys: dict[str, str]) -> str:
                 lines[i] = f'{indent}kunci_ssh: "{key}"\n'
                 break
         else:
-            raise LakipError(f"kunci_ssh untuk {email} tidak ditemukan di sop/personil.yaml")
+            raise Refused(f"kunci_ssh untuk {email} tidak ditemukan di sop/personil.yaml")
     return "".join(lines)
 
 
@@ -75,7 +75,7 @@ def _people(target: Path) -> tuple:
 
     _, roster, issues = load_definitions(FsSource(target))
     if roster is None:
-        raise LakipError("sop/personil.yaml contoh tidak dapat dibaca: "
+        raise DataInvalid("sop/personil.yaml contoh tidak dapat dibaca: "
                          + "; ".join(i.format() for i in issues if i.is_error))
     return roster
 
@@ -84,7 +84,7 @@ def _holder(roster: tuple, role: str) -> tuple[str, str]:
     """(nama, email) of the first person holding `role` whose validity has no end."""
     person = next((p for p in roster if role in p.peran and p.berlaku_sampai is None), None)
     if person is None:
-        raise LakipError(f"tidak ada personil aktif dengan peran '{role}' di sop/personil.yaml")
+        raise Refused(f"tidak ada personil aktif dengan peran '{role}' di sop/personil.yaml")
     return person.nama, person.email
 
 
@@ -93,10 +93,9 @@ def prepare(target: Path, hold_bidang: bool = False) -> tuple[Git, dict[str, Act
     them in sop/personil.yaml and make the first commit. With `hold_bidang`, the year's bidang files
     are left out of that commit and returned, so that their staff can deliver them later."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise LakipError(f"'{target}' sudah ada dan tidak kosong; pilih folder baru atau kosong",
-                         exit_code=2)
+        raise UsageError(f"'{target}' sudah ada dan tidak kosong; pilih folder baru atau kosong")
     if not (TEMPLATE / "content").is_dir() or not (TEMPLATE / "sop").is_dir():
-        raise LakipError("contoh kantor (content/, sop/) tidak ditemukan di samping paket lakip")
+        raise Refused("contoh kantor (content/, sop/) tidak ditemukan di samping paket lakip")
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATE / "content", target / "content")
     shutil.copytree(TEMPLATE / "sop", target / "sop")

@@ -6,38 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.data.errors import LakipError
-from generator.data.load import load_repo
-from generator.data.source import FsSource
-from generator.figures.capaian import compute
+from generator.data.errors import DataInvalid
 from generator.figures.lke import HasilLke, assess
+from generator.workflow.snapshot import gather
 
 
 def run_lke(root: Path, tahun: int | None = None, now: dt.datetime | None = None) -> HasilLke:
-    """Load, compute and assess; the SOP history is read when `root` is a git repository."""
-    from generator.git import Git
-
-    repo, _ = load_repo(root, FsSource(root))
-    if not repo.tahun:
-        raise LakipError("belum ada folder tahun di content/", exit_code=2)
-    tahun = tahun or max(t.tahun for t in repo.tahun)
-    if repo.find_tahun(tahun) is None:
-        known = ", ".join(str(t.tahun) for t in repo.tahun)
-        raise LakipError(f"folder content/{tahun}/ tidak ada; tahun yang ada: {known}", exit_code=2)
-    try:
-        figures = compute(repo, tahun)
-    except ValueError as e:
-        raise LakipError(f"LKE tidak dapat dinilai: {e} (petunjuk: jalankan lakip validate)") from None
-    now = now or dt.datetime.now(dt.UTC)
-    progress, final = None, False
-    git = Git(root)
-    if git.is_repo() and git.head() and repo.sop and repo.personil is not None:
-        from generator.sop.progress import approval
-        from generator.sop.progress import progress as read_progress
-
-        progress = read_progress(root, tahun, now)
-        final = approval(root, tahun, FsSource(root), known=progress)[0]
-    zone = repo.sop.zona_waktu if repo.sop else "Asia/Makassar"
+    """The year's LKE assessment from one snapshot: its data, figures and, when `root` is a git
+    repository, its SOP progress and approval. Raises UsageError for a missing year folder,
+    DataInvalid when the figures cannot be computed."""
     from zoneinfo import ZoneInfo
 
-    return assess(repo, figures, progress, final, now.astimezone(ZoneInfo(zone)).date())
+    snapshot = gather(root, tahun, now=now)
+    repo = snapshot.repo
+    try:
+        figures = snapshot.figures()
+    except ValueError as e:
+        raise DataInvalid(f"LKE tidak dapat dinilai: {e} (petunjuk: jalankan lakip validate)") from None
+    progress, final = None, False
+    if snapshot.is_git and repo.sop and repo.personil is not None:
+        progress, final = snapshot.progress, not snapshot.state.draf
+    zone = repo.sop.zona_waktu if repo.sop else "Asia/Makassar"
+    return assess(repo, figures, progress, final, snapshot.now.astimezone(ZoneInfo(zone)).date())

@@ -30,11 +30,12 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from generator.data import model as m
-from generator.data.errors import Issue, LakipError
+from generator.data.errors import DataInvalid, Issue, Refused, UsageError
 from generator.data.load import CONTENT, load_repo
 from generator.data.numbers import parse_angka
 from generator.data.validate import validate
 from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
+from generator.workflow.snapshot import gather
 
 FORMAT = 1  # version of the workbook layout; a form of another version is refused
 LANGKAH = 4  # the SOP step whose kelengkapan ("Format Data") this form is
@@ -121,7 +122,7 @@ class ImportResult:
     issues: list[Issue]  # load and validation issues of the bidang file, after the import
 
 
-class FormError(LakipError):
+class FormError(DataInvalid):
     """A form with bad cells; `masalah` lists them, each starting with `Lembar!A1`."""
 
     def __init__(self, form: Path, masalah: list[str]):
@@ -133,17 +134,18 @@ class FormError(LakipError):
 def write_form(root: Path, bidang: str, tahun: int | None, out: Path) -> Path:
     """Write the step-4 form of one bidang and year (default: the newest) to `out` (.xlsx)."""
     if out.suffix.lower() != ".xlsx":
-        raise LakipError(f"nama berkas formulir '{out}' harus berakhiran .xlsx", exit_code=2)
-    repo, issues = load_repo(root)
-    tahun, nama = _pilih(repo, bidang, tahun)
+        raise UsageError(f"nama berkas formulir '{out}' harus berakhiran .xlsx")
+    snapshot = gather(root, tahun)
+    repo, issues, tahun = snapshot.repo, snapshot.issues, snapshot.tahun
+    nama = _nama(repo, bidang)
     rel = f"{CONTENT}/{tahun}/bidang/{bidang}.yaml"
     if rel in repo.broken:  # a form from a file we cannot read would import over unknown data
         daftar = "\n".join(f"  {i.format()}" for i in issues if i.loc.path == rel and i.is_error)
-        raise LakipError(f"berkas {rel} belum dapat dibaca; perbaiki dulu:\n{daftar}")
+        raise DataInvalid(f"berkas {rel} belum dapat dibaca; perbaiki dulu:\n{daftar}")
     pk = (year := repo.find_tahun(tahun)).pk
     renstra = repo.renstra_for(tahun, pk.renstra if pk else None)
     if renstra is None:
-        raise LakipError(f"Renstra untuk tahun {tahun} tidak ditemukan (petunjuk: jalankan lakip validate)")
+        raise DataInvalid(f"Renstra untuk tahun {tahun} tidak ditemukan (petunjuk: jalankan lakip validate)")
     data = next((d for d in year.bidang if d.path == rel), None)
     real = {r.indikator: r for r in data.realisasi} if data else {}
     baris_r = [{"id": i.id, "uraian": i.uraian, "satuan": i.satuan, "polaritas": i.polaritas,
@@ -175,27 +177,22 @@ def write_form(root: Path, bidang: str, tahun: int | None, out: Path) -> Path:
     try:  # atomically and never through a symlink at `out` (store.write_file)
         write_file(out.parent.absolute(), out.absolute(), buffer.getvalue())
     except UnsafePath as e:
-        raise LakipError(f"formulir tidak dapat ditulis: {e.pesan}", exit_code=2) from None
+        raise UsageError(f"formulir tidak dapat ditulis: {e.pesan}") from None
     except OSError as e:
-        raise LakipError(f"formulir tidak dapat ditulis ke '{out}': {e.strerror or e}", exit_code=2) from None
+        raise UsageError(f"formulir tidak dapat ditulis ke '{out}': {e.strerror or e}") from None
     return out
 
 
-def _pilih(repo: m.Repo, bidang: str, tahun: int | None) -> tuple[int, str]:
-    """The year (default the newest) and the bidang's name; usage errors name what exists."""
-    known = sorted(t.tahun for t in repo.tahun)
-    if not known or (tahun is not None and tahun not in known):
-        raise LakipError(f"folder content/{tahun or '<tahun>'}/ tidak ada; tahun yang ada: "
-                         f"{', '.join(map(str, known)) or '(belum ada)'}", exit_code=2)
+def _nama(repo: m.Repo, bidang: str) -> str:
+    """The bidang's name; a usage error names the bidang that exist."""
     if repo.instansi is None:
-        raise LakipError("content/instansi.yaml belum valid (petunjuk: jalankan lakip validate)")
+        raise DataInvalid("content/instansi.yaml belum valid (petunjuk: jalankan lakip validate)")
     names = {b.id: b.nama for b in repo.instansi.bidang}
     if bidang not in names:
         close = difflib.get_close_matches(bidang, names, n=1, cutoff=0.6)
         hint = f"maksudnya '{close[0]}'?" if close else f"yang dikenal: {', '.join(sorted(names))}"
-        raise LakipError(f"bidang '{bidang}' tidak ada di content/instansi.yaml (petunjuk: {hint})",
-                         exit_code=2)
-    return (known[-1] if tahun is None else tahun), names[bidang]
+        raise UsageError(f"bidang '{bidang}' tidak ada di content/instansi.yaml (petunjuk: {hint})")
+    return names[bidang]
 
 
 def _petunjuk(ws: Worksheet, repo: m.Repo, bidang: str, nama: str, tahun: int, rel: str) -> None:
@@ -273,8 +270,8 @@ def import_form(root: Path, form: Path) -> ImportResult:
     try:  # whatever openpyxl trips on (not a zip, not a workbook), the user needs the same advice
         wb = load_workbook(form, data_only=True)
     except Exception as e:
-        raise LakipError(f"formulir '{form}' tidak dapat dibuka: bukan berkas Excel (.xlsx) atau "
-                         "berkasnya rusak", exit_code=2) from e
+        raise UsageError(f"formulir '{form}' tidak dapat dibuka: bukan berkas Excel (.xlsx) atau "
+                         "berkasnya rusak") from e
     bidang, tahun, rel, sha = _meta(wb, form)
     path = root / rel
     try:  # never through a symlink: the repository's bidang/ might point at the user's files
@@ -282,23 +279,28 @@ def import_form(root: Path, form: Path) -> ImportResult:
     except FileNotFoundError:
         before = None
     except UnsafePath as e:
-        raise LakipError(f"{e.pesan}; impor dibatalkan", exit_code=2) from None
+        raise UsageError(f"{e.pesan}; impor dibatalkan") from None
     now = hashlib.sha256(before).hexdigest() if before is not None else TANPA_BERKAS
     if now != sha:
-        raise LakipError(f"berkas {rel} sudah berubah sejak formulir dibuat (SHA-256 saat itu {sha[:12]}, "
+        raise Refused(f"berkas {rel} sudah berubah sejak formulir dibuat (SHA-256 saat itu {sha[:12]}, "
                          f"sekarang {now[:12]}); buat formulir baru dengan lakip format-data --bidang "
                          f"{bidang} --tahun {tahun}, lalu salin isian dari {form.name}")
     yaml = _yaml()
     try:
         data = yaml.load(before.decode("utf-8-sig")) if before is not None else None
     except Exception as e:  # ruamel has many parser errors; `lakip validate` explains them better
-        raise LakipError(f"berkas {rel} tidak dapat dibaca (petunjuk: jalankan lakip validate)") from e
+        raise Refused(f"berkas {rel} tidak dapat dibaca (petunjuk: jalankan lakip validate)") from e
     if data is None:
         data = CommentedMap(bidang=bidang)
         data.yaml_set_start_comment(f"Data bidang {bidang} tahun {tahun}, dibuat dari formulir Excel.")
-    repo, issues = load_repo(root)
-    year = repo.find_tahun(tahun)  # None only if the year folder went away since the form was made
-    renstra = repo.renstra_for(tahun, year.pk.renstra if year.pk else None) if year else None
+    try:
+        snapshot = gather(root, tahun)
+    except UsageError:
+        raise Refused(f"formulir {form.name} untuk tahun {tahun}, tetapi folder content/{tahun}/ "
+                      "tidak ada lagi") from None
+    repo = snapshot.repo
+    year = repo.find_tahun(tahun)
+    renstra = repo.renstra_for(tahun, year.pk.renstra if year.pk else None)
     ids = {i.id for i in renstra.indikator() if i.bidang == bidang} if renstra else set()
     real = data.get("realisasi") or CommentedMap()
     subs = {s["kode"]: s for s in data.get("sub_kegiatan") or ()}
@@ -327,7 +329,7 @@ def import_form(root: Path, form: Path) -> ImportResult:
     if real and data.get("realisasi") is not real:  # the file had no (or an empty) realisasi
         data.pop("realisasi", None)
         data.insert(1, "realisasi", real)
-    sebelum = issues + validate(repo)
+    sebelum = snapshot.issues
     if not changed:
         return ImportResult(path, [], [i for i in sebelum if i.loc.path == rel])
     buf = io.StringIO()
@@ -337,10 +339,10 @@ def import_form(root: Path, form: Path) -> ImportResult:
         _tulis(root, path, buf.getvalue().encode("utf-8"))
     except OSError as e:  # a read-only folder, a full disk, a symlink on the way: nothing written
         why = e.pesan if isinstance(e, UnsafePath) else e.strerror or str(e)
-        raise LakipError(f"{rel} tidak dapat ditulis: {why}; impor dibatalkan, berkas tidak berubah",
-                         exit_code=2) from None
+        raise UsageError(f"{rel} tidak dapat ditulis: {why}; impor dibatalkan, berkas tidak berubah"
+                         ) from None
     try:
-        repo, issues = load_repo(root)
+        repo, issues = load_repo(root)  # the state after the write: a new reading, not the snapshot
         mine = [i for i in issues + validate(repo) if i.loc.path == rel]
     except BaseException:
         _tulis(root, path, before)  # never leave a half-done file, whatever interrupted us
@@ -351,7 +353,7 @@ def import_form(root: Path, form: Path) -> ImportResult:
     if baru := [i for i in mine if i.is_error and (i.kode, i.pesan) not in lama]:
         _tulis(root, path, before)
         daftar = "\n".join(f"  {i.format()}" for i in baru)
-        raise LakipError(f"hasil impor {form.name} tidak valid, jadi {rel} dikembalikan seperti semula:"
+        raise DataInvalid(f"hasil impor {form.name} tidak valid, jadi {rel} dikembalikan seperti semula:"
                          f"\n{daftar}")
     return ImportResult(path, changed, mine)
 
@@ -359,8 +361,8 @@ def import_form(root: Path, form: Path) -> ImportResult:
 def _meta(wb: Workbook, form: Path) -> tuple[str, int, str, str]:
     """The hidden sheet's record, checked: what it names is what the import will write."""
     if META not in wb.sheetnames:
-        raise LakipError(f"'{form.name}' bukan formulir lakip: lembar {META} tidak ada (petunjuk: buat "
-                         "formulir dengan lakip format-data)", exit_code=2)
+        raise UsageError(f"'{form.name}' bukan formulir lakip: lembar {META} tidak ada (petunjuk: buat "
+                         "formulir dengan lakip format-data)")
     meta = {str(k).strip(): str(v).strip() for k, v, *_ in wb[META].iter_rows(max_col=2, values_only=True)
             if k and v is not None}
     form_, bidang, tahun, rel, sha = (meta.get(k, "") for k in META_KEYS)
@@ -372,8 +374,8 @@ def _meta(wb: Workbook, form: Path) -> tuple[str, int, str, str]:
            if rel != f"{CONTENT}/{tahun}/bidang/{bidang}.yaml"
            else "sidik jari SHA-256 tidak sah" if sha != TANPA_BERKAS and not _SHA(sha) else None)
     if why:
-        raise LakipError(f"lembar {META} pada '{form.name}' rusak atau diubah ({why}); buat formulir "
-                         "baru dengan lakip format-data", exit_code=2)
+        raise UsageError(f"lembar {META} pada '{form.name}' rusak atau diubah ({why}); buat formulir "
+                         "baru dengan lakip format-data")
     return bidang, int(tahun), rel, sha
 
 
@@ -544,16 +546,16 @@ def _inspect(form: Path) -> None:
     cell: a form whose parts exceed BATAS_UKURAN, a cell beyond BATAS_BARIS/BATAS_KOLOM (a 10 KB
     file with a cell at row 1,048,576 makes openpyxl take minutes and gigabytes), a formula without
     a cached value (openpyxl reads it as empty: the value typed would be silently lost).
-    Raises LakipError (exit 2)."""
+    Raises UsageError."""
     import posixpath
     import zipfile
     from xml.etree.ElementTree import ParseError, iterparse
 
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-    def refuse(why: str) -> LakipError:
-        return LakipError(f"formulir '{form.name}' ditolak: {why} (petunjuk: buat formulir baru dengan "
-                          "lakip format-data, isi hanya sel kuning, simpan sebagai .xlsx)", exit_code=2)
+    def refuse(why: str) -> UsageError:
+        return UsageError(f"formulir '{form.name}' ditolak: {why} (petunjuk: buat formulir baru dengan "
+                          "lakip format-data, isi hanya sel kuning, simpan sebagai .xlsx)")
 
     try:
         archive = zipfile.ZipFile(form)

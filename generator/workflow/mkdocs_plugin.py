@@ -1,5 +1,9 @@
-"""The `lakip` MkDocs plugin: before every build it regenerates the site's pages (site.py) into
-the docs folder, and under `mkdocs serve` it also watches content/ and sop/."""
+"""The progress website through MkDocs: the `lakip` plugin regenerates the site's pages (site.py)
+into the docs folder before every build, and under `mkdocs serve` also watches content/ and sop/.
+
+`lakip build` hands the plugin its own `Snapshot` (`build_site`), so the site shows exactly what
+the documents were built from, without reading git or evaluating the SOP a second time; a plain
+`mkdocs build` or `mkdocs serve` gathers one itself."""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from generator.data.errors import LakipError
+from generator.data.errors import LakipError, Refused, UsageError
+from generator.workflow.snapshot import Snapshot, gather
 
 
 class LakipConfig(base.Config):
@@ -24,6 +29,8 @@ _PAGES: dict[str, str] = {}  # repository -> the folder lakip made for its pages
 
 
 class LakipPlugin(BasePlugin[LakipConfig]):
+    snapshot: Snapshot | None = None  # set by build_site for one build
+
     def _root(self, config) -> Path:
         here = Path(config.config_file_path).parent
         return (here / self.config.repo).resolve() if self.config.repo else here.resolve()
@@ -49,12 +56,14 @@ class LakipPlugin(BasePlugin[LakipConfig]):
 
         root = self._root(config)
         dokumen = Path(self.config.dokumen)
-        # Minutes, not seconds: pages that show elapsed time change at most once a minute, so the
-        # files written here do not keep re-triggering `mkdocs serve`.
-        now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+        snapshot, self.snapshot = self.snapshot, None  # a served site regathers on every change
         try:
-            data = site.gather(root, self.config.tahun, dokumen if dokumen.is_absolute() else root / dokumen,
-                               now=now)
+            if snapshot is None:
+                # Minutes, not seconds: pages that show elapsed time change at most once a minute,
+                # so the files written here do not keep re-triggering `mkdocs serve`.
+                now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+                snapshot = gather(root, self.config.tahun, now=now)
+            data = site_data(snapshot, dokumen if dokumen.is_absolute() else root / dokumen)
             site.write(data, Path(config.docs_dir))
         except LakipError as e:
             raise PluginError(f"lakip: {e.pesan}") from None
@@ -87,14 +96,14 @@ def host_guard(app, host: str, port: int):
 
 def check_address(address: str) -> tuple[str, int]:
     """`HOST:PORT` of `lakip serve --alamat`, checked: a port 1-65535 and a host that this
-    machine can listen on. Raises LakipError (exit 2) with what was found."""
+    machine can listen on. Raises UsageError with what was found."""
     import socket
 
     host, sep, port_text = address.rpartition(":")
     host = host.strip("[]")
     if not sep or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise LakipError(f"alamat '{address}' tidak sah: tulis HOST:PORT dengan PORT 1-65535, "
-                         "misalnya 127.0.0.1:8000", exit_code=2)
+        raise UsageError(f"alamat '{address}' tidak sah: tulis HOST:PORT dengan PORT 1-65535, "
+                         "misalnya 127.0.0.1:8000")
     port = int(port_text)
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -102,6 +111,152 @@ def check_address(address: str) -> tuple[str, int]:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
     except (OSError, UnicodeError) as e:
-        raise LakipError(f"alamat '{address}' tidak dapat dipakai di mesin ini: "
-                         f"{getattr(e, 'strerror', None) or e}", exit_code=2) from None
+        raise UsageError(f"alamat '{address}' tidak dapat dipakai di mesin ini: "
+                         f"{getattr(e, 'strerror', None) or e}") from None
     return host, port
+
+
+def site_data(snapshot: Snapshot, dokumen: Path | None = None):
+    """The website's data (`site.SiteData`) from the snapshot: its repository, issues and year,
+    the figures of every year, the SOP's progress and approval (when the folder is a git
+    repository), the recent changes and tags, and the built documents found in `dokumen`."""
+    from generator.git import Git, changes, tags
+    from generator.render.site import SiteData
+
+    repo = snapshot.repo
+    data = SiteData(snapshot.root, repo, list(snapshot.issues), snapshot.tahun, now=snapshot.now)
+    data.figures, data.figure_errors = snapshot.all_figures()
+    if snapshot.is_git and repo.sop and repo.personil is not None:
+        try:
+            data.progress = snapshot.progress
+            data.final = not snapshot.state.draf
+            data.notes += snapshot.state.alasan
+        except LakipError as e:
+            data.notes.append(f"kemajuan SOP tidak dapat dibaca: {e.pesan}")
+        git = Git(snapshot.root)
+        data.changes = changes(git, ("content",), limit=40)
+        from generator.sop.arsip import trusted_tags
+
+        data.tags = [tag for tag, _ in trusted_tags(snapshot.root, git, tags(git))]
+    else:
+        data.notes.append("folder ini bukan repositori git: kemajuan SOP dan riwayat tidak tersedia")
+    if dokumen and _real_dir(dokumen):
+        data.documents = {p.name: p for p in _real_files(dokumen)
+                          if p.name.startswith(("lakip-", "surat-pengantar-"))}
+        if _real_dir(dokumen / "arsip"):
+            for folder in sorted((dokumen / "arsip").glob("[0-9][0-9][0-9][0-9]")):
+                if _real_dir(folder) and f"lakip-{folder.name}" in {t.name for t in data.tags}:
+                    data.archived[folder.name] = {p.name: p for p in _real_files(folder)}
+    return data
+
+
+def _real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _real_files(folder: Path) -> list[Path]:
+    """Regular files of `folder`, never a symlink (a link to /proc/self/environ is not a document)."""
+    return [p for p in sorted(folder.iterdir()) if p.is_file() and not p.is_symlink()]
+
+
+def _mkdocs_config(root: Path, tahun: int | None, dokumen: Path | None, **overrides):
+    """lakip's own MkDocs configuration (never the repository's mkdocs.yml, whose hooks, theme
+    templates and Markdown extensions would run as code or read files outside the repository),
+    named after the office's site when its mkdocs.yml gives a plain `site_name`."""
+    import logging
+    import os
+
+    from mkdocs.config import load_config
+
+    from generator.workflow.scaffold import PROJECT
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner on every run
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    plugin: dict = {"repo": str(root)}
+    if tahun:
+        plugin["tahun"] = tahun
+    if dokumen is not None:
+        plugin["dokumen"] = str(dokumen)
+    names = _office_site_names(root)
+    return load_config(config_file=str(PROJECT / "mkdocs.yml"), plugins=["search", {"lakip": plugin}],
+                       **names, **overrides)
+
+
+def _office_site_names(root: Path) -> dict[str, str]:
+    """`site_name`, `site_description` and `copyright` from the office's mkdocs.yml when they are
+    plain text; nothing else of that file is used."""
+    import yaml
+
+    from generator.data.source import FsSource
+
+    source = FsSource(root)
+    if not source.is_file("mkdocs.yml"):
+        return {}
+    try:
+        value = yaml.safe_load(source.read("mkdocs.yml")[:200_000])
+    except (yaml.YAMLError, OSError, ValueError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {k: value[k] for k in ("site_name", "site_description", "copyright")
+            if isinstance(value.get(k), str) and value[k].strip() and len(value[k]) < 500}
+
+
+def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None) -> Path:
+    """Build the website of `snapshot` into a new folder beside `site_dir`, which then replaces it
+    (the plugin writes the pages from the snapshot into a folder lakip makes, MkDocs the rest):
+    nothing is written through a symlink, and a failed build leaves the previous site as it was.
+    `dokumen` is where the built documents to offer are. Raises UsageError for an unusable
+    folder, Refused when MkDocs fails."""
+    import shutil
+    import tempfile
+
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.store import UnsafePath, check_folder
+    from generator.workflow.outputs import prepare_out
+
+    prepare_out(site_dir.parent)
+    try:
+        check_folder(site_dir)
+    except UnsafePath as e:
+        raise UsageError(e.pesan) from None
+    fresh = Path(tempfile.mkdtemp(prefix=".situs-", dir=site_dir.parent))
+    try:
+        with tempfile.TemporaryDirectory(prefix="lakip-halaman-") as pages:
+            config = _mkdocs_config(snapshot.root, snapshot.tahun, dokumen, docs_dir=pages,
+                                    site_dir=str(fresh))
+            plugin = config.plugins.get("lakip")
+            if plugin is not None:
+                plugin.snapshot = snapshot
+            build(config)
+        if site_dir.exists():
+            shutil.rmtree(site_dir)  # a real folder (checked above); rmtree never follows links
+        fresh.rename(site_dir)
+    except MkDocsException as e:
+        raise Refused(f"situs gagal dibangun: {e}") from None
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh)
+    return site_dir
+
+
+def serve_site(root: Path, address: str) -> None:
+    """`lakip serve`: MkDocs' live-reloading server on lakip's own configuration; the plugin
+    gathers a new snapshot on every change."""
+    import tempfile
+
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.workflow.scaffold import PROJECT
+
+    _mkdocs_config(root, None, None)  # same logging and banner settings as a build
+    with tempfile.TemporaryDirectory(prefix="lakip-halaman-") as pages:
+        try:
+            serve(config_file=str(PROJECT / "mkdocs.yml"), livereload=True, dev_addr=address,
+                  docs_dir=pages, plugins=["search", {"lakip": {"repo": str(root)}}],
+                  **_office_site_names(root))
+        except MkDocsException as e:
+            raise Refused(f"pratinjau situs gagal: {e}") from None

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from generator import __version__
 from generator.data import model as m
-from generator.data.errors import LakipError
+from generator.data.errors import DataInvalid, UsageError
 from generator.git import Git
+from generator.git import identity as git_identity
 from generator.render.templates import DEFAULTS
 from generator.template import template_dir
 
@@ -49,19 +50,18 @@ def codeowners(sop: m.Sop, roster: m.Roster, bidang: tuple[m.Bidang, ...],
 def new_folder(target: Path) -> Iterator[Path]:
     """The folder `lakip init`/`lakip demo` fill: made absolute (so git and key paths never depend
     on the current folder), new or empty, and removed again, with all it holds, when the command
-    fails (nothing half-made is left). Raises LakipError (exit 2) for a file, a link or a folder
+    fails (nothing half-made is left). Raises UsageError for a file, a link or a folder
     that holds files."""
     target = Path(os.path.abspath(target))
     if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise LakipError(f"'{target}' sudah ada dan bukan folder; pilih folder baru atau kosong", exit_code=2)
+        raise UsageError(f"'{target}' sudah ada dan bukan folder; pilih folder baru atau kosong")
     if target.is_dir() and any(target.iterdir()):
-        raise LakipError(f"folder '{target}' sudah berisi berkas; pilih folder baru atau kosong",
-                         exit_code=2)
+        raise UsageError(f"folder '{target}' sudah berisi berkas; pilih folder baru atau kosong")
     existed = target.is_dir()
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise LakipError(f"folder '{target}' tidak dapat dibuat: {e.strerror or e}", exit_code=2) from None
+        raise UsageError(f"folder '{target}' tidak dapat dibuat: {e.strerror or e}") from None
     try:
         yield target
     except BaseException:
@@ -97,8 +97,7 @@ def init(target: Path, tahun: int | None = None) -> Path:
     from generator.render.templates import environment
 
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise LakipError(f"'{target}' sudah ada dan tidak kosong; pilih folder baru atau kosong",
-                         exit_code=2)
+        raise UsageError(f"'{target}' sudah ada dan tidak kosong; pilih folder baru atau kosong")
     tahun = tahun or dt.date.today().year
     env = environment()
     target.mkdir(parents=True, exist_ok=True)
@@ -116,7 +115,7 @@ def init(target: Path, tahun: int | None = None) -> Path:
     copy(PROJECT / "sop" / "lakip.yaml", "sop/lakip.yaml")
     sop, _, issues = load_definitions(FsSource(target))
     if sop is None:
-        raise LakipError("SOP templat lakip tidak dapat dibaca: " + "; ".join(i.format() for i in issues))
+        raise DataInvalid("SOP templat lakip tidak dapat dibaca: " + "; ".join(i.format() for i in issues))
     render("personil.yaml.j2", "sop/personil.yaml", peran_sop=sop.peran)
     _, roster, _ = load_definitions(FsSource(target))
     render("instansi.yaml.j2", "content/instansi.yaml")
@@ -150,10 +149,9 @@ def init(target: Path, tahun: int | None = None) -> Path:
 
     git = Git(target)
     git.run("init", "-q", "-b", "main")
-    code, _, _ = git.call("var", "GIT_AUTHOR_IDENT")
     fallback = {"NAME": "lakip init", "EMAIL": "init@lakip.invalid"}  # only when git has no identity
-    identity = {} if code == 0 else {f"GIT_{who}_{k}": v for who in ("AUTHOR", "COMMITTER")
-                                     for k, v in fallback.items()}
+    identity = {} if git_identity(git) is not None else {
+        f"GIT_{who}_{k}": v for who in ("AUTHOR", "COMMITTER") for k, v in fallback.items()}
     git.run("add", "-A")
     git.run("-c", "commit.gpgsign=false", "commit", "-q", "-m",
             f"Repositori LAKIP baru (lakip init, tahun {tahun})", env=identity)
