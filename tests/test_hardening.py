@@ -197,7 +197,7 @@ def test_git_replace_is_ignored(office: Office) -> None:
 def test_symlinks_in_the_repository_are_reported_and_never_followed(sample: Path, tmp_path: Path) -> None:
     from generator.render.site import _replace
     from generator.store import UnsafePath
-    from generator.workflow.build import _write
+    from generator.workflow.outputs import _write
 
     outside = tmp_path / "luar"
     outside.mkdir()
@@ -555,7 +555,8 @@ def test_excel_text_is_never_a_formula_and_impor_refuses_what_it_cannot_read(sam
 def test_control_characters_in_git_metadata_never_crash(office: Office) -> None:
     """Subjects, author names and tag messages are data: the separators lakip's git formats use
     (\\x1e, \\x1f, \\x1d) and line separators in them must not break status, verify or the site."""
-    from generator.render.site import gather
+    from generator.workflow.mkdocs_plugin import site_data
+    from generator.workflow.snapshot import gather
 
     office.run_until(3)
     odd = "Nama\x1eJahat\x1f\u2028\x1d"
@@ -573,7 +574,7 @@ def test_control_characters_in_git_metadata_never_crash(office: Office) -> None:
         result = run(command, "--repo", office.root, "--tahun", "2025")
         assert result.code in (0, 1), (command, result.err)
         assert "galat internal" not in result.err, (command, result.err)
-    assert gather(office.root).tags == []  # the junk tag is not an archive
+    assert site_data(gather(office.root)).tags == []  # the junk tag is not an archive
 
 
 def test_a_failed_init_or_demo_leaves_nothing_half_made(tmp_path: Path,
