@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from generator.data import model as m
-from generator.data.errors import Refused, UsageError
+from generator.data.errors import LakipError, Refused, UsageError
 from generator.git import Git, GitSource, Signature
 from generator.git.log import Graph, PathCommit
 
