@@ -6,7 +6,7 @@ commits (one git log each) -> the authorized SOP and roster along history (trust
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.data import model as m
@@ -108,7 +108,7 @@ class _History:
     revoked: dict
 
 
-def _history(git: Git, head: str, akar: str | None) -> _History:
+def _history(git: Git, head: str, akar: str | None, tahun: int) -> _History:
     root = find_root(git, head, akar)
     g = graph(git, head)
     steps = step_commits(git, head)
@@ -123,7 +123,10 @@ def _history(git: Git, head: str, akar: str | None) -> _History:
             people += rules.at(commit)[1]
         except LakipError:
             continue  # a broken roster (never in force: it would fail when used)
-    sigs = signatures(git, [*(c.id for c in changes), *(c.id for c in steps)], allowed_signers(people))
+    # Signatures of the changes of sop/ and of this year's step commits (other years are checked
+    # when they are asked for: ssh-keygen runs twice per signature).
+    mine = [c.id for c in steps if dict(c.trailers).get("SOP-Tahun", str(tahun)) == str(tahun)]
+    sigs = signatures(git, [*(c.id for c in changes), *mine], allowed_signers(people))
     step_ids = {c.id for c in steps}
     trust = authenticate(g, root, changes, rules.trees, step_ids, sigs, rules.at)
     # A key revoked by the roster now in force voids its signatures everywhere, sop/ changes too.
@@ -187,7 +190,7 @@ def _facts(git: Git, head: str, akar: str | None, tahun: int) -> tuple[_Facts, _
             return _Facts.from_json(hit), _Rules(git, {})
         except (KeyError, TypeError, ValueError, IndexError):
             pass  # another shape: judged again below
-    history = _history(git, head, akar)
+    history = _history(git, head, akar, tahun)
     sop = history.rules.at(history.trust.berlaku.get(head, head))[0]
     commits = [c for c in history.steps if dict(c.trailers).get("SOP-Tahun", str(tahun)) == str(tahun)]
     root = history.trust.akar.commit
@@ -294,19 +297,24 @@ def _replay_syarat(git: Git, sop: m.Sop, commits: list[RawCommit],
 
 def _syarat_of(git: Git, commit: RawCommit, step: m.Langkah, keputusan: str, tahun: int) -> list[str]:
     forward = step.keputusan.get(keputusan, step.no + 1) > step.no
-    if set(step.syarat) == {"catatan-reviu"} and forward:
+    needed = [x for x in step.syarat if not (x == "catatan-reviu" and forward)]
+    if not needed:
         return []  # a note is only required when the draft goes back
-    repo, issues = load_repo(git.root, GitSource(git, commit.id))
-    if repo.sop is None or repo.personil is None:
-        return ["SOP atau daftar personil di commit ini tidak dapat dibaca"]
-    issues = issues + validate(repo)
     changed: tuple[str, ...] = ()
-    if "catatan-reviu" in step.syarat and not forward:
+    if "catatan-reviu" in needed:
         parent = commit.parents[0] if commit.parents else None
         if parent:
             out = git.text("diff-tree", "-r", "--name-only", "--no-commit-id", parent, commit.id)
             changed = tuple(line for line in out.splitlines() if line)
-    return check_syarat(step, keputusan, repo, issues, tahun, changed)
+    # Only the review notes when nothing else is required (a revisi at steps 6-8): reading the
+    # whole tree for every revision round would make a cold status read every year's data.
+    prefixes = (f"content/{tahun}/reviu", "sop") if needed == ["catatan-reviu"] else ("content", "sop")
+    repo, issues = load_repo(git.root, GitSource(git, commit.id, prefixes))
+    if repo.sop is None or repo.personil is None:
+        return ["SOP atau daftar personil di commit ini tidak dapat dibaca"]
+    if needed != ["catatan-reviu"]:
+        issues = issues + validate(repo)
+    return check_syarat(replace(step, syarat=tuple(needed)), keputusan, repo, issues, tahun, changed)
 
 
 def who_acts(sop: m.Sop, roster: m.Roster, no: int, day: dt.date) -> list[m.Personil]:
