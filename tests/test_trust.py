@@ -513,3 +513,24 @@ def test_old_single_string_forms_still_load(sample: Path) -> None:
     assert first.holds("kepala-dinas", dt.date(2025, 5, 1)) is not None
     assert [p.email for p in roster.holders("sekretaris", dt.date(2024, 6, 1))] == [
         "bambang.setiawan@diskopukmperin.example.go.id"]
+
+
+def test_a_new_office_registers_its_first_keys_then_changes_need_a_pengelola(tmp_path: Path,
+                                                                             git_home: Path) -> None:
+    from generator.git import Git
+    from generator.sop.progress import progress
+    from generator.workflow.demo import register_keys
+
+    root = tmp_path / "kantor"
+    assert run("init", root, "--tahun", "2026").code == 0
+    git = Git(root)
+    personil = root / "sop/personil.yaml"
+    keys = {f"{r}@contoh.go.id": make_key(tmp_path / "kunci" / r, f"{r}@contoh.go.id")
+            for r in ("tim-kerja", "jafung", "sekretaris", "kepala-dinas")}
+    personil.write_text(register_keys(personil.read_text(encoding="utf-8"), keys), encoding="utf-8")
+    tim = Actor("Petugas", "tim-kerja@contoh.go.id", tmp_path / "kunci" / "tim-kerja")
+    git.run("commit", "-qam", "Kunci SSH personil", env=actor_env(tim, "2027-01-04T09:00:00" + WITA))
+    assert progress(root, 2026).status.temuan == ()  # bootstrap: no pengelola had a key before
+    personil.write_text(personil.read_text(encoding="utf-8") + "\n# ubah lagi\n", encoding="utf-8")
+    git.run("commit", "-qam", "Ubah lagi", env=actor_env(tim, "2027-01-04T10:00:00" + WITA))
+    assert [t.kode for t in progress(root, 2026).status.temuan] == ["perubahan-tidak-sah"]
