@@ -308,8 +308,7 @@ def _syarat_of(git: Git, commit: RawCommit, step: m.Langkah, keputusan: str, tah
             changed = tuple(line for line in out.splitlines() if line)
     # Only the review notes when nothing else is required (a revisi at steps 6-8): reading the
     # whole tree for every revision round would make a cold status read every year's data.
-    prefixes = ((f"content/{tahun}/reviu", "sop") if needed == ["catatan-reviu"] else
-                ("content/instansi.yaml", "content/renstra", f"content/{tahun}", "sop"))
+    prefixes = (f"content/{tahun}/reviu", "sop") if needed == ["catatan-reviu"] else ("content", "sop")
     repo, issues = load_repo(git.root, GitSource(git, commit.id, prefixes))
     if repo.sop is None or repo.personil is None:
         return ["SOP atau daftar personil di commit ini tidak dapat dibaca"]
