@@ -515,7 +515,7 @@ def test_old_single_string_forms_still_load(sample: Path) -> None:
         "bambang.setiawan@diskopukmperin.example.go.id"]
 
 
-def test_a_new_office_registers_its_first_keys_then_changes_need_a_pengelola(tmp_path: Path,
+def test_a_new_office_registers_its_first_keys_then_changes_need_a_signature(tmp_path: Path,
                                                                              git_home: Path) -> None:
     from generator.git import Git
     from generator.sop.progress import progress
@@ -529,8 +529,11 @@ def test_a_new_office_registers_its_first_keys_then_changes_need_a_pengelola(tmp
             for r in ("tim-kerja", "jafung", "sekretaris", "kepala-dinas")}
     personil.write_text(register_keys(personil.read_text(encoding="utf-8"), keys), encoding="utf-8")
     tim = Actor("Petugas", "tim-kerja@contoh.go.id", tmp_path / "kunci" / "tim-kerja")
-    git.run("commit", "-qam", "Kunci SSH personil", env=actor_env(tim, "2027-01-04T09:00:00" + WITA))
-    assert progress(root, 2026).status.temuan == ()  # bootstrap: no pengelola had a key before
+    sek = Actor("Sekretaris", "sekretaris@contoh.go.id", tmp_path / "kunci" / "sekretaris")
+    # setup: no pengelola had a key, so the first keyed roster counts when a pengelola it names
+    # signs it with the key it registers
+    git.run("commit", "-S", "-qam", "Kunci SSH personil", env=actor_env(sek, "2027-01-04T09:00:00" + WITA))
+    assert progress(root, 2026).status.temuan == ()
     personil.write_text(personil.read_text(encoding="utf-8") + "\n# ubah lagi\n", encoding="utf-8")
     git.run("commit", "-qam", "Ubah lagi", env=actor_env(tim, "2027-01-04T10:00:00" + WITA))
     assert [t.kode for t in progress(root, 2026).status.temuan] == ["perubahan-tidak-sah"]

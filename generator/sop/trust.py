@@ -10,9 +10,7 @@ way sequoia-git authenticates a signing policy kept in the repository:
   `perubahan-tidak-sah` and the last authorized sop/ stays in force;
 - a commit whose sop/ equals a parent's inherits that parent's authorized sop/ (so a clean merge
   of an authorized change needs no signature of its own);
-- a step commit may never change sop/ itself;
-- bootstrap: while the authorized roster registers no key for any pengelola (a new office after
-  `lakip init`), changes of sop/ are accepted; the first one that registers such a key closes it.
+- a step commit may never change sop/ itself.
 
 Pure apart from the loader and git answers passed in: `authenticate` walks the graph in memory.
 """
@@ -211,10 +209,6 @@ def _unauthorized(change: PathCommit, is_step: bool, sig: Signature | None, base
         if not can_authorize(sop, roster):
             return None
     day = local_day(change.author_date, sop)
-    if not any(p.kunci and any(p.holds(role, day) for role in sop.pengelola) for p in roster):
-        # Bootstrap: a new office's roster (lakip init) has no pengelola with a key yet, so nobody
-        # could sign its first real roster. Until one is registered, changes are accepted.
-        return None
     person = roster.find(change.author_email)
     state, reason = signature_state(sig, change.author_email, person, day, revoked)
     if state != SAH:
