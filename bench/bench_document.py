@@ -120,6 +120,8 @@ def make_office(root: Path, seed: int = 2025) -> None:
     sample["bidang"] = [{"id": b, "nama": n, "kepala": f"Kepala {n}", "tugas": f"Melaksanakan urusan {t}."}
                         for b, (n, t, _) in BIDANG.items()]
     dump(root / "content/instansi.yaml", sample)
+    if sample.get("logo"):
+        shutil.copy(PROJECT / sample["logo"], root / sample["logo"])
     indikator, tujuan = [], []
     for ti, tu in enumerate(TUJUAN):
         sasaran = []
@@ -213,6 +215,12 @@ def make_year(folder: Path, tahun: int, indikator: list, links: dict, counts: li
         "pihak_kedua": {"nama": "Dr. H. Rahmat Hidayatullah, S.H., M.H.", "jabatan": "Wali Kota Samarinda"},
         "target": pk_target, "rencana_aksi": aksi, "program": program, "kegiatan": kegiatan})
     shutil.copytree(PROJECT / "content/2025/narasi", folder / "narasi")
+    for rel in _NARASI_FILES:  # the images the sample's narasi embeds
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT / "content/2025" / rel, folder / rel)
+
+
+_NARASI_FILES = ("bukti/sekretariat/struktur-organisasi.svg",)
 
 
 def timed(fn, runs: int) -> tuple[float, list[float], object]:

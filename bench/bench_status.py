@@ -107,7 +107,8 @@ def build(root: Path, commits: int, steps: int, rnd: random.Random) -> dict:
             staff.setdefault(b, []).append((p["nama"], p["email"]))
     base = {**files_under(root / "sop", "sop"),
             **files_under(root / "content" / "renstra", "content/renstra"),
-            "content/instansi.yaml": (root / "content" / "instansi.yaml").read_bytes()}
+            "content/instansi.yaml": (root / "content" / "instansi.yaml").read_bytes(),
+            "content/lambang.svg": (root / "content" / "lambang.svg").read_bytes()}  # instansi's logo
 
     years = list(SOP_YEARS)[-max(1, min(len(SOP_YEARS), steps // 11)):]
     per_year = [steps // len(years) + (i < steps % len(years)) for i in range(len(years))][::-1]

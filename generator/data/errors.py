@@ -27,6 +27,9 @@ class Location:
 
 @dataclass(frozen=True)
 class Issue:
+    """One problem found in the data: where (`loc`), how bad (`tingkat`: galat blocks builds and steps,
+    peringatan does not), a stable `kode` for scripts, the Indonesian message and an optional hint."""
+
     loc: Location
     tingkat: str  # GALAT or PERINGATAN
     kode: str  # stable code for scripts, e.g. "kunci-tidak-dikenal"
@@ -35,16 +38,21 @@ class Issue:
 
     @property
     def is_error(self) -> bool:
+        """True for a galat (an error), False for a peringatan."""
         return self.tingkat == GALAT
 
     def format(self) -> str:
+        """"path:line:col: galat: pesan (petunjuk: ...)": the line `lakip validate` prints."""
         hint = f" (petunjuk: {self.petunjuk})" if self.petunjuk else ""
         return f"{self.loc}: {self.tingkat}: {self.pesan}{hint}"
 
     def sort_key(self) -> tuple:
+        """Order of the report: by file, line, column, then level and message."""
         return (self.loc.path, self.loc.line, self.loc.col, self.tingkat, self.pesan)
 
     def as_json(self) -> dict:
+        """The issue as `lakip validate --json` prints it: berkas, baris, kolom, tingkat, kode, pesan (hint
+        appended)."""
         return {
             "berkas": self.loc.path,
             "baris": self.loc.line,
@@ -56,14 +64,17 @@ class Issue:
 
 
 def galat(loc: Location, kode: str, pesan: str, petunjuk: str | None = None) -> Issue:
+    """An error Issue at `loc` (DESIGN §6: name file, line, field, expected and found)."""
     return Issue(loc, GALAT, kode, pesan, petunjuk)
 
 
 def peringatan(loc: Location, kode: str, pesan: str, petunjuk: str | None = None) -> Issue:
+    """A warning Issue at `loc`: reported, never blocking."""
     return Issue(loc, PERINGATAN, kode, pesan, petunjuk)
 
 
 def sorted_issues(issues: list[Issue]) -> list[Issue]:
+    """The issues without duplicates, in report order (Issue.sort_key)."""
     return sorted(set(issues), key=Issue.sort_key)
 
 

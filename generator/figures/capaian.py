@@ -125,6 +125,11 @@ def efisiensi(capaian: Decimal | None, serapan_: Decimal | None) -> Decimal | No
 
 @dataclass(frozen=True)
 class CapaianIndikator:
+    """The figures of one indikator for one year (DESIGN §4): PK `target` and `realisasi` in the
+    indikator's satuan, `capaian` in percent (Decimal, 2 places, half-up; None with `keterangan`
+    saying why), its kategori, the previous years as (tahun, realisasi, capaian), the Renstra end
+    target and the capaian against it, and the capaian against the standar nasional."""
+
     id: str
     uraian: str
     satuan: str
@@ -161,6 +166,9 @@ class CapaianIndikator:
 
 @dataclass(frozen=True)
 class CapaianSasaran:
+    """A sasaran's capaian: the mean of its indikator's capaian (percent, of the rounded values the tables
+    show), its kategori, and the indikator left out of the mean with the reason."""
+
     id: str
     uraian: str
     tujuan: str
@@ -173,6 +181,10 @@ class CapaianSasaran:
 
 @dataclass(frozen=True)
 class Anggaran:
+    """Budget of one code (sub kegiatan, kegiatan, or the whole year): pagu and realisasi in whole rupiah,
+    serapan in percent (None without pagu); `lengkap` False when some realisasi is not reported yet
+    (counted as 0)."""
+
     kode: str
     nama: str
     pagu: int
@@ -183,6 +195,10 @@ class Anggaran:
 
 @dataclass(frozen=True)
 class Program:
+    """A PK program: pagu and realisasi in whole rupiah (summed from its sub kegiatan), serapan in percent,
+    the sasaran it serves and their mean capaian, the efficiency index capaian / serapan (efficient
+    when >= 1) and its kegiatan and sub kegiatan."""
+
     kode: str
     nama: str
     pagu: int
@@ -199,6 +215,9 @@ class Program:
 
 @dataclass(frozen=True)
 class Figures:
+    """Every figure of one year's report (`compute`): indikator, sasaran, program and the total budget,
+    with the capaian scale used for the kategori."""
+
     tahun: int
     renstra: str
     indikator: tuple[CapaianIndikator, ...]

@@ -29,17 +29,25 @@ _PERSON = re.compile(r"^(?P<nama>.*?)\s*<(?P<email>[^<>\s]+)>$")
 
 @dataclass(frozen=True)
 class Temuan:
+    """A finding about the SOP history (`lakip verify`/`status`): a stable `kode` from DESIGN §5's list
+    (urutan-salah, peran-salah, tanda-tangan-tidak-sah, konten-berubah, ...), the commit, the step
+    it concerns (None for the whole year) and the Indonesian message."""
+
     kode: str
     commit: str
     langkah: int | None
     pesan: str
 
     def as_json(self) -> dict:
+        """The finding as the JSON output prints it: kode, commit, langkah, pesan."""
         return {"kode": self.kode, "commit": self.commit, "langkah": self.langkah, "pesan": self.pesan}
 
 
 @dataclass(frozen=True)
 class Trailers:
+    """The SOP trailers of a step commit (DESIGN §5): SOP id, SOP-Tahun, SOP-Langkah, SOP-Keputusan, SOP-
+    Peran, SOP-Konten ("sha256:<64 hex>" content fingerprint) and the Signed-off-by identity."""
+
     sop: str
     tahun: int
     langkah: int
@@ -69,11 +77,16 @@ class Catatan:
 
     @property
     def terlambat(self) -> bool:
+        """Whether the step took longer than its standard (`durasi` > `standar`, working minutes)."""
         return self.durasi is not None and self.durasi > self.standar
 
 
 @dataclass(frozen=True)
 class StatusLangkah:
+    """The state of one SOP step in a year: `status` (selesai, berjalan, menunggu), `standar` its allowed
+    working minutes (from `waktu`), the standing record and every round's records; for the running
+    step when it became due, its deadline and the working minutes spent so far."""
+
     langkah: m.Langkah
     status: str
     standar: int
@@ -85,6 +98,8 @@ class StatusLangkah:
 
     @property
     def terlambat(self) -> bool:
+        """Late: the standing record took longer than `standar`, or the running step has already spent more
+        working minutes than `standar`."""
         if self.catatan:
             return self.catatan.terlambat
         return self.berjalan_menit is not None and self.berjalan_menit > self.standar
@@ -92,6 +107,10 @@ class StatusLangkah:
 
 @dataclass(frozen=True)
 class Status:
+    """The SOP state of one year, derived from git alone: every step's state, the step due now, the
+    findings, the revision round, whether the document is FINAL (signing step approved, nothing up
+    to it with a finding) and, when it is not, what keeps it DRAF."""
+
     sop: str
     tahun: int
     langkah: tuple[StatusLangkah, ...]
@@ -105,6 +124,7 @@ class Status:
     penghalang: tuple[Temuan, ...] = ()
 
     def find_langkah(self, no: int) -> StatusLangkah:
+        """The state of step `no`. Raises StopIteration when the SOP has no such step."""
         return next(s for s in self.langkah if s.langkah.no == no)
 
 
