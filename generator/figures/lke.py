@@ -156,6 +156,12 @@ def _step(b: Bahan, test: Callable[[Tercatat], bool]) -> Tercatat | None:
     return next((t for t in b.langkah if test(t)), None)
 
 
+def _signed(b: Bahan) -> Tercatat | None:
+    """The record of the signing step (`Sop.signing_step`) unless it sent the report back."""
+    step = b.repo.sop.signing_step if b.repo.sop else None
+    return _step(b, lambda t: step is not None and t.no == step.no and t.keputusan != "revisi")
+
+
 def _commit(t: Tercatat) -> str:
     return f"commit {t.commit[:10]} (langkah {t.no}, {t.nama}, {t.waktu.date().isoformat()})"
 
@@ -190,7 +196,7 @@ def _berkala(b: Bahan) -> tuple[str, tuple[str, ...]]:
 
 
 def _diformalkan(b: Bahan) -> tuple[str, tuple[str, ...]]:
-    signed = _step(b, lambda t: t.pengesahan == "tanda-tangan" and t.keputusan != "revisi")
+    signed = _signed(b)
     if b.final and signed:
         return "Y", (_commit(signed) + ", tanda tangan SSH sah, konten tidak berubah",)
     if signed:
@@ -281,7 +287,7 @@ def _kualitas(b: Bahan, n: int) -> tuple[str, tuple[str, ...]]:
 
 def _pimpinan(b: Bahan) -> tuple[str, tuple[str, ...]]:
     """The leadership opened the SOP (its first step) and signed the report (the signing step)."""
-    signing = _step(b, lambda t: t.pengesahan == "tanda-tangan" and t.keputusan != "revisi")
+    signing = _signed(b)
     first = min(b.langkah, key=lambda t: t.no) if b.langkah else None
     parts = [t for t in (first, signing) if t]
     if not parts:

@@ -60,7 +60,7 @@ def penandatangan_surat(repo: m.Repo, pengiriman: m.Pengiriman | None,
         return surat.penandatangan
     if repo.sop is None or not repo.personil:
         return None
-    role = next((s.pelaksana for s in repo.sop.langkah if s.pengesahan == "tanda-tangan"), None)
+    role = repo.sop.signing_step.pelaksana if repo.sop.signing_step else None
     for person in repo.personil.holders(role, tanggal) if role else ():
         held = person.holds(role, tanggal)
         if held is not None and held.sebagai:
