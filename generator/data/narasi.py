@@ -26,6 +26,9 @@ _DILARANG = {"script", "foreignObject", "iframe", "object", "embed", "audio", "v
 
 @dataclass(frozen=True)
 class Gambar:
+    """An image a narasi embeds: `src` as written in the Markdown and its position, the repository path it
+    resolves to (None when it leaves the repository) and its MIME type."""
+
     src: str  # as written in the Markdown
     alt: str
     line: int  # 1-based line in the file

@@ -56,6 +56,8 @@ _CODE_PATTERNS = {p for p, (what, _) in _PATTERNS.items() if what.startswith("ko
 
 @cache
 def load_schema(kind: str) -> dict:
+    """The JSON Schema of a file kind (KINDS) from generator/data/schemas/<kind>.yaml, read once per
+    process. Raises FileNotFoundError for an unknown kind."""
     # Read with our own YAML 1.2-style loader: PyYAML would turn the key `no` into False.
     text = resources.files("generator.data").joinpath("schemas", f"{kind}.yaml").read_text("utf-8")
     doc, issues = parse_text(text, f"generator/data/schemas/{kind}.yaml")

@@ -94,9 +94,11 @@ class FsSource:
         return self._resolved[rel]
 
     def is_file(self, rel: str) -> bool:
+        """True for a regular file that no symlink leads to."""
         return stat.S_ISREG(self._lookup(rel)[1])
 
     def entries(self, rel: str) -> list[tuple[str, bool]]:
+        """Sorted (name, is_dir) of a folder, without .git, symlinks and names that are not UTF-8."""
         path, mode = self._lookup(rel)
         if path is None or not stat.S_ISDIR(mode):
             return []
@@ -148,6 +150,7 @@ class FsSource:
         return sorted(found)
 
     def read(self, rel: str) -> bytes:
+        """The file's bytes, never through a symlink. Raises FileNotFoundError when absent."""
         path, mode = self._lookup(rel)
         if path is None or not stat.S_ISREG(mode):
             raise FileNotFoundError(rel)

@@ -16,6 +16,8 @@ from generator.data.schema import looks_numeric
 
 
 def validate(repo: m.Repo) -> list[Issue]:
+    """The cross-file rules (DESIGN §3) and the SOP/roster rules over a loaded repository: issues, errors
+    and warnings, in no particular order (callers sort)."""
     issues: list[Issue] = []
     if repo.instansi:
         issues += _instansi(repo.instansi)

@@ -111,6 +111,10 @@ class Bahan:
 
 @dataclass(frozen=True)
 class Kriteria:
+    """One criterion of LKE component 3 (PermenPANRB 88/2021): its answer (Y/T or a-e, None when
+    unanswered), its contribution to the score, the evidence, and whether lakip answers it
+    (`otomatis`) or the office does (`isi-sendiri`)."""
+
     id: str
     subkomponen: str
     uraian: str
@@ -123,6 +127,9 @@ class Kriteria:
 
 @dataclass(frozen=True)
 class HasilLke:
+    """The self-assessment of one year: every criterion, each sub-komponen as (id, uraian, bobot, nilai),
+    the component score (out of 15) and warnings."""
+
     tahun: int
     kriteria: tuple[Kriteria, ...]
     subkomponen: tuple[tuple[str, str, Decimal, Decimal], ...]  # (id, uraian, bobot, nilai)

@@ -16,6 +16,10 @@ SERAPAN_RENDAH = Decimal(80)
 
 @dataclass(frozen=True)
 class Ikhtisar:
+    """What the Ikhtisar Eksekutif states: the sasaran that met (capaian >= 100 %) and missed their target
+    or could not be computed, how many indikator met theirs, and the best and worst indikator by
+    capaian."""
+
     tercapai: tuple[CapaianSasaran, ...]  # sasaran whose capaian >= 100
     belum: tuple[CapaianSasaran, ...]  # sasaran below 100
     tidak_dihitung: tuple[CapaianSasaran, ...]
@@ -27,6 +31,9 @@ class Ikhtisar:
 
 @dataclass(frozen=True)
 class RingkasanAnggaran:
+    """What the budget narrative states: the programs with the highest and lowest serapan (percent), those
+    below `batas` (SERAPAN_RENDAH percent), and the number of kegiatan and sub kegiatan."""
+
     tertinggi: Program | None  # highest serapan
     terendah: Program | None
     rendah: tuple[Program, ...]  # serapan below SERAPAN_RENDAH

@@ -36,6 +36,10 @@ def akhir(tahun: int, tw: str) -> dt.date:
 
 @dataclass(frozen=True)
 class Triwulan:
+    """One quarter of a rencana aksi: cumulative target and realisasi at the quarter's end (the indikator's
+    satuan), capaian in percent by the indikator's own formula, the reporting status and the date
+    the realisasi is due."""
+
     triwulan: str  # tw1..tw4
     target: Decimal | None  # cumulative target at the quarter's end (PK rencana_aksi)
     realisasi: Decimal | None
@@ -46,15 +50,19 @@ class Triwulan:
 
     @property
     def nama(self) -> str:
+        """"Triwulan I" .. "Triwulan IV"."""
         return NAMA[self.triwulan]
 
     @property
     def singkat(self) -> str:
+        """"TW I" .. "TW IV"."""
         return SINGKAT[self.triwulan]
 
 
 @dataclass(frozen=True)
 class RencanaAksi:
+    """The quarterly rencana aksi of one indikator: the annual target and always four quarters."""
+
     id: str
     uraian: str
     satuan: str
@@ -65,6 +73,7 @@ class RencanaAksi:
 
     @property
     def terlambat(self) -> tuple[str, ...]:
+        """The quarters ("tw1"..) whose realisasi is overdue."""
         return tuple(t.triwulan for t in self.triwulan if t.status == TERLAMBAT)
 
 
@@ -102,6 +111,7 @@ def rencana_aksi(pk: m.PerjanjianKinerja, figures: Figures, hari_ini: dt.date,
 
 
 def rencana_aksi_json(rows: tuple[RencanaAksi, ...]) -> list[dict]:
+    """The rencana aksi as JSON-ready dicts (numbers as JSON numbers, None as null)."""
     from generator.figures.capaian import json_number
 
     return [{"id": r.id, "uraian": r.uraian, "satuan": r.satuan, "polaritas": r.polaritas,

@@ -16,6 +16,7 @@ TAG_PREFIX = "lakip-"
 
 
 def manifest_path(tahun: int) -> str:
+    """"arsip/<tahun>/manifest.json": where step 11 records the archived documents' hashes."""
     return f"arsip/{tahun}/manifest.json"
 
 

@@ -54,6 +54,7 @@ class Progress:
 
 
 def open_repo(root: Path) -> Git:
+    """The git repository at `root`. Raises UsageError (exit 2) when `root` is not one."""
     git = Git(root)
     if not git.is_repo():
         raise UsageError(f"'{root}' bukan repositori git (petunjuk: lakip demo DIR membuat contoh "

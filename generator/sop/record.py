@@ -25,6 +25,9 @@ from generator.sop.trust import local_day
 
 @dataclass(frozen=True)
 class Recorded:
+    """What `lakip step` recorded: the new commit, its subject, the files it changed besides recording the
+    step, the SOP and roster it was checked against, and notes for the user."""
+
     commit: str
     subject: str
     files: tuple[str, ...]  # what the commit changed besides recording the step

@@ -39,6 +39,7 @@ class Akar:
     sumber: str  # how it was chosen, in Indonesian, for the output
 
     def teks(self) -> str:
+        """"akar kepercayaan <commit> (<why>)" for the command output."""
         return f"akar kepercayaan {self.commit[:10]} ({self.sumber})"
 
 
@@ -52,6 +53,9 @@ class Perubahan:
 
 @dataclass(frozen=True)
 class Kepercayaan:
+    """Which sop/ is authorized at each commit (DESIGN §5 "Trust"): the trust root, the commit whose sop/
+    counts at every commit, and the unauthorized changes found."""
+
     akar: Akar
     berlaku: dict[str, str]  # commit -> the commit whose sop/ is the authorized one at it
     tidak_sah: tuple[Perubahan, ...]

@@ -85,6 +85,8 @@ def libur_cache() -> dict:
 
 
 def libur_dikenal() -> dict[tuple[str, tuple[str, ...], int], dict[dt.date, str]]:
+    """The holiday sets computed so far in this process, keyed by (country, categories, year): date ->
+    holiday name."""
     return dict(_LIBUR)
 
 
