@@ -309,7 +309,12 @@ def _syarat_of(git: Git, commit: RawCommit, step: m.Langkah, keputusan: str, tah
             changed = tuple(line for line in out.splitlines() if line)
     # Only the review notes when nothing else is required (a revisi at steps 6-8): reading the
     # whole tree for every revision round would make a cold status read every year's data.
-    prefixes = (f"content/{tahun}/reviu", "sop") if needed == ["catatan-reviu"] else ("content", "sop")
+    if needed == ["catatan-reviu"]:
+        prefixes: tuple[str, ...] = (f"content/{tahun}/reviu", "sop")
+    else:  # everything but the other years' folders (shared files such as the logo included)
+        names = git.text("ls-tree", "--name-only", commit.id, "content/").splitlines()
+        prefixes = (*(n for n in names if not (n.rsplit("/", 1)[-1].isdigit()
+                                             and n != f"content/{tahun}")), "sop")
     repo, issues = load_repo(git.root, GitSource(git, commit.id, prefixes))
     if repo.sop is None or repo.personil is None:
         return ["SOP atau daftar personil di commit ini tidak dapat dibaca"]
