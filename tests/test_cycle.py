@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from generator.git import Git
 from generator.workflow.demo import WITA, Actor, actor_env, make_key, register_keys
-from tests.conftest import run
+from tests.conftest import ROOT, run
 
 REVIU = """---
 langkah: 7
@@ -89,6 +89,11 @@ def test_a_year_from_init_to_archive(tmp_path: Path, git_home: Path) -> None:
     imported = run("impor", form, "--repo", root)
     assert imported.code == 0, imported.out + imported.err
     assert "realisasi.IKU-1.nilai" in imported.out
+    # ... and the office sets its lambang (the skeleton leaves it as a TODO, a validate warning)
+    (root / "content/lambang.svg").write_bytes((ROOT / "content/lambang.svg").read_bytes())
+    instansi = root / "content/instansi.yaml"
+    instansi.write_text(instansi.read_text(encoding="utf-8") + "logo: content/lambang.svg\n",
+                        encoding="utf-8")
     git.run("add", "content")
     commit("Data Sekretariat 2026", "tim-kerja", "2027-01-07T09:00:00")
     assert run("validate", "--repo", root).out == ""

@@ -13,6 +13,7 @@ import docx
 import pytest
 
 from generator.workflow.build import run_build
+from generator.workflow.outputs import DOCUMENTS
 from tests.conftest import ROOT, run
 
 GOLDEN = ROOT / "tests" / "golden" / "lakip-2025.html"
@@ -199,10 +200,7 @@ def html_marks(out: Path) -> tuple[bool, bool]:
 
 def html_only(root: Path, out: Path):
     """`run_build` writing the HTML only: PDF, DOCX and site are not what these tests look at."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("generator.render.document.pdf_pages", lambda html: (b"", {}))
-        mp.setattr("generator.render.docx.write_docx", lambda html, path, meta: None)
-        return run_build(root, out, 2025, site=False)
+    return run_build(root, out, 2025, formats=("html",))
 
 
 @pytest.mark.slow
@@ -212,7 +210,7 @@ def test_draf_until_step_8_then_back_after_a_content_change(office) -> None:
     assert html_marks(office.root.parent / "a") == (True, True)
 
     office.step(8)
-    first = run_build(office.root, office.root.parent / "b", 2025, site=False)
+    first = run_build(office.root, office.root.parent / "b", 2025, formats=DOCUMENTS)
     assert first.state.draf is False
     assert marks(office.root.parent / "b") == (False, False)
     assert html_marks(office.root.parent / "b") == (False, False)
@@ -221,7 +219,7 @@ def test_draf_until_step_8_then_back_after_a_content_change(office) -> None:
     assert "Samarinda, 23 Februari 2026" in final_letter  # FINAL: the date pengiriman.yaml sets
 
     # the same commit builds to identical bytes
-    run_build(office.root, office.root.parent / "c", 2025, site=False)
+    run_build(office.root, office.root.parent / "c", 2025, formats=DOCUMENTS)
     for name in ("lakip-2025.html", "lakip-2025.pdf", "lakip-2025.docx", "surat-pengantar-2025.pdf",
                  "surat-pengantar-2025.docx"):
         first_bytes = (office.root.parent / "b" / name).read_bytes()

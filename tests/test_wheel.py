@@ -71,4 +71,6 @@ def test_the_wheel_carries_the_template_and_runs_outside_the_checkout(tmp_path: 
     assert (work / "kantor/sop/lakip.yaml").read_bytes() == (ROOT / "sop/lakip.yaml").read_bytes()
     checked = subprocess.run([str(lakip), "validate", "--repo", "kantor"], cwd=work, capture_output=True,
                              text=True, env=env, check=False)
-    assert (checked.returncode, checked.stderr) == (0, "0 galat, 1 peringatan\n"), checked.stdout
+    # The skeleton's TODOs: realisasi not yet filled in, and the office's lambang not yet set.
+    assert (checked.returncode, checked.stderr) == (0, "0 galat, 2 peringatan\n"), checked.stdout
+    assert "realisasi IKU-1 belum tersedia" in checked.stdout and "'logo' tidak diisi" in checked.stdout

@@ -70,7 +70,7 @@ def run_figures(root: Path, tahun: int | None = None) -> Figures:
 
 def run_build(root: Path, out: Path, tahun: int | None = None,
               progress: Callable[[str], None] = lambda _: None, ref: str | None = None,
-              formats: tuple[str, ...] = FORMATS, site: bool = True) -> Built:
+              formats: tuple[str, ...] = FORMATS) -> Built:
     """Gather the snapshot once, then run the output builders of `formats` (outputs.py) into `out`.
 
     With `ref` (a tag such as lakip-2025, or any commit), everything is read from that commit's
@@ -84,8 +84,6 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
         check_folder(out)
     except UnsafePath as e:
         raise UsageError(f"folder keluaran --out tidak dapat dipakai: {e.pesan}") from None
-    if not site:  # the documents alone (archive, tests): `formats` without the website
-        formats = tuple(f for f in formats if f != "site")
     progress("memuat dan memeriksa data")
     snapshot = gather(root, tahun, ref=ref)
     job = Job(snapshot, out, progress)
