@@ -224,7 +224,8 @@ def _unauthorized(change: PathCommit, is_step: bool, sig: Signature | None, base
 
 
 def can_authorize(sop: m.Sop, roster: m.Roster) -> bool:
-    """Whether anyone could sign a change to sop/ by this roster: a person who holds a `pengelola`
-    role at some time and has a registered key that is not `dicabut`."""
-    return any(set(p.peran) & set(sop.pengelola) and any(k.dicabut is None for k in p.kunci)
-               for p in roster)
+    """Whether this roster is past setup: some holder of a `pengelola` role (at any time) has a
+    registered key. Keys that are `dicabut` or ended count too: revoking the only pengelola key
+    must not reopen the setup window for whoever pushes next; only an authorized change that
+    deletes every pengelola key entry could."""
+    return any(set(p.peran) & set(sop.pengelola) and p.kunci for p in roster)
