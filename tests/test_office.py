@@ -25,7 +25,8 @@ def test_init_makes_a_valid_repository_whose_site_builds(tmp_path: Path, git_hom
     for rel in ("sop/lakip.yaml", "sop/personil.yaml", "content/instansi.yaml",
                 "content/renstra/2026-2030.yaml", "content/2026/perjanjian-kinerja.yaml",
                 "content/2026/bidang/sekretariat.yaml", "content/2026/narasi/penutup.md", "mkdocs.yml",
-                ".github/workflows/lakip.yml", ".gitlab-ci.yml", ".github/pull_request_template.md",
+                ".github/workflows/lakip.yml", ".forgejo/workflows/lakip.yml", ".gitlab-ci.yml",
+                ".github/pull_request_template.md",
                 ".github/CODEOWNERS", ".pre-commit-config.yaml", "README.md", "requirements.txt",
                 ".gitattributes"):
         assert (target / rel).is_file(), rel
@@ -56,11 +57,14 @@ def test_codeowners_follows_the_roster() -> None:
 
 
 def lakip_commands(commands: list[str]) -> list[list[str]]:
+    """The lakip commands in CI script lines, up to a shell operator (`>`, `||`)."""
     found = []
     for command in commands:
         for line in command.splitlines():
             if line.strip().startswith("lakip "):
-                found.append(shlex.split(line.strip())[1:])
+                words = shlex.split(line.strip(), comments=True)[1:]
+                cut = next((i for i, w in enumerate(words) if w in (">", "||", "&&", "|", "{")), len(words))
+                found.append(words[:cut])
     return found
 
 
@@ -72,15 +76,29 @@ def test_workflow_files_are_valid_yaml_and_their_commands_pass(tmp_path: Path, g
     steps = github["jobs"]["periksa"]["steps"]
     assert steps[0]["with"]["fetch-depth"] == 0
     gh_commands = lakip_commands([s["run"] for s in steps if "run" in s])
+    forgejo = yaml.safe_load((target / ".forgejo/workflows/lakip.yml").read_text(encoding="utf-8"))
+    fj_steps = forgejo["jobs"]["periksa"]["steps"]
+    assert fj_steps[0]["with"]["fetch-depth"] == 0
+    fj_commands = lakip_commands([s["run"] for s in fj_steps if "run" in s])
     gitlab = yaml.safe_load((target / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["variables"]["GIT_DEPTH"] == "0"
     gl_commands = lakip_commands(gitlab["periksa"]["script"])
     root = subprocess.run(["git", "-C", str(target), "rev-list", "--max-parents=0", "HEAD"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    assert gh_commands == gl_commands == [["validate"], ["verify", "--akar", root], ["verify", "--arsip"],
-                                          ["build", "--out", "out"]]
+    rest = [["verify", "--akar", root], ["verify", "--arsip"], ["build", "--out", "out"]]
+    assert gh_commands == fj_commands == [["validate", "--format", "github"], *rest]
+    assert gl_commands == [["validate", "--format", "gitlab"], *rest]
+    assert gitlab["periksa"]["script"][0] == (
+        "lakip validate --format gitlab > gl-code-quality-report.json || { lakip validate; exit 1; }")
+    assert gitlab["periksa"]["artifacts"]["reports"] == {"codequality": "gl-code-quality-report.json"}
+    # the site is published only where the office turns it on
     assert gitlab["pages"]["script"] == ["mv out/site public"]
-    for args in gh_commands:
+    assert gitlab["pages"]["rules"] == [
+        {"if": '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $LAKIP_TERBITKAN == "gitlab-pages"'}]
+    assert github["jobs"]["terbitkan"]["if"] == (
+        "github.ref == 'refs/heads/main' && vars.LAKIP_TERBITKAN == 'github-pages'")
+    assert "terbitkan" not in forgejo["jobs"]
+    for args in gh_commands + gl_commands:
         args = [a if a != "out" else str(target / "out") for a in args]
         result = run(*args, "--repo", target)
         assert result.code == 0, (args, result.out, result.err)
@@ -94,12 +112,14 @@ def test_init_pins_its_trust_root_and_line_endings(tmp_path: Path, git_home: Pat
     root = subprocess.run(["git", "-C", str(target), "rev-list", "--max-parents=0", "HEAD"],
                           capture_output=True, text=True, check=True).stdout.strip()
     assert result.out.splitlines()[-1] == (
-        f"Akar kepercayaan: {root} (commit pertama; tercatat di .github/workflows/lakip.yml dan "
-        ".gitlab-ci.yml sebagai lakip verify --akar). Simpan nomor ini: auditor memeriksa riwayat "
-        "dari sini.")
+        f"Akar kepercayaan: {root} (commit pertama; tercatat di .github/workflows/lakip.yml, "
+        ".forgejo/workflows/lakip.yml dan .gitlab-ci.yml sebagai lakip verify --akar). Simpan nomor "
+        "ini: auditor memeriksa riwayat dari sini.")
     assert f"run: lakip verify --akar {root}\n" in (target / ".github/workflows/lakip.yml").read_text(
         encoding="utf-8")
     assert f"- lakip verify --akar {root}\n" in (target / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    assert f"run: lakip verify --akar {root}\n" in (target / ".forgejo/workflows/lakip.yml").read_text(
+        encoding="utf-8")
     assert "* text=auto eol=lf\n" in (target / ".gitattributes").read_text(encoding="utf-8")
     verify = run("verify", "--repo", target, "--akar", root)
     assert verify.code == 0, verify.out + verify.err

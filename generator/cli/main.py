@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Periksa berkas content/ dan sop/: sintaks, skema, dan aturan antarberkas. Semua galat "
         "dilaporkan sekaligus sebagai PATH:BARIS:KOLOM: tingkat: pesan.",
         "hanya periksa tahun ini (bawaan: semua tahun)")
+    commands.choices["validate"].add_argument(
+        "--format", metavar="FORMAT", default=None, choices=("teks", "json", "github", "gitlab", "sarif"),
+        help="bentuk keluaran: teks (bawaan), json, github (perintah alur kerja GitHub/Forgejo/Gitea "
+             "Actions: galat tampil di baris pull request), gitlab (laporan Code Quality GitLab), "
+             "sarif (SARIF 2.1.0)")
     report_command(
         "status", _cmd_status, "kemajuan SOP: setiap langkah, siapa, kapan, durasi kerja vs standar",
         "Tampilkan kemajuan SOP penyusunan LAKIP menurut riwayat git: status setiap langkah, "
@@ -174,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser(
         "init", help="buat repositori LAKIP baru untuk sebuah kantor",
         description="Buat repositori kantor baru di DIR: SOP, templat personil, kerangka data yang "
-                    "valid dengan isian TODO, mkdocs.yml, berkas CI GitHub/GitLab, templat pull "
+                    "valid dengan isian TODO, mkdocs.yml, berkas CI GitHub/Forgejo/GitLab, templat pull "
                     "request, README; lalu git init dengan commit pertama.")
     init.add_argument("dir", metavar="DIR", type=Path, help="folder baru")
     _tahun_arg(init, "tahun kinerja pertama (bawaan: tahun ini)")
@@ -225,8 +230,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     issues = run_validate(root, args.tahun)
     errors = sum(i.is_error for i in issues)
     warnings = len(issues) - errors
-    if args.json:
+    form = args.format or ("json" if args.json else "teks")
+    if args.json and form != "json":
+        raise UsageError(f"--json tidak boleh bersama --format {form}")
+    if form == "json":
         print(json.dumps([i.as_json() for i in issues], ensure_ascii=False, indent=2))
+    elif form in ("github", "gitlab", "sarif"):
+        from generator.cli import ci
+
+        print(getattr(ci, form)(issues), end="")
+        print(f"{errors} galat, {warnings} peringatan", file=sys.stderr)
     else:
         for issue in issues:
             print(issue.format())
@@ -390,9 +403,9 @@ def _cmd_init(args: argparse.Namespace) -> int:
     root = find_root(git, git.head(), None)
     print(f"Repositori LAKIP baru dibuat di {target}. Langkah berikutnya: ganti isian TODO "
           f"(grep -rn TODO {target}/content {target}/sop), lalu lakip validate --repo {target}")
-    print(f"Akar kepercayaan: {root.commit} (commit pertama; tercatat di .github/workflows/lakip.yml "
-          "dan .gitlab-ci.yml sebagai lakip verify --akar). Simpan nomor ini: auditor memeriksa "
-          "riwayat dari sini.")
+    print(f"Akar kepercayaan: {root.commit} (commit pertama; tercatat di .github/workflows/lakip.yml, "
+          ".forgejo/workflows/lakip.yml dan .gitlab-ci.yml sebagai lakip verify --akar). Simpan nomor "
+          "ini: auditor memeriksa riwayat dari sini.")
     return EXIT_OK
 
 

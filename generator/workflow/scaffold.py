@@ -128,8 +128,7 @@ def init(target: Path, tahun: int | None = None) -> Path:
         (target / keep).parent.mkdir(parents=True, exist_ok=True)
         (target / keep).touch()
     render("README.md.j2", "README.md")
-    copy(KANTOR / "lakip.yml", ".github/workflows/lakip.yml")
-    copy(KANTOR / "gitlab-ci.yml", ".gitlab-ci.yml")
+    _ci_files(target)
     (target / ".gitattributes").write_text(_ATTRIBUTES, encoding="utf-8")
     copy(KANTOR / "pull_request_template.md", ".github/pull_request_template.md")
     copy(KANTOR / "pull_request_template.md", ".gitlab/merge_request_templates/Default.md")
@@ -158,13 +157,34 @@ def init(target: Path, tahun: int | None = None) -> Path:
     # The first commit is the trust root (DESIGN §5): CI verifies from it, so a history rewritten
     # later (a new first commit with another roster) does not verify.
     root = git.text("rev-parse", "HEAD").strip()
-    for rel, old in ((".github/workflows/lakip.yml", "run: lakip verify\n"),
-                     (".gitlab-ci.yml", "- lakip verify\n")):
-        path = target / rel
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(old, old.replace("lakip verify", f"lakip verify --akar {root}")),
-                        encoding="utf-8")
-        git.run("add", rel)
+    _pin_root(target, git, root)
     git.run("-c", "commit.gpgsign=false", "commit", "-q", "-m",
             f"CI: verifikasi dari akar kepercayaan {root[:10]}", env=identity)
     return target
+
+
+# The CI files `lakip init` writes (repository path -> template in site_templates/kantor/) and the
+# line of each that runs `lakip verify`, which _pin_root completes with the trust root.
+CI_FILES = {
+    ".github/workflows/lakip.yml": ("lakip.yml", "run: lakip verify\n"),
+    ".forgejo/workflows/lakip.yml": ("forgejo.yml", "run: lakip verify\n"),
+    ".gitlab-ci.yml": ("gitlab-ci.yml", "- lakip verify\n"),
+}
+
+
+def _ci_files(target: Path) -> None:
+    """GitHub Actions, Forgejo/Gitea Actions and GitLab CI: validate (errors on the pull request's
+    lines), verify, build; the site is published only where the office turns it on."""
+    for rel, (template, _) in CI_FILES.items():
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(KANTOR / template, target / rel)
+
+
+def _pin_root(target: Path, git: Git, root: str) -> None:
+    """Make every CI file verify from the trust root `root` (`lakip verify --akar ROOT`) and stage it."""
+    for rel, (_, line) in CI_FILES.items():
+        path = target / rel
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(line, line.replace("lakip verify", f"lakip verify --akar {root}")),
+                        encoding="utf-8")
+        git.run("add", rel)
