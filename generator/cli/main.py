@@ -220,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "revisi) dicatat lewat jalur yang sama dengan lakip step.")
     demo.add_argument("dir", metavar="DIR", type=Path, help="folder baru untuk repositori contoh")
     demo.set_defaults(func=_cmd_demo)
+
+    from generator.cli.portal import add_commands  # lakip ekspor, lakip portal (issue 17)
+
+    add_commands(commands)
     return parser
 
 

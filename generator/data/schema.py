@@ -50,6 +50,7 @@ _PATTERNS = {
     "^[0-9]{4}$": ("tahun empat angka", "2025"),
     "^[0-9]{4}-[0-9]{4}$": ("periode Renstra TAHUN-TAHUN", "2025-2029"),
     "^[A-Z]{2}$": ("kode negara dua huruf", "ID"),
+    "^[0-9a-f]{7,64}$": ("id commit git (7-64 angka heksadesimal huruf kecil)", "3f2a9c1d0b"),
 }
 _CODE_PATTERNS = {p for p, (what, _) in _PATTERNS.items() if what.startswith("kode ")}
 
