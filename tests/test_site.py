@@ -112,6 +112,27 @@ def test_search_typed_with_the_keyboard_finds_bidang_data(site, browser) -> None
     page.close()
 
 
+def test_search_works_when_the_site_is_opened_as_files(site, browser) -> None:
+    """The site copied to a file share and opened as files (file://, no server): search finds
+    the same text, without a request outside the site's folder (issue 16 item 5)."""
+    _, out = site
+    folder = out / "site"
+    page = open_page(browser)
+    page.goto((folder / "data-bidang.html").as_uri())
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type("Sambutan", delay=40)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10000)
+    href = results.first.locator("a").first.get_attribute("href")
+    assert href.startswith(f"{folder.as_uri()}/capaian"), href
+    assert page.errors == []
+    outside = [u for u in page.requests if not u.startswith(folder.as_uri()) and not u.startswith(
+        ("data:", "about:"))]
+    assert outside == []
+    page.close()
+
+
 def test_flowchart_has_a_lane_per_role_and_every_step(site, browser) -> None:
     base, _ = site
     page = open_page(browser)

@@ -17,10 +17,11 @@ from generator.figures.capaian import Figures, kategori_kelas
 from generator.git import ChangeEntry, Tag
 from generator.render import charts
 from generator.render.status import roster_name, step_rows
-from generator.render.templates import environment, markdown_html, render
+from generator.render.templates import DEFAULTS, environment, markdown_html, render
 from generator.sop.worktime import format_durasi
 from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
 
+WORKER = "lakip-worker.js"  # search over file:// (see the file); the plugin loads it on every page
 MANIFEST = ".lakip-dibuat"  # the files written last time: the only ones a rebuild may delete
 
 
@@ -178,7 +179,9 @@ def write(data: SiteData, docs_dir: Path) -> list[str]:
     for name, ctx in contexts(data).items():
         template = "capaian" if name.startswith("capaian-") else name
         rendered[f"{name}.md"] = render(env, f"site/{template}.md", ctx).encode("utf-8")
-    rendered["assets/lakip.css"] = (env.loader.get_source(env, "site/lakip.css")[0]).encode("utf-8")
+    rendered["assets/lakip.css"] = env.loader.get_source(env, "site/lakip.css")[0].encode("utf-8")
+    # lakip's own script, never an office's override: the site runs it
+    rendered[f"assets/{WORKER}"] = (DEFAULTS / "site" / WORKER).read_bytes()
     for file_name, path in data.documents.items():
         rendered[f"unduh/{file_name}"] = read_file(path.parent, path)
     for tahun, files in data.archived.items():

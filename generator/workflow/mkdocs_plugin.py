@@ -13,9 +13,10 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
 from generator.data.errors import LakipError, Refused, UsageError
+from generator.store import UnsafePath
 from generator.workflow.snapshot import Snapshot, gather
 
 
@@ -49,7 +50,24 @@ class LakipPlugin(BasePlugin[LakipConfig]):
                 _PAGES[str(root)] = tempfile.mkdtemp(prefix="lakip-halaman-")
                 atexit.register(shutil.rmtree, _PAGES[str(root)], True)
             config.docs_dir = _PAGES[str(root)]
+        # search from a file share (file://): the worker shim before Material's bundle
+        polyfills = config.extra.get("polyfills") or []
+        config.extra["polyfills"] = [*polyfills, "assets/lakip-worker.js"]
         return config
+
+    @event_priority(-100)  # after the search plugin wrote search_index.json
+    def on_post_build(self, config) -> None:
+        """The search index also as a script, which Material's search loads when the site is
+        opened as files (a page on file:// may not fetch JSON); Material's offline plugin does
+        the same but adds a shim from the internet (site_templates/site/lakip-worker.js)."""
+        from generator.store import read_file, write_file
+
+        site = Path(config.site_dir)
+        try:
+            index = read_file(site, site / "search" / "search_index.json")
+        except (FileNotFoundError, UnsafePath):
+            return  # no search plugin
+        write_file(site, site / "search" / "search_index.js", b"var __index = " + index)
 
     def on_pre_build(self, config) -> None:
         from generator.render import site
