@@ -23,6 +23,7 @@ from generator.store import UnsafePath, make_dirs, read_file, remove_file, write
 
 WORKER = "lakip-worker.js"  # search over file:// (see the file); the plugin loads it on every page
 MANIFEST = ".lakip-dibuat"  # the files written last time: the only ones a rebuild may delete
+DATA_STEP = "data-bidang-lengkap"  # the syarat of the step that collects the bidang data (step 4)
 
 
 @dataclass
@@ -41,6 +42,8 @@ class SiteData:
     archived: dict[str, dict[str, Path]] = field(default_factory=dict)  # tahun -> its rebuilt files
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     notes: list[str] = field(default_factory=list)
+    edit_base: str | None = None  # the forge's web editor; + a path = that file's editor
+    forms: dict[str, bytes] = field(default_factory=dict)  # bidang id -> its step-4 Excel form
 
 
 # ---------------------------------------------------------------- page contexts (pure)
@@ -76,7 +79,32 @@ def _steps(data: SiteData) -> list[dict]:
     } for row in rows]
 
 
+def _today(data: SiteData) -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    return data.now.astimezone(ZoneInfo(_zone(data))).date()
+
+
+def staf_bidang(roster: m.Roster | None, bidang: str, semua: set[str], day: dt.date) -> list[str]:
+    """Names of who keeps the file of `bidang` on `day` (sop/personil.yaml `bidang`, roster order).
+    Whoever keeps every bidang of the office (the Tim Kerja collecting step 4, already named as
+    the step's pelaksana) is named only when nobody else keeps this one (docs/architecture.md)."""
+    keepers = [p for p in roster or () if bidang in p.bidang and p.active_on(day)]
+    own = [p for p in keepers if not semua <= set(p.bidang)]
+    return [p.nama for p in own or keepers]
+
+
+def edit_link(edit_base: str | None, path: str) -> str | None:
+    """The forge's web editor for `path` (relative to the repository root): `edit_base` (from the
+    office's mkdocs.yml `repo_url` + `edit_uri`, checked by the caller) followed by the path."""
+    from urllib.parse import quote
+
+    return f"{edit_base}{quote(path)}" if edit_base else None
+
+
 def _bidang(data: SiteData) -> list[dict]:
+    """One row per bidang of instansi.yaml: its file, staff, state and messages. `status` is
+    "lengkap", "belum-ada" (no file yet), "galat" (errors) or "belum-lengkap" (values missing)."""
     year = data.repo.find_tahun(data.tahun)
     renstra = data.repo.renstra_for(data.tahun, year.pk.renstra if year and year.pk else None)
     files = {b.bidang: b for b in year.bidang} if year else {}
@@ -84,6 +112,8 @@ def _bidang(data: SiteData) -> list[dict]:
     for change in data.changes:
         for path in change.files:
             last.setdefault(path, change)
+    semua = data.repo.instansi.bidang_ids() if data.repo.instansi else set()
+    day = _today(data)
     rows = []
     for bidang in data.repo.instansi.bidang if data.repo.instansi else ():
         path = f"content/{data.tahun}/bidang/{bidang.id}.yaml"
@@ -92,22 +122,68 @@ def _bidang(data: SiteData) -> list[dict]:
         filled = [r for r in content.realisasi if r.nilai is not None] if content else []
         subs = content.sub_kegiatan if content else ()
         problems = [i for i in data.issues if i.loc.path == path]
+        errors = [i for i in problems if i.is_error]
+        complete = content is not None and not incomplete(problems, path)
+        exists = content is not None or path in data.repo.broken
+        status = ("lengkap" if complete else "belum-ada" if not exists
+                  else "galat" if errors else "belum-lengkap")
         rows.append({
             "id": bidang.id, "nama": bidang.nama, "berkas": path, "ada": content is not None,
             "indikator": len(owned), "terisi": len([r for r in filled if r.indikator in owned]),
             "sub_kegiatan": len(subs), "anggaran_terisi": sum(s.realisasi is not None for s in subs),
-            "galat": [i for i in problems if i.is_error],
+            "galat": errors,
             "peringatan": [i for i in problems if not i.is_error],
             "perubahan": last.get(path),
-            "lengkap": content is not None and not incomplete(problems, path),
+            "lengkap": complete, "status": status,
+            "staf": staf_bidang(data.repo.personil, bidang.id, semua, day),
+            "sunting": edit_link(data.edit_base, path) if exists else None,
+            "formulir": f"unduh/formulir/{_form_name(data.tahun, bidang.id)}"
+            if bidang.id in data.forms else None,
+            "unggah": f"content/{data.tahun}/formulir/{bidang.id}.xlsx",
         })
     return rows
 
 
-def _capaian(figures: Figures) -> dict:
+def _form_name(tahun: int, bidang: str) -> str:
+    return f"formulir-{tahun}-{bidang}.xlsx"
+
+
+def _kelengkapan(bidang: list[dict], steps: list[dict], sop: m.Sop | None) -> dict | None:
+    """What the home page says about the bidang data while it is incomplete or its step runs:
+    who has not delivered, who has errors. None when there is nothing to say."""
+    step = next((s for s in steps if sop and DATA_STEP in sop.find_langkah(s["no"]).syarat), None)
+    belum = [b for b in bidang if b["status"] in ("belum-ada", "belum-lengkap")]
+    galat = [b for b in bidang if b["status"] == "galat"]
+    running = step is not None and step["status"] == "berjalan"
+    if not (belum or galat or running):
+        return None
+    return {"langkah": step, "berjalan": running, "belum": belum, "galat": galat,
+            "lengkap": [b for b in bidang if b["status"] == "lengkap"], "jumlah": len(bidang)}
+
+
+def _sementara(figures: Figures | None, bidang: list[dict]) -> dict | None:
+    """Why the year's figures are partial (budget realisasi or indikator realisasi not all
+    reported, a bidang without data or with errors); None when they are complete."""
+    if figures is None:
+        return None
+    subs = [s for p in figures.program for s in p.sub_kegiatan]
+    unreported = sum(not s.lengkap for s in subs)
+    missing = [b["nama"] for b in bidang if b["status"] != "lengkap"]
+    if figures.total.lengkap and not unreported and not missing:
+        return None
+    return {"sub_kegiatan": len(subs), "sub_belum": unreported, "bidang": missing}
+
+
+def _capaian(figures: Figures, data: SiteData, sementara: dict | None = None) -> dict:
     grafik = charts.laporan(figures)
+    year = data.repo.find_tahun(figures.tahun)
+    files = {f"content/{figures.tahun}/bidang/{i.bidang}.yaml" for i in figures.indikator}
+    present = {b.path for b in year.bidang} if year else set()
+    sunting = {path.rsplit("/", 1)[1][:-5]: edit_link(data.edit_base, path) for path in sorted(files)
+               if path in present or path in data.repo.broken}
     return {"figures": figures, "grafik_capaian": grafik.capaian_indikator, "grafik_serapan": grafik.serapan,
-            "grafik_indikator": grafik.indikator,
+            "grafik_indikator": grafik.indikator, "tahun_ini": figures.tahun, "sunting": sunting,
+            "sementara": sementara,
             "tone": {i.id: kategori_kelas(i.kategori, figures.skala) for i in figures.indikator}}
 
 
@@ -144,16 +220,21 @@ def contexts(data: SiteData) -> dict[str, dict]:
             "catatan_situs": data.notes, "tahun_lain": sorted(data.figures, reverse=True),
             "dibuat": data.now}
     status_map = {s["no"]: s["status"] for s in steps}
+    bidang = _bidang(data)
+    sementara = _sementara(figures, bidang)
     pages = {
         "index": {"final": data.final, "langkah": steps, "sekarang": current, "status": status,
-                  "figures": figures,
+                  "figures": figures, "sementara": sementara,
+                  "kelengkapan": _kelengkapan(bidang, steps, sop),
                   "selesai": sum(s["status"] == "selesai" for s in steps),
                   "terlambat": [s for s in steps if s["terlambat"]],
-                  "galat": sum(i.is_error for i in data.issues)},
+                  "galat": sum(i.is_error for i in data.issues),
+                  "galat_bidang": [b for b in bidang if b["galat"]]},
         "alur-sop": {"langkah": steps, "status": status,
                      "bagan": charts.flowchart(sop, status_map) if sop else None},
-        "data-bidang": {"bidang": _bidang(data)},
-        "capaian": _capaian(figures) | {"tahun_ini": data.tahun} if figures else {
+        "data-bidang": {"bidang": bidang, "langkah_data": next(
+            (s for s in steps if sop and DATA_STEP in sop.find_langkah(s["no"]).syarat), None)},
+        "capaian": _capaian(figures, data, sementara) if figures else {
             "figures": None, "galat_tahun": data.figure_errors.get(data.tahun)},
         "reviu": {"catatan": sorted(
             [{"note": r, "html": markdown_html(r.body, shift=1)} for r in (year.reviu if year else ())],
@@ -163,7 +244,7 @@ def contexts(data: SiteData) -> dict[str, dict]:
         "arsip": {"tags": data.tags, "unduhan": {y: sorted(files) for y, files in data.archived.items()}},
         "riwayat": {"perubahan": data.changes},
     } | _laporan(data, figures)
-    extra = {f"capaian-{y}": _capaian(f) | {"tahun_ini": y} for y, f in data.figures.items()
+    extra = {f"capaian-{y}": _capaian(f, data) for y, f in data.figures.items()
              if y != data.tahun}
     return {name: base | ctx for name, ctx in (pages | extra).items()}
 
@@ -187,6 +268,8 @@ def write(data: SiteData, docs_dir: Path) -> list[str]:
     for tahun, files in data.archived.items():
         for file_name, path in files.items():
             rendered[f"unduh/arsip/{tahun}/{file_name}"] = read_file(path.parent, path)
+    for bidang, form in data.forms.items():
+        rendered[f"unduh/formulir/{_form_name(data.tahun, bidang)}"] = form
     _replace(docs_dir, rendered)
     return sorted(rendered)
 

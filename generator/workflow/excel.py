@@ -35,7 +35,7 @@ from generator.data.load import CONTENT, load_repo
 from generator.data.numbers import parse_angka
 from generator.data.validate import validate
 from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
-from generator.workflow.snapshot import gather
+from generator.workflow.snapshot import Snapshot, gather
 
 FORMAT = 1  # version of the workbook layout; a form of another version is refused
 LANGKAH = 4  # the SOP step whose kelengkapan ("Format Data") this form is
@@ -135,7 +135,20 @@ def write_form(root: Path, bidang: str, tahun: int | None, out: Path) -> Path:
     """Write the step-4 form of one bidang and year (default: the newest) to `out` (.xlsx)."""
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"nama berkas formulir '{out}' harus berakhiran .xlsx")
-    snapshot = gather(root, tahun)
+    form = form_bytes(gather(root, tahun), bidang)
+    try:  # atomically and never through a symlink at `out` (store.write_file)
+        write_file(out.parent.absolute(), out.absolute(), form)
+    except UnsafePath as e:
+        raise UsageError(f"formulir tidak dapat ditulis: {e.pesan}") from None
+    except OSError as e:
+        raise UsageError(f"formulir tidak dapat ditulis ke '{out}': {e.strerror or e}") from None
+    return out
+
+
+def form_bytes(snapshot: Snapshot, bidang: str) -> bytes:
+    """The .xlsx bytes of the step-4 form of `bidang` for the snapshot's year (what
+    `write_form` writes; the website offers the same form). Raises UsageError for an unknown
+    bidang, DataInvalid when the bidang file or the Renstra cannot be read."""
     repo, issues, tahun = snapshot.repo, snapshot.issues, snapshot.tahun
     nama = _nama(repo, bidang)
     rel = f"{CONTENT}/{tahun}/bidang/{bidang}.yaml"
@@ -158,7 +171,8 @@ def write_form(root: Path, bidang: str, tahun: int | None, out: Path) -> Path:
                    for k in ("uraian", "satuan", "target", "realisasi")},
                 _TERKUNCI: () if s.keluaran else ("keluaran.realisasi",)}
                for s in (data.sub_kegiatan if data else ())]
-    sha = hashlib.sha256((root / rel).read_bytes()).hexdigest() if (root / rel).is_file() else TANPA_BERKAS
+    source = snapshot.source
+    sha = hashlib.sha256(source.read(rel)).hexdigest() if source.is_file(rel) else TANPA_BERKAS
     wb = Workbook()
     _petunjuk(wb.active, repo, bidang, nama, tahun, rel)
     sub = f"{nama} · Tahun {tahun}"
@@ -174,13 +188,7 @@ def write_form(root: Path, bidang: str, tahun: int | None, out: Path) -> Path:
     _as_text(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
-    try:  # atomically and never through a symlink at `out` (store.write_file)
-        write_file(out.parent.absolute(), out.absolute(), buffer.getvalue())
-    except UnsafePath as e:
-        raise UsageError(f"formulir tidak dapat ditulis: {e.pesan}") from None
-    except OSError as e:
-        raise UsageError(f"formulir tidak dapat ditulis ke '{out}': {e.strerror or e}") from None
-    return out
+    return buffer.getvalue()
 
 
 def _nama(repo: m.Repo, bidang: str) -> str:

@@ -158,6 +158,9 @@ def site_data(snapshot: Snapshot, dokumen: Path | None = None):
         data.tags = [tag for tag, _ in trusted_tags(snapshot.root, git, tags(git))]
     else:
         data.notes.append("folder ini bukan repositori git: kemajuan SOP dan riwayat tidak tersedia")
+    data.edit_base = office_edit_base(snapshot.root)
+    if _collecting(data):
+        data.forms = _forms(snapshot)
     if dokumen and _real_dir(dokumen):
         data.documents = {p.name: p for p in _real_files(dokumen)
                           if p.name.startswith(("lakip-", "surat-pengantar-"))}
@@ -200,9 +203,9 @@ def _mkdocs_config(root: Path, tahun: int | None, dokumen: Path | None, **overri
                        **names, **overrides)
 
 
-def _office_site_names(root: Path) -> dict[str, str]:
-    """`site_name`, `site_description` and `copyright` from the office's mkdocs.yml when they are
-    plain text; nothing else of that file is used."""
+def _office_mkdocs(root: Path) -> dict:
+    """The office's mkdocs.yml as a mapping ({} when absent or unreadable), read as data: never
+    through a symlink, at most 200 kB, YAML's safe loader."""
     import yaml
 
     from generator.data.source import FsSource
@@ -214,10 +217,76 @@ def _office_site_names(root: Path) -> dict[str, str]:
         value = yaml.safe_load(source.read("mkdocs.yml")[:200_000])
     except (yaml.YAMLError, OSError, ValueError):
         return {}
-    if not isinstance(value, dict):
-        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _office_site_names(root: Path) -> dict[str, str]:
+    """`site_name`, `site_description` and `copyright` from the office's mkdocs.yml when they are
+    plain text; nothing else of that file is used."""
+    value = _office_mkdocs(root)
     return {k: value[k] for k in ("site_name", "site_description", "copyright")
             if isinstance(value.get(k), str) and value[k].strip() and len(value[k]) < 500}
+
+
+def office_edit_base(root: Path) -> str | None:
+    """Where the forge's web editor of a repository file begins, from the office's mkdocs.yml:
+    `repo_url` (http or https) joined with `edit_uri` (relative to it, or a whole URL), which
+    for lakip points at the repository root on the main branch, e.g. `edit/main/` (GitHub),
+    `-/edit/main/` (GitLab), `_edit/main/` (Forgejo, Gitea). The site appends a file's path.
+    None without both, or when either is not a plain web address (docs/architecture.md)."""
+    from urllib.parse import urljoin
+
+    value = _office_mkdocs(root)
+    repo_url, edit_uri = value.get("repo_url"), value.get("edit_uri")
+    if not (_web_address(repo_url) and isinstance(edit_uri, str) and edit_uri.strip()):
+        return None
+    base = urljoin(repo_url.rstrip("/") + "/", edit_uri.strip())
+    if not _web_address(base):
+        return None
+    return base if base.endswith("/") else base + "/"
+
+
+def _web_address(text: object) -> bool:
+    """An http(s) URL with a host and nothing that could break out of an attribute or a line."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(text, str) or len(text) > 500 or any(
+            c.isspace() or ord(c) < 32 or c in "\"'<>`" for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _collecting(data) -> bool:
+    """Whether the year's bidang data is still being collected: the SOP step whose syarat is
+    complete bidang data (step 4, kelengkapan "Format Data") is not done, or the folder has no
+    SOP progress to tell. Only then does the site offer the Excel forms (docs/architecture.md)."""
+    from generator.render.site import DATA_STEP
+
+    status = data.progress.status if data.progress else None
+    if status is None:
+        return True
+    return any(DATA_STEP in s.langkah.syarat and s.status != "selesai" for s in status.langkah)
+
+
+def _forms(snapshot: Snapshot) -> dict[str, bytes]:
+    """bidang id -> its step-4 Excel form (`lakip format-data`), for every bidang whose form can
+    be made (a bidang file that cannot be read gets none: Data Bidang shows its errors)."""
+    from generator.workflow.excel import form_bytes
+
+    forms: dict[str, bytes] = {}
+    instansi = snapshot.repo.instansi
+    if instansi is None or snapshot.repo.find_tahun(snapshot.tahun) is None:
+        return forms
+    for bidang in instansi.bidang:
+        try:
+            forms[bidang.id] = form_bytes(snapshot, bidang.id)
+        except LakipError:
+            continue
+    return forms
 
 
 def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None) -> Path:
