@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from generator.workflow import demo
 from generator.workflow.demo import actor_env
 from tests.conftest import edit
@@ -125,3 +127,38 @@ def _position(root: Path, rel: str, needle: str) -> tuple[int, int]:
     from tests.conftest import position
 
     return position(root, rel, needle)
+
+
+@pytest.mark.slow  # builds the site once (MkDocs) in a `lakip serve` process
+def test_serve_prints_the_address_it_answers_on(sample: Path) -> None:
+    """`lakip serve` says where it serves once it does (issue 16 item 7): the printed address
+    answers with the home page; Ctrl+C ends it quietly."""
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.conftest import ROOT
+
+    shutil.copy(ROOT / "mkdocs.yml", sample / "mkdocs.yml")
+    with socket.socket() as probe:  # a free port now; lakip binds it a moment later
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--repo", str(sample),
+                                "--alamat", f"127.0.0.1:{port}"], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        line = process.stdout.readline()
+        assert line == (f"Pratinjau situs di http://127.0.0.1:{port}/ (hanya menjawab alamat ini; "
+                        "Ctrl+C untuk berhenti)\n")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=30) as page:
+            assert page.status == 200
+            assert "<h1 id=\"lakip-2025\">LAKIP 2025</h1>" in page.read().decode("utf-8")
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert err.splitlines()[0] == f"Membangun pratinjau situs {sample} ..."
+    assert "Traceback" not in err

@@ -390,9 +390,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"mkdocs.yml tidak ada di {root}")
     host, port = check_address(args.alamat)
     shown = f"[{host}]" if ":" in host else host
-    print(f"Pratinjau situs di http://{shown}:{port}/ (hanya menjawab alamat ini; Ctrl+C untuk "
-          "berhenti)", file=sys.stderr, flush=True)
-    serve_site(root, f"{shown}:{port}")
+    print(f"Membangun pratinjau situs {root} ...", file=sys.stderr, flush=True)
+
+    def ready(url: str) -> None:  # after the first build, when the server listens
+        print(f"Pratinjau situs di {url} (hanya menjawab alamat ini; Ctrl+C untuk berhenti)",
+              flush=True)
+
+    serve_site(root, f"{shown}:{port}", ready)
     return EXIT_OK
 
 

@@ -101,7 +101,7 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
     return Built(snapshot.tahun, tuple(written), snapshot.state, notes)
 
 
-def serve_site(root: Path, address: str) -> None:
+def serve_site(root: Path, address: str, ready: Callable[[str], None] | None = None) -> None:
     from generator.workflow.mkdocs_plugin import serve_site as serve
 
-    serve(root, address)
+    serve(root, address, ready)

@@ -8,6 +8,7 @@ the documents were built from, without reading git or evaluating the SOP a secon
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import base
@@ -27,6 +28,7 @@ class LakipConfig(base.Config):
 
 
 _PAGES: dict[str, str] = {}  # repository -> the folder lakip made for its pages (this process)
+_READY: dict[str, Callable[[str], None]] = {}  # repository -> told the address once serving
 
 
 class LakipPlugin(BasePlugin[LakipConfig]):
@@ -87,12 +89,17 @@ class LakipPlugin(BasePlugin[LakipConfig]):
             raise PluginError(f"lakip: {e.pesan}") from None
 
     def on_serve(self, server, config, builder):
+        """After the first build, with the socket listening: guard the Host header, watch the
+        repository's folders, and tell `lakip serve` the address (its `ready` callback)."""
         host, port = server.server_address[:2]
         server.set_app(host_guard(server.get_app(), host, port))
         root = self._root(config)
         for folder in ("content", "sop", "site_templates"):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
+        ready = _READY.pop(str(root), None)
+        if ready is not None:
+            ready(f"http://{f'[{host}]' if ':' in host else host}:{port}/")
         return server
 
 
@@ -329,9 +336,10 @@ def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None) 
     return site_dir
 
 
-def serve_site(root: Path, address: str) -> None:
+def serve_site(root: Path, address: str, ready: Callable[[str], None] | None = None) -> None:
     """`lakip serve`: MkDocs' live-reloading server on lakip's own configuration; the plugin
-    gathers a new snapshot on every change."""
+    gathers a new snapshot on every change. `ready(url)` is called once, after the first build,
+    when the server listens on `url` (http://HOST:PORT/)."""
     import tempfile
 
     from mkdocs.commands.serve import serve
@@ -340,6 +348,8 @@ def serve_site(root: Path, address: str) -> None:
     from generator.workflow.scaffold import PROJECT
 
     _mkdocs_config(root, None, None)  # same logging and banner settings as a build
+    if ready is not None:
+        _READY[str(root.resolve())] = ready
     with tempfile.TemporaryDirectory(prefix="lakip-halaman-") as pages:
         try:
             serve(config_file=str(PROJECT / "mkdocs.yml"), livereload=True, dev_addr=address,
