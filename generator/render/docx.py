@@ -157,11 +157,22 @@ class _Writer:
         self.new_page = False  # the next paragraph starts a page (a chapter after another)
         self.last_paragraph = None
         self.text_width_in = meta.page.text_width_mm / 25.4
+        self.style_ids: dict[str, str | None] = {}
 
     # ------------------------------------------------------------ blocks
 
     def paragraph(self, style=None):
-        paragraph = self.target.add_paragraph(style=style)
+        paragraph = self.target.add_paragraph()
+        if style is not None and not isinstance(style, str):
+            paragraph.style = style  # a style object (the few TOC entries)
+        elif style is not None:
+            # python-docx looks a style up by name (a scan of every style) on each paragraph:
+            # each style's id is looked up once per document instead.
+            if style not in self.style_ids:
+                from docx.enum.style import WD_STYLE_TYPE
+
+                self.style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            paragraph._p.style = self.style_ids[style]
         self.last_paragraph = paragraph
         if self.new_page and self.target is self.doc:
             paragraph.paragraph_format.page_break_before = True
@@ -472,8 +483,7 @@ class _Writer:
         if text[-1:].isspace() and clean and clean != " ":
             clean += " "
         if clean:
-            run = paragraph.add_run(clean)
-            run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
+            ox.text_run(paragraph._p, clean, bold, italic, underline)
 
     def image(self, paragraph, el, box_cm: tuple[float, float] | None = None) -> None:
         """A picture from `<img src="data:...">` or an inline `<svg>`; other sources are skipped

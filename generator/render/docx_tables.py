@@ -12,11 +12,15 @@ while the minima fit on the page.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.shared import Pt
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from generator.render import docx_ooxml as ox
 
@@ -34,6 +38,7 @@ _PADDING = 2 * 108  # Table Grid's default cell margins, left + right (twips)
 _SLACK = 60  # rounding in the renderer's own measurement
 
 
+@lru_cache(maxsize=65536)  # the same words recur in every row of a column
 def text_width(text: str, size_pt: float, bold: bool = False, family: str = "Arial") -> int:
     """Width of `text` set in `family` at `size_pt`, in twips (an estimate from Arial metrics)."""
     units = sum(_ARIAL[ord(c) - 32] if 32 <= ord(c) <= 126 else 556 for c in text)
@@ -161,13 +166,15 @@ def write_table(writer, el) -> None:
         table.style = writer.doc.styles["Table Grid"]
     ox.table_geometry(table, widths, borders=not borderless)
     saved_target, saved_last = writer.target, writer.last_paragraph
-    for r, (tr, header) in enumerate(rows):
-        docx_row = table.rows[r]
+    formats = _CellFormats(borderless)
+    half_points = round(size * 2)
+    # Each docx row is taken once: `table.rows[r]` rebuilds the list of all rows on every call.
+    for docx_row, (tr, header), slots in zip(table.rows, rows, placed, strict=True):
         ox.row_properties(docx_row, header)
         tcs = list(docx_row._tr.tc_lst)
         total_row = "jumlah" in (tr.get("class") or "").split()
         surplus = []
-        for slot in placed[r]:
+        for slot in slots:
             tc = tcs[slot.col]
             surplus += tcs[slot.col + 1: slot.col + slot.span]
             width = sum(widths[slot.col: slot.col + slot.span])
@@ -187,22 +194,51 @@ def write_table(writer, el) -> None:
             writer.last_paragraph = paragraph
             writer.inline(paragraph, node, bold=node.tag == "th" or total_row)
             cell_classes = set((node.get("class") or "").split())
-            for p in cell.paragraphs:
-                fmt = p.paragraph_format
-                fmt.space_after = Pt(0)
-                fmt.line_spacing = 1.0 if borderless else 1.1
-                if "angka" in cell_classes:
-                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                elif "tengah" in cell_classes or (node.tag == "th" and not borderless):
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                for run in p.runs:
-                    if run.font.size is None or run.font.size > Pt(size):
-                        run.font.size = Pt(size)
+            if "angka" in cell_classes:
+                align = WD_ALIGN_PARAGRAPH.RIGHT
+            elif "tengah" in cell_classes or (node.tag == "th" and not borderless):
+                align = WD_ALIGN_PARAGRAPH.CENTER
+            else:
+                align = None
+            for p in tc.iterchildren(_P):
+                formats.apply(p, align)
+                for run in p.iterchildren(_R):
+                    ox.run_size(run, half_points, only_smaller=True)
                     if "catatan" in cell_classes:
-                        run.font.size = Pt(8)
+                        ox.run_size(run, 16)
         for tc in surplus:
             docx_row._tr.remove(tc)
     writer.target, writer.last_paragraph = saved_target, saved_last
+
+
+_P, _R, _PPR = ox.qn("w:p"), ox.qn("w:r"), ox.qn("w:pPr")
+
+
+class _CellFormats:
+    """The paragraph properties of a table cell (no space after, line spacing 1.0 or 1.1, the
+    alignment), made once per alignment through python-docx and copied into each paragraph that
+    has none yet; a paragraph with its own properties (a list item) gets them set one by one."""
+
+    def __init__(self, borderless: bool) -> None:
+        self.line_spacing = 1.0 if borderless else 1.1
+        self.made: dict[object, object] = {}
+
+    def _set(self, paragraph: Paragraph, align) -> None:
+        fmt = paragraph.paragraph_format
+        fmt.space_after = Pt(0)
+        fmt.line_spacing = self.line_spacing
+        if align is not None:
+            paragraph.alignment = align
+
+    def apply(self, p, align) -> None:
+        if p.find(_PPR) is not None:
+            self._set(Paragraph(p, None), align)
+            return
+        if align not in self.made:
+            scratch = OxmlElement("w:p")
+            self._set(Paragraph(scratch, None), align)
+            self.made[align] = scratch.find(_PPR)
+        p.insert(0, deepcopy(self.made[align]))
 
 
 def _natural(placed, ncols: int, size: float, writer) -> list[int]:
