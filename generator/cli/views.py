@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from generator.render.status import step_rows
 from generator.sop.engine import SELESAI, Catatan
-from generator.sop.progress import Progress
-from generator.sop.record import Recorded
 from generator.sop.worktime import format_durasi
+
+if TYPE_CHECKING:  # the status view does not import the step recorder
+    from generator.sop.progress import Progress
+    from generator.sop.record import Recorded
 
 
 def _local(p: Progress, moment: dt.datetime) -> dt.datetime:

@@ -45,7 +45,6 @@ _LIBUR: dict[tuple[str, tuple[str, ...], int], dict[dt.date, str]] = {}
 
 def holidays_version() -> str:
     """The installed `holidays` version, read from its metadata (no import of the library)."""
-    from importlib.metadata import PackageNotFoundError, version
     from importlib.util import find_spec
     from pathlib import Path
 
@@ -56,6 +55,8 @@ def holidays_version() -> str:
         found = sorted(Path(spec.origin).parents[1].glob("holidays-*.dist-info"))
         if len(found) == 1:
             return found[0].name[len("holidays-"):-len(".dist-info")]
+
+    from importlib.metadata import PackageNotFoundError, version  # ~30 ms: only as a fallback
 
     try:
         return version("holidays")
@@ -94,6 +95,15 @@ def libur_dikenal() -> dict[tuple[str, tuple[str, ...], int], dict[dt.date, str]
 def _cek_hari_libur(negara: str, kategori: tuple[str, ...]) -> None:
     if any(key[:2] == (negara, kategori) for key in _LIBUR):
         return  # seeded from a cache: the library accepted this country and these categories
+    # A repository without step commits computes no holiday set, so nothing would be cached and
+    # every run would import the library (~300 modules) for this check alone: the check's own
+    # answer is cached, keyed by the library's version.
+    from generator.store import digest, store
+
+    cache = store("libur")
+    key = digest("cek-hari-libur", holidays_version(), negara, *kategori)
+    if cache.get(key) is True:
+        return
     import holidays
 
     # Without years the library computes nothing, so this only checks country and categories up front
@@ -105,6 +115,8 @@ def _cek_hari_libur(negara: str, kategori: tuple[str, ...]) -> None:
     except ValueError:
         raise ValueError(f"kategori hari libur {', '.join(kategori)} tidak dikenal untuk negara "
                          f"'{negara}'") from None
+    cache.put(key, True)
+    cache.save()
 
 
 def _libur_tahun(negara: str, kategori: tuple[str, ...], tahun: int) -> dict[dt.date, str]:
