@@ -146,9 +146,9 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
     documents several times; with this fixture only the first build of each HTML renders."""
     from generator.render import document, docx
 
-    real_pdf, real_docx = document.pdf_pages, docx.write_docx
+    real_pdf, real_docx = document.pdf_layout, docx.write_docx
 
-    def pdf_pages(html: str) -> tuple[bytes, dict[str, int]]:
+    def pdf_layout(html: str) -> document.PdfLayout:
         key = "pdf|" + hashlib.sha256(html.encode("utf-8")).hexdigest()
         if key not in _RENDERED:
             _RENDERED[key] = real_pdf(html)
@@ -162,7 +162,8 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
         else:
             path.write_bytes(_RENDERED[key])
 
-    monkeypatch.setattr(document, "pdf_pages", pdf_pages)  # document.pdf goes through it too
+    # document.pdf_pages, document.pdf and the builders' Job.layout all go through it
+    monkeypatch.setattr(document, "pdf_layout", pdf_layout)
     monkeypatch.setattr(docx, "write_docx", write_docx)
 
 

@@ -167,6 +167,35 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_argument("-m", "--catatan", metavar="CATATAN", help="catatan di pesan commit")
     archive.set_defaults(func=_cmd_archive)
 
+    tte = commands.add_parser(
+        "tte", allow_abbrev=False,
+        help="TTE: tanda tangani PDF final (PAdES) atau periksa PDF bertanda tangan",
+        description="Bangun PDF final dari HEAD (ditolak bila dokumen belum FINAL) dan tanda tangani "
+                    "secara elektronik (PAdES) oleh penanda tangan langkah pengesahan: dengan berkas "
+                    "PKCS#12 (--p12) atau lewat esign-client BSrE pemda (--bsre URL). Frasa sandi "
+                    "ditanyakan di terminal, atau dibaca dari standard input dengan --frasa-stdin; "
+                    "tidak pernah lewat argumen. Dengan --periksa: periksa PDF yang diterima (utuh, "
+                    "berantai ke akar tepercaya sop/lakip.yaml tte.akar, penanda tangan yang benar, "
+                    "revisi yang ditandatangani = build yang disetujui).",
+        epilog="Akun esign-client (HTTP Basic), bila diminta: variabel lingkungan "
+               "LAKIP_BSRE_PENGGUNA dan LAKIP_BSRE_SANDI.")
+    _repo_arg(tte)
+    _tahun_arg(tte, newest)
+    tte.add_argument("--out", metavar="DIR", type=Path, default=Path("out"),
+                     help="folder keluaran (bawaan: out); PDF ditulis sebagai lakip-TAHUN-tte.pdf")
+    how = tte.add_mutually_exclusive_group(required=True)
+    how.add_argument("--p12", metavar="BERKAS", type=Path, help="sertifikat dan kunci PKCS#12 (.p12/.pfx)")
+    how.add_argument("--bsre", metavar="URL", help="alamat esign-client BSrE pemda, mis. http://10.0.0.5")
+    how.add_argument("--periksa", metavar="BERKAS.pdf", type=Path, help="periksa PDF bertanda tangan")
+    tte.add_argument("--frasa-stdin", action="store_true",
+                     help="baca frasa sandi dari baris pertama standard input (untuk secret CI)")
+    tte.add_argument("--nik", metavar="NIK", help="NIK penanda tangan untuk --bsre (bawaan: 'nik' di "
+                                                 "sop/personil.yaml)")
+    tte.add_argument("--luring", action="store_true",
+                     help="--periksa tanpa jaringan: status pencabutan (OCSP/CRL) tidak diperiksa")
+    tte.add_argument("--json", action="store_true", help="hasil --periksa sebagai JSON")
+    tte.set_defaults(func=_cmd_tte)
+
     serve = commands.add_parser(
         "serve", help="pratinjau situs progres dengan muat ulang otomatis",
         description="Jalankan situs progres di komputer ini; halaman dibuat ulang setiap kali "
@@ -320,6 +349,65 @@ def _cmd_archive(args: argparse.Namespace) -> int:
           f"langkah {done.recorded.sop.langkah[-1].no} dicatat di {done.recorded.commit[:10]}.")
     for name, digest in done.manifest["dokumen"].items():
         print(f"  {digest[:16]}…  {name}")
+    return EXIT_OK
+
+
+def _frasa(args: argparse.Namespace, prompt: str) -> bytes:
+    """The passphrase, from the terminal (not echoed) or, with --frasa-stdin, the first line of
+    standard input; never an argument (it would show in the process list and shell history)."""
+    if args.frasa_stdin:
+        line = sys.stdin.buffer.readline()
+        return line.rstrip(b"\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("frasa sandi ditanyakan di terminal, tetapi standard input bukan terminal; "
+                         "gunakan --frasa-stdin untuk membacanya dari standard input")
+    import getpass
+
+    try:
+        return getpass.getpass(prompt).encode("utf-8")
+    except EOFError:
+        raise UsageError("frasa sandi tidak dimasukkan") from None
+
+
+def _cmd_tte(args: argparse.Namespace) -> int:
+    from generator.workflow import tte
+
+    root = find_repo_root(args.repo)
+    if args.periksa is not None:
+        done = tte.periksa_berkas(root, args.periksa, args.tahun, daring=not args.luring)
+        hasil = done.hasil
+        if args.json:
+            print(json.dumps({"berkas": str(args.periksa), "tahun": done.tahun, "sah": hasil.sah,
+                              "penanda_tangan": {"nama": hasil.nama, "email": list(hasil.email),
+                                                 "nik": list(hasil.nik), "penerbit": hasil.penerbit,
+                                                 "bsre": hasil.bsre},
+                              "waktu": hasil.waktu.isoformat() if hasil.waktu else None,
+                              "temuan": [{"kode": "tte-tidak-sah", "pesan": a} for a in hasil.alasan],
+                              "catatan": hasil.catatan, "sumber_hash": done.sumber_hash},
+                             ensure_ascii=False, indent=2))
+        else:
+            for reason in hasil.alasan:
+                print(f"tte-tidak-sah: {reason}")
+            for note in hasil.catatan:
+                print(f"catatan: {note}", file=sys.stderr)
+            if hasil.sah:
+                print(f"TTE sah: {args.periksa} ditandatangani oleh {hasil.nama} "
+                      f"({', '.join(hasil.email) or '-'}) pada {hasil.waktu:%Y-%m-%d %H:%M %Z}; "
+                      f"revisi yang ditandatangani = build yang disetujui ({done.sumber_hash}).")
+            else:
+                print(f"{len(hasil.alasan)} temuan: TTE {args.periksa} tidak sah.")
+        return EXIT_OK if hasil.sah else EXIT_FINDINGS
+    if args.p12 is not None and not args.p12.is_file():
+        raise UsageError(f"berkas PKCS#12 '{args.p12}' tidak ada")
+    frasa = _frasa(args, "Frasa sandi PKCS#12: " if args.p12 else "Passphrase TTE BSrE: ")
+    user, password = os.environ.get("LAKIP_BSRE_PENGGUNA"), os.environ.get("LAKIP_BSRE_SANDI")
+    done = tte.tanda_tangani(root, args.tahun, args.out, frasa=frasa, p12=args.p12, bsre=args.bsre,
+                             nik=args.nik, akun=(user, password or "") if user else None,
+                             report=lambda line: print(f"… {line}", file=sys.stderr))
+    for note in done.hasil.catatan:
+        print(f"catatan: {note}", file=sys.stderr)
+    print(f"PDF bertanda tangan elektronik ditulis: {done.path} (oleh {done.penanda.nama}; revisi "
+          f"awal = build yang disetujui, SHA-256 {done.sha256_disetujui[:16]}…).")
     return EXIT_OK
 
 
@@ -482,7 +570,14 @@ def _quiet_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if getattr(args, "func", None) is _cmd_tte:
+            # never echoed: a passphrase typed as an argument would land in a CI log too
+            parser.error(f"argumen tidak dikenal untuk tte ({len(unknown)} argumen, isinya tidak "
+                         "ditampilkan); frasa sandi tidak pernah diberikan sebagai argumen: ketik di "
+                         "terminal atau gunakan --frasa-stdin")
+        parser.error(argparse._("unrecognized arguments: %s") % " ".join(unknown))  # type: ignore[attr-defined]
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -508,6 +508,8 @@ def _sop(doc: Doc) -> m.Sop:
         hari_libur_hapus=tuple(_date(d) for d in libur.get("hapus", ())),
         pengelola=tuple(v.get("pengelola", ("kepala-dinas", "sekretaris"))),
         pengelola_loc=doc.loc(("pengelola",)) if "pengelola" in v else None,
+        tte_akar=tuple(v.get("tte", {}).get("akar", ())),
+        tte_akar_loc=tuple(doc.loc(("tte", "akar", i)) for i in range(len(v.get("tte", {}).get("akar", ())))),
     )
 
 
@@ -543,6 +545,7 @@ def _personil(doc: Doc) -> m.Roster:
             bidang_loc=tuple(doc.loc((*at, "bidang", j)) for j in range(len(p.get("bidang", ())))),
             berlaku_sampai=_date(berlaku.get("sampai")), berlaku_loc=doc.loc((*at, "berlaku")),
             jabatan=p.get("jabatan"), pangkat=p.get("pangkat"), golongan=p.get("golongan"),
+            nik=p.get("nik"),
             peran_rinci=rinci, kunci=kunci,
         ))
     return m.Roster(tuple(people))

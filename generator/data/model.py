@@ -544,6 +544,9 @@ class Sop:
     # Roles that may change sop/ (DESIGN §5 "Trust"): their signed commits are authorized.
     pengelola: tuple[str, ...] = ("kepala-dinas", "sekretaris")
     pengelola_loc: Location | None = None
+    # Trust anchors of the TTE (`tte: {akar: [PEM paths]}`, repository-relative, DESIGN §7 "TTE").
+    tte_akar: tuple[str, ...] = ()
+    tte_akar_loc: tuple[Location, ...] = ()
 
     def find_langkah(self, no: int) -> Langkah | None:
         """The step numbered `no`, or None."""
@@ -640,6 +643,7 @@ class Personil:
     golongan: str | None = None
     peran_rinci: tuple[PeranPersonil, ...] = ()
     kunci: tuple[KunciSsh, ...] = ()
+    nik: str | None = None  # Nomor Induk Kependudukan: the BSrE certificate's holder (optional)
 
     @property
     def kunci_ssh(self) -> str | None:

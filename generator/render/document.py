@@ -215,12 +215,47 @@ def pdf(html: str) -> bytes:
 def pdf_pages(html: str) -> tuple[bytes, dict[str, int]]:
     """The PDF and the page (1 = the cover) of every element id in it: the DOCX's table of
     contents is pre-filled with these numbers."""
+    layout = pdf_layout(html)
+    return layout.pdf, layout.pages
+
+
+# The element whose box receives the visible electronic signature (TTE): the blank space of the
+# signing block of Bab IV Penutup (`ttd(..., id="ttd-pengesahan")` in document/_macros.html).
+TTE_RUANG = "ttd-pengesahan-ruang"
+
+
+@dataclass(frozen=True)
+class PdfLayout:
+    """A rendered PDF with where things are in it: `pages` maps each element id to its page (1 =
+    the cover); `kotak` maps the ids in `TTE_RUANG` to (page index from 0, x0, y0, x1, y1) in PDF
+    points from the page's lower-left corner."""
+
+    pdf: bytes
+    pages: dict[str, int]
+    kotak: dict[str, tuple[int, float, float, float, float]]
+
+
+def pdf_layout(html: str) -> PdfLayout:
+    """WeasyPrint once: the PDF bytes (`pdf_pages` is this; `lakip tte` signs exactly what the
+    build makes) and the page and box of the elements that need them."""
     import weasyprint
 
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
     rendered = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
     pages: dict[str, int] = {}
+    kotak: dict[str, tuple[int, float, float, float, float]] = {}
+    px = 0.75  # CSS px -> PDF points
     for number, page in enumerate(rendered.pages, start=1):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
-    return rendered.write_pdf(), pages
+        if TTE_RUANG in page.anchors and TTE_RUANG not in kotak:
+            # WeasyPrint's layout boxes (Page._page_box) hold each element's border box.
+            for box in page._page_box.descendants():
+                element = getattr(box, "element", None)
+                if element is not None and element.get("id") == TTE_RUANG:
+                    x, y = box.border_box_x(), box.border_box_y()
+                    w, h = box.border_width(), box.border_height()
+                    kotak[TTE_RUANG] = (number - 1, x * px, (page.height - y - h) * px,
+                                        (x + w) * px, (page.height - y) * px)
+                    break
+    return PdfLayout(rendered.write_pdf(), pages, kotak)

@@ -1,0 +1,335 @@
+"""`lakip tte`: the final LKjIP signed electronically (PAdES) by the signing step's signer, with a
+local PKCS#12 or through the pemda's BSrE esign-client; and `lakip tte --periksa FILE.pdf`, the
+check of a signed PDF anyone received (DESIGN §6, §7 "TTE"; issue 13).
+
+What is signed is exactly the PDF `lakip build` makes from HEAD when the document is FINAL (one
+`Job`, one WeasyPrint rendering: `document.pdf_layout`), so the signed file's first revision is
+the approved build, byte for byte. Before writing, the signed file is checked with the same
+`periksa` an auditor runs: a certificate of someone else, or one the office's trust anchors do
+not reach, is refused and nothing is written.
+
+The passphrase is only ever held in memory: the CLI reads it from the terminal (getpass) or
+from standard input; it is never an argument, never logged, never written."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import tempfile
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator.data import model as m
+from generator.data.errors import LakipError, Refused, UsageError
+from generator.figures import formats
+from generator.git import Git, GitSource
+from generator.render import tte as pdf_tte
+from generator.render.document import TTE_RUANG
+from generator.sop.progress import Progress, open_repo
+from generator.workflow.snapshot import Snapshot, gather
+
+BSRE_PATH = "/api/sign/pdf"
+BSRE_DOWNLOAD = "/api/sign/download/"
+TIMEOUT = 120  # seconds: the esign-client asks BSrE's servers in turn
+
+
+def nama_berkas(tahun: int) -> str:
+    """The signed PDF's file name, beside `lakip-<tahun>.pdf`."""
+    return f"lakip-{tahun}-tte.pdf"
+
+
+@dataclass(frozen=True)
+class Penanda:
+    """The person whose approval of the signing step stands: who must sign the TTE."""
+
+    nama: str
+    email: str
+    nip: str | None
+    nik: str | None
+    jabatan: str
+
+
+@dataclass(frozen=True)
+class Ditandatangani:
+    path: Path
+    penanda: Penanda
+    hasil: pdf_tte.Hasil
+    sha256_disetujui: str
+
+
+def _signer(snapshot: Snapshot, progress: Progress) -> Penanda:
+    """The signing step's standing signer, with NIP, NIK and jabatan from the roster in force."""
+    sop = progress.sop
+    step = sop.signing_step
+    record = progress.status.find_langkah(step.no).catatan if step else None
+    if record is None:
+        raise Refused("langkah pengesahan belum dicatat: TTE dibuat setelah langkah itu disetujui")
+    person = progress.roster.find(record.email)
+    day = record.waktu.date()
+    held = person.holds(step.pelaksana, day) if person else None
+    kepala = snapshot.repo.instansi.kepala
+    role = next((r.nama for r in sop.peran if r.id == step.pelaksana), step.pelaksana)
+    jabatan = (person.jabatan if person and person.jabatan else
+               kepala.jabatan if kepala and person and kepala.nip == person.nip and kepala.jabatan else
+               f"Kepala {snapshot.repo.instansi.nama}" if step.pelaksana == "kepala-dinas" else role)
+    if held is not None and held.sebagai:
+        jabatan = f"{held.sebagai} {jabatan}"
+    return Penanda(record.nama, record.email, person.nip if person else None,
+                   person.nik if person else None, jabatan)
+
+
+def _anchors(git: Git, commit: str, sop: m.Sop) -> tuple:
+    """The trust anchors `sop/lakip.yaml: tte.akar` names, read from `commit`'s tree (never the
+    working tree, never through a symlink: a git tree's symlink is not a file here). Raises
+    Refused when none is configured or one cannot be read."""
+    if not sop.tte_akar:
+        raise Refused("akar kepercayaan TTE belum diatur: tambahkan di sop/lakip.yaml, misalnya "
+                      "'tte: {akar: [sop/tte/root-ca-indonesia-ds-g1.pem, sop/tte/bsre-ca-ds-g1.pem]}' "
+                      "(lihat docs/tte.md)")
+    roots = sorted({str(PurePosixPath(p).parent) for p in sop.tte_akar} | {"sop"})
+    source = GitSource(git, commit, tuple(r for r in roots if r not in (".", "")) or ("sop",))
+    found = []
+    for rel in sop.tte_akar:
+        clean = PurePosixPath(rel)
+        if clean.is_absolute() or ".." in clean.parts or not source.is_file(str(clean)):
+            raise Refused(f"sop/lakip.yaml: tte.akar: '{rel}' bukan berkas di repositori (commit "
+                          f"{commit[:10]}); jalur relatif terhadap akar repositori, tanpa symlink")
+        try:
+            found += pdf_tte.load_pem_certificates(source.read(str(clean)))
+        except ValueError:
+            raise Refused(f"sop/lakip.yaml: tte.akar: '{rel}' bukan sertifikat PEM atau DER") from None
+    return tuple(found)
+
+
+def _approved(snapshot: Snapshot) -> tuple[bytes, pdf_tte.Kotak]:
+    """The approved build's PDF and where the visible signature goes (the signing block's blank
+    space of Bab IV; without it, an office template that lacks the id, above the foot of the last
+    page, on the right)."""
+    from generator.render.document import pdf_layout
+    from generator.workflow.outputs import Job
+
+    with tempfile.TemporaryDirectory(prefix="lakip-tte-") as tmp:
+        # the same HTML and the same WeasyPrint call as the pdf builder (document.pdf_pages)
+        layout = pdf_layout(Job(snapshot, Path(tmp)).html)
+    box = layout.kotak.get(TTE_RUANG)
+    if box is None:
+        pages = max(layout.pages.values(), default=1)
+        return layout.pdf, pdf_tte.Kotak(pages - 1, 300, 60, 540, 124)
+    page, x0, y0, x1, y1 = box
+    return layout.pdf, pdf_tte.Kotak(page, x0, y0, x1, y1)
+
+
+def _final(root: Path, tahun: int | None) -> tuple[Snapshot, Progress, Git]:
+    git = open_repo(root)
+    snapshot = gather(root, tahun, ref="HEAD")  # the approved commit's tree, never the work tree
+    snapshot.require_valid()
+    progress = snapshot.progress
+    if snapshot.state.draf:
+        why = "; ".join(snapshot.state.alasan) or "langkah pengesahan belum disetujui"
+        raise Refused(f"dokumen {snapshot.tahun} belum FINAL, TTE tidak dibuat: {why} (lakip status)")
+    return snapshot, progress, git
+
+
+def tanda_tangani(root: Path, tahun: int | None, out: Path, *, frasa: bytes, p12: Path | None = None,
+                  bsre: str | None = None, nik: str | None = None,
+                  akun: tuple[str, str] | None = None,
+                  report: Callable[[str], None] = lambda _: None,
+                  now: dt.datetime | None = None) -> Ditandatangani:
+    """Sign the final PDF of `tahun` and write it to `out/lakip-<tahun>-tte.pdf`.
+
+    Exactly one of `p12` (a PKCS#12 file, `frasa` its passphrase) and `bsre` (the esign-client's
+    base URL; `frasa` the signer's BSrE passphrase, `nik` the signer's NIK, else the roster's;
+    `akun` the esign-client's HTTP Basic user and password, when it asks for one).
+    Raises Refused when the document is not FINAL, no trust anchor is configured, the passphrase
+    is wrong, the esign-client refuses, or the signed file fails `periksa` (nothing is written)."""
+    from generator.workflow.outputs import _write, prepare_out
+
+    snapshot, progress, git = _final(root, tahun)
+    penanda = _signer(snapshot, progress)
+    akar = _anchors(git, progress.head, progress.sop)
+    signer = None
+    if p12 is not None:
+        try:
+            data = p12.read_bytes()
+        except OSError as e:
+            raise UsageError(f"berkas PKCS#12 '{p12}' tidak dapat dibaca: {e.strerror or e}") from None
+        signer = pdf_tte.load_p12(data, frasa)  # a wrong passphrase stops here, before any build
+    elif not bsre:
+        raise UsageError("pilih salah satu: --p12 BERKAS atau --bsre URL")
+    nik = nik or penanda.nik
+    if bsre and not nik:
+        raise UsageError(f"NIK {penanda.nama} tidak diketahui: isi 'nik' di sop/personil.yaml atau "
+                         "berikan --nik")
+    prepare_out(out)
+    report("membangun PDF final dari HEAD (WeasyPrint)")
+    pdf, kotak = _approved(snapshot)
+    approved = pdf_tte.sha256(pdf)
+    when = (now or dt.datetime.now(dt.UTC)).astimezone(_zone(progress.sop))
+    tampilan = pdf_tte.Tampilan(
+        penanda.nama, penanda.jabatan, formats.nip(penanda.nip) if penanda.nip else "-",
+        formats.tanggal(when), _rujukan(snapshot, approved))
+    lokasi = snapshot.repo.instansi.kota or ""
+    if signer is not None:
+        report("menandatangani (PAdES, PKCS#12)")
+        bsre_cert = pdf_tte.is_bsre(signer.signing_cert)
+        signed = pdf_tte.sign(pdf, signer, kotak, tampilan, lokasi, footer=bsre_cert)
+    else:
+        report(f"mengirim ke esign-client {bsre}")
+        signed = kirim_bsre(bsre, pdf_tte.with_footer(pdf), nik, frasa, kotak,
+                            pdf_tte.stamp_png(tampilan, kotak.x1 - kotak.x0, kotak.y1 - kotak.y0),
+                            lokasi, akun)
+    harapan = pdf_tte.Harapan(akar, penanda.nama, penanda.email, penanda.nik or nik, approved)
+    hasil = pdf_tte.periksa(signed, harapan)
+    if not hasil.sah:
+        raise Refused("PDF bertanda tangan tidak lolos pemeriksaan, tidak ditulis:\n" +
+                      "\n".join(f"  tte-tidak-sah: {a}" for a in hasil.alasan))
+    path = _write(out / nama_berkas(snapshot.tahun), signed)
+    return Ditandatangani(path, penanda, hasil, approved)
+
+
+def _zone(sop: m.Sop):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(sop.zona_waktu)
+
+
+def _rujukan(snapshot: Snapshot, approved: str) -> str:
+    """The QR code's text: which document this is and how to check it (the approved build's
+    SHA-256 and the command), readable by any QR scanner without a network."""
+    nama = snapshot.repo.instansi.nama
+    return (f"LKjIP {snapshot.tahun} {nama}\nSHA-256 dokumen disetujui: {approved}\n"
+            f"Periksa: lakip tte --periksa BERKAS.pdf --tahun {snapshot.tahun}")
+
+
+# ---------------------------------------------------------------- BSrE esign-client
+
+
+def _multipart(fields: dict[str, str], files: dict[str, tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    boundary = f"lakip-{uuid.uuid4().hex}"
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     .encode() + value.encode("utf-8") + b"\r\n")
+    for name, (filename, kind, data) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{filename}"\r\nContent-Type: {kind}\r\n\r\n'.encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def kirim_bsre(url: str, pdf: bytes, nik: str, frasa: bytes, kotak: pdf_tte.Kotak, png: bytes,
+               lokasi: str, akun: tuple[str, str] | None = None, timeout: float = TIMEOUT) -> bytes:
+    """POST the PDF to the esign-client (`/api/sign/pdf`, API v1: multipart with `file`, `nik`,
+    `passphrase`, `tampilan=visible`, `image=true`, `imageTTD`, `page` (from 1), `xAxis`/`yAxis`
+    (lower-left corner) and `width`/`height` in PDF points, `reason`, `location`) and return the
+    signed PDF: the response body, or, when the answer is JSON with `id_dokumen`, the file from
+    `/api/sign/download/<id>`. Raises Refused with the esign-client's own message (never the
+    request, which holds the passphrase)."""
+    if not url.lower().startswith(("http://", "https://")):
+        raise UsageError(f"--bsre harus alamat http:// atau https://, ditemukan '{url}'")
+    base = url.rstrip("/")
+    fields = {"nik": nik, "passphrase": frasa.decode("utf-8"), "tampilan": "visible", "image": "true",
+              "page": str(kotak.halaman + 1), "xAxis": f"{kotak.x0:.0f}", "yAxis": f"{kotak.y0:.0f}",
+              "width": f"{kotak.x1 - kotak.x0:.0f}", "height": f"{kotak.y1 - kotak.y0:.0f}",
+              "reason": "Pengesahan Laporan Kinerja Instansi Pemerintah", "location": lokasi}
+    body, kind = _multipart(fields, {"file": ("lakip.pdf", "application/pdf", pdf),
+                                     "imageTTD": ("ttd.png", "image/png", png)})
+    headers = {"Content-Type": kind, "Accept": "application/pdf, application/json"}
+    if akun:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{akun[0]}:{akun[1]}".encode()).decode()
+    status, _, data = _http(urllib.request.Request(base + BSRE_PATH, data=body, headers=headers,
+                                                        method="POST"), timeout)
+    if status == 200 and data.startswith(b"%PDF"):
+        return data
+    answer = _json(data)
+    if status == 200 and isinstance(answer, dict) and answer.get("id_dokumen"):
+        ident = str(answer["id_dokumen"])
+        request = urllib.request.Request(base + BSRE_DOWNLOAD + urllib.request.quote(ident, safe=""),
+                                         headers={k: v for k, v in headers.items() if k != "Content-Type"})
+        status, _, data = _http(request, timeout)
+        if status == 200 and data.startswith(b"%PDF"):
+            return data
+        answer = _json(data)
+    answer = answer if isinstance(answer, dict) else {}
+    message = answer.get("error") or answer.get("message") or answer.get("pesan")
+    code = answer.get("status_code")
+    raise Refused(f"esign-client menolak (HTTP {status}{f', kode {code}' if code else ''}): "
+                  f"{message or 'jawaban bukan PDF'}; tidak ada berkas yang ditulis")
+
+
+def _http(request: urllib.request.Request, timeout: float) -> tuple[int, dict, bytes]:
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # http(s) only: checked
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers or {}), e.read() or b""
+    except (urllib.error.URLError, OSError) as e:
+        reason = getattr(e, "reason", e)
+        raise Refused(f"esign-client {request.full_url.rsplit('/api/', 1)[0]} tidak dapat dihubungi: "
+                      f"{reason}") from None
+
+
+def _json(data: bytes):
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------- checking a received PDF
+
+
+@dataclass(frozen=True)
+class Pemeriksaan:
+    tahun: int
+    penanda: Penanda
+    hasil: pdf_tte.Hasil
+    sumber_hash: str  # where the approved build's hash came from
+
+
+def periksa_berkas(root: Path, path: Path, tahun: int | None = None,
+                   daring: bool = True) -> Pemeriksaan:
+    """Check a signed PDF against the repository: trust anchors and the signing step's signer of
+    HEAD, and the approved build (the archive manifest's hash when the year is archived, else
+    a build of HEAD when it is FINAL). Raises UsageError when the file cannot be read, Refused
+    when the repository cannot say what is approved."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"berkas '{path}' tidak dapat dibaca: {e.strerror or e}") from None
+    git = open_repo(root)
+    snapshot = gather(root, tahun, ref="HEAD")
+    progress = snapshot.progress
+    penanda = _signer(snapshot, progress)
+    akar = _anchors(git, progress.head, progress.sop)
+    approved, source = _approved_hash(root, git, snapshot)
+    hasil = pdf_tte.periksa(data, pdf_tte.Harapan(akar, penanda.nama, penanda.email, penanda.nik,
+                                                   approved, daring))
+    if approved is None:
+        hasil.alasan.append(f"tidak ada build yang disetujui untuk dibandingkan: {source}")
+        hasil.catatan[:] = [c for c in hasil.catatan if not c.startswith("kecocokan")]
+    return Pemeriksaan(snapshot.tahun, penanda, hasil, source)
+
+
+def _approved_hash(root: Path, git: Git, snapshot: Snapshot) -> tuple[str | None, str]:
+    from generator.git import tags
+    from generator.sop.arsip import TAG_PREFIX, trusted_tags
+
+    name = f"{TAG_PREFIX}{snapshot.tahun}"
+    for tag, manifest in trusted_tags(root, git, [t for t in tags(git) if t.name == name]):
+        digest = manifest.get("dokumen", {}).get(f"lakip-{snapshot.tahun}.pdf")
+        if isinstance(digest, str):
+            return digest, f"manifest arsip {tag.name}"
+    if snapshot.state.draf:
+        return None, f"dokumen {snapshot.tahun} belum FINAL di HEAD"
+    try:
+        snapshot.require_valid()
+        pdf, _ = _approved(snapshot)
+    except LakipError as e:
+        return None, e.pesan
+    return pdf_tte.sha256(pdf), "build HEAD (FINAL)"
