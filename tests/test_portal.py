@@ -239,3 +239,84 @@ def test_portal_yaml_errors_name_file_line_field_expected_and_found(tmp_path: Pa
         "(petunjuk: id yang ada: dinas-a)",
     ]
     assert not (tmp_path / "situs").exists()
+
+
+# ---------------------------------------------------------------- CI across runners
+
+
+def test_ci_files_have_a_matrix_entry_per_office_and_pass_values_by_environment(tmp_path: Path) -> None:
+    import yaml
+
+    result = run("init", "--portal", tmp_path / "portal")
+    assert result.code == 0, result.err
+    root = tmp_path / "portal"
+    daftar, issues = load_daftar(root / "portal.yaml")
+    assert issues == [] and daftar is not None
+    gh = yaml.safe_load((root / ".github/workflows/portal.yml").read_text(encoding="utf-8"))
+    gl = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    rows = [{"id": k.id, "repo": k.repo, "cabang": k.cabang or "", "akar": k.akar or ""}
+            for k in daftar.kantor]
+    assert gh["jobs"]["ekspor"]["strategy"]["matrix"]["include"] == rows
+    assert gl["ekspor"]["parallel"]["matrix"] == [{k.upper(): v for k, v in r.items()} for r in rows]
+    assert gh["jobs"]["ekspor"]["strategy"]["fail-fast"] is False
+    assert (gh["jobs"]["portal"]["needs"], gh["jobs"]["portal"]["if"]) == ("ekspor", "always()")
+    assert (gl["portal"]["needs"], gl["portal"]["when"]) == ([{"job": "ekspor", "artifacts": True}], "always")
+    scripts = [s["run"] for job in gh["jobs"].values() for s in job["steps"] if "run" in s]
+    scripts += [line for job in ("ekspor", "portal") for line in gl[job]["script"]]
+    assert all("${{" not in s for s in scripts)  # office values arrive as environment variables
+    assert gl["ekspor"]["artifacts"]["when"] == "always"
+
+
+def _run_script(script: str, cwd: Path, env: dict[str, str]) -> int:
+    import os
+    import subprocess
+    import sys
+
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    done = subprocess.run(["sh", "-e", "-c", script], cwd=cwd, env={**os.environ, "PATH": path, **env},
+                          capture_output=True, text=True, check=False)
+    return done.returncode
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_ci_commands_run_locally_against_two_offices_and_a_broken_one(city: Kota_, git_home, tmp_path: Path,
+                                                                      ci: str) -> None:
+    """Each matrix job in its own workspace (as a runner), artifacts copied to the final job."""
+    import yaml
+
+    from generator.workflow.portal_ci import github, gitlab
+
+    text = (f"judul: Portal CI\ntenggat: 2026-03-31\nkantor:\n"
+            f"  - {{nama: Dinas Selesai, id: selesai, repo: '{city.folder / 'selesai'}', cabang: main}}\n"
+            f"  - {{nama: Dinas Palsu, id: palsu, repo: '{city.folder / 'palsu'}'}}\n"
+            f"  - {{nama: Dinas Rusak, id: rusak, repo: '{city.folder / 'rusak'}'}}\n")
+    (tmp_path / "portal.yaml").write_text(text, encoding="utf-8")
+    daftar, _ = load_daftar(tmp_path / "portal.yaml")
+    if ci == "github":
+        spec = yaml.safe_load(github(daftar))["jobs"]
+        include = spec["ekspor"]["strategy"]["matrix"]["include"]
+        entries = [{k.upper(): v for k, v in e.items()} for e in include]
+        export = next(s["run"] for s in spec["ekspor"]["steps"] if s.get("name") == "Ekspor")
+        final = next(s["run"] for s in spec["portal"]["steps"] if s.get("name") == "Portal")
+    else:
+        spec = yaml.safe_load(gitlab(daftar))
+        entries = spec["ekspor"]["parallel"]["matrix"]
+        export, final = spec["ekspor"]["script"][0], spec["portal"]["script"][0]
+    last = tmp_path / "portal-job"
+    (last / "ekspor").mkdir(parents=True)
+    shutil.copy(tmp_path / "portal.yaml", last / "portal.yaml")
+    codes = {}
+    for entry in entries:
+        workspace = tmp_path / f"job-{entry['ID']}"
+        workspace.mkdir()
+        codes[entry["ID"]] = _run_script(export, workspace, entry)
+        for artifact in (workspace / "ekspor").iterdir():  # upload + download
+            shutil.copy(artifact, last / "ekspor" / artifact.name)
+    assert codes == {"selesai": 0, "palsu": 0, "rusak": 1}
+    assert _run_script(final, last, {}) == 0
+    index = (last / "situs" / "index.html").read_text(encoding="utf-8")
+    assert 'data-status="final"' in index and 'data-status="temuan"' in index
+    assert "ekspor rusak.json tidak ada di ekspor (log CI: fatal:" in index
+    own = json.loads((last / "ekspor" / "selesai.json").read_text(encoding="utf-8"))
+    assert own["figures"] == city.own["selesai"]

@@ -212,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "request, README; lalu git init dengan commit pertama.")
     init.add_argument("dir", metavar="DIR", type=Path, help="folder baru")
     _tahun_arg(init, "tahun kinerja pertama (bawaan: tahun ini)")
+    init.add_argument("--portal", action="store_true",
+                      help="buat repositori portal kota (portal.yaml dan CI matriks per kantor), "
+                           "bukan repositori kantor")
     init.set_defaults(func=_cmd_init)
 
     owners = commands.add_parser(
@@ -489,6 +492,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    if args.portal:
+        from generator.cli.portal import cmd_init_portal
+
+        return cmd_init_portal(args.dir)
     from generator.git import Git
     from generator.sop.trust import find_root
     from generator.workflow.scaffold import init, new_folder

@@ -49,6 +49,9 @@ def add_commands(commands) -> None:
                         help="pakai ekspor yang sudah ada di DIR (ID.json per kantor; jalur CI)")
     portal.add_argument("--simpan-ekspor", metavar="DIR", type=Path, default=None,
                         help="simpan juga ekspor setiap kantor sebagai DIR/ID.json")
+    portal.add_argument("--ci", metavar="DIR", type=Path, default=None,
+                        help="tulis ulang berkas CI (GitHub Actions dan GitLab, satu job matriks per "
+                             "kantor) di repositori portal DIR dari daftar kantor, tanpa membangun")
     portal.set_defaults(func=_cmd_portal)
 
 
@@ -83,13 +86,20 @@ def _cmd_portal(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise UsageError(f"--jobs harus paling sedikit 1, ditemukan {args.jobs}")
-    if args.out is None and args.simpan_ekspor is None:
-        raise UsageError("sebutkan --out DIR (folder situs) atau --simpan-ekspor DIR")
+    if args.out is None and args.simpan_ekspor is None and args.ci is None:
+        raise UsageError("sebutkan --out DIR (folder situs), --simpan-ekspor DIR atau --ci DIR")
     daftar, issues = load_daftar(args.daftar)
     for issue in issues:
         print(issue.format())
     if daftar is None:
         raise DataInvalid(f"{args.daftar}: {sum(i.is_error for i in issues)} galat; portal tidak dibangun")
+    if args.ci is not None:
+        from generator.workflow.portal_ci import write_ci
+
+        for path in write_ci(daftar, args.ci.resolve()):
+            print(f"Berkas CI ditulis: {path}")
+        if args.out is None and args.simpan_ekspor is None:
+            return 0
 
     def report(line: str) -> None:
         print(f"… {line}", file=sys.stderr, flush=True)
@@ -104,4 +114,16 @@ def _cmd_portal(args: argparse.Namespace) -> int:
         site = build_portal(daftar, hasil, args.out)
         print(f"Portal {len(hasil)} kantor ({len(unreadable)} tidak terbaca) ditulis ke {site} "
               f"(buka {site / 'index.html'})")
+    return 0
+
+
+def cmd_init_portal(target: Path) -> int:
+    """`lakip init --portal DIR`: a new portal repository."""
+    from generator.workflow.portal_ci import GITHUB, GITLAB, init_portal
+    from generator.workflow.scaffold import new_folder
+
+    with new_folder(target) as folder:
+        done = init_portal(folder)
+    print(f"Repositori portal dibuat di {done}: isi daftar kantor di portal.yaml, lalu tulis ulang "
+          f"{GITHUB} dan {GITLAB} dengan: lakip portal --daftar {done / 'portal.yaml'} --ci {done}")
     return 0

@@ -114,6 +114,7 @@ def _log_reason(folder: Path, kantor: Kantor) -> str:
     except (OSError, UnsafePath):
         return ""
     lines = [ln.removeprefix("lakip: galat: ") for ln in text.splitlines() if ln.startswith("lakip: galat:")]
+    lines = lines or [ln.strip() for ln in text.splitlines() if ln.strip()]  # git's own, e.g. a clone
     return f" (log CI: {lines[-1]})" if lines else ""
 
 
