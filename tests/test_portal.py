@@ -320,3 +320,78 @@ def test_ci_commands_run_locally_against_two_offices_and_a_broken_one(city: Kota
     assert "ekspor rusak.json tidak ada di ekspor (log CI: fatal:" in index
     own = json.loads((last / "ekspor" / "selesai.json").read_text(encoding="utf-8"))
     assert own["figures"] == city.own["selesai"]
+
+
+# ---------------------------------------------------------------- forty offices, built
+
+
+@pytest.fixture(scope="module")
+def city40(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """Forty generated offices (their own data and histories, from one prepared office): office 0
+    stops before step 4 (step 4 runs), office 5's step 6 is forged, office 9's repository is
+    broken; the portal built from them with two worker processes."""
+    folder = tmp_path_factory.mktemp("kota40")
+    home = folder / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("", encoding="utf-8")
+    ids = [f"k{i:02d}" for i in range(40)]
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+                           "GIT_CONFIG_NOSYSTEM": "1"}.items():
+            mp.setenv(key, value)
+        k = Kota.prepare(folder)
+        for i, office in enumerate(ids):
+            plan = {0: Rencana(3, False, True), 5: Rencana(5, False, False)}.get(i)
+            k.office(i, folder / office, plan)
+        from generator.git import Git
+
+        k.step(Git(folder / "k05"), 6, "setuju", dt.datetime(2026, 2, 16, 9, tzinfo=NOW.tzinfo),
+               actor=k.actors["tim-kerja"], role="jafung")
+        lost = Git(folder / "k09").text("rev-parse", "HEAD:content/instansi.yaml").strip()
+        (folder / "k09" / ".git" / "objects" / lost[:2] / lost[2:]).unlink()  # a damaged copy
+        lines = ["judul: Kota Empat Puluh", "kantor:"]
+        lines += [f"  - {{nama: Kantor {office}, id: {office}, repo: {office}}}" for office in ids]
+        (folder / "portal.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = run("portal", "--daftar", folder / "portal.yaml", "--out", folder / "situs", "--jobs", "2")
+        assert result.code == 0, result.err
+    return folder, ids
+
+
+@pytest.mark.slow
+def test_forty_offices_table_equals_each_offices_own_status_and_figures(city40, git_home) -> None:
+    from lxml import html
+
+    from generator.figures.formats import persen
+
+    folder, ids = city40
+    from generator.git import Git
+
+    lost = Git(folder / "k09").text("rev-parse", "HEAD:content/instansi.yaml").strip()  # its removed blob
+    page = html.fromstring((folder / "situs" / "index.html").read_bytes())
+    rows = {tr.get("id"): tr for tr in page.xpath('//table[@id="kantor"]/tbody/tr')}
+    assert list(rows) == ids
+    for office in ids:
+        cells = [" ".join(td.text_content().split()) for td in rows[office].xpath("td")]
+        if office == "k09":
+            assert rows[office].get("data-status") == "tidak-terbaca"
+            assert cells[1] == (f"tidak terbaca objek git {lost} tidak ada di repositori (repositori "
+                                "rusak atau tidak lengkap; petunjuk: git fsck, atau clone ulang)")
+            continue
+        status = json.loads(run("status", "--repo", folder / office, "--json").out)
+        own = json.loads(run("figures", "--repo", folder / office, "--json").out)
+        done = sum(s["status"] == "selesai" for s in status["langkah"])
+        running = status["langkah_berjalan"]
+        step = f"langkah {running} berjalan" if running else "selesai"
+        assert cells[2].startswith(f"{done}/11 · {step}"), (office, cells)
+        assert cells[4].startswith("FINAL" if status["final"] else "DRAF"), (office, cells)
+        expected = "temuan" if status["temuan"] else ("final" if status["final"] else (
+            "berjalan" if running else "selesai"))
+        assert rows[office].get("data-status") == expected
+        capaian = rata_rata([Decimal(str(i["capaian"])) for i in own["indikator"]
+                             if i["capaian"] is not None])
+        assert cells[5:7] == [persen(capaian), persen(Decimal(str(own["anggaran"]["serapan"])))], office
+    assert rows["k00"].get("data-status") == "berjalan" and "langkah 4 berjalan" in rows["k00"].text_content()
+    assert rows["k05"].get("data-status") == "temuan"
+    office_page = (folder / "situs" / "kantor" / "k05.html").read_text(encoding="utf-8")
+    assert "<code>peran-salah</code> langkah 6" in office_page
+    assert len(list((folder / "situs" / "kantor").glob("*.html"))) == 40

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.data.errors import Refused
 from generator.git.runner import Git
 
 
@@ -77,13 +78,18 @@ class GitSource:
 
 
 def read_blobs(git: Git, oids: list[str]) -> dict[str, bytes]:
-    """Contents of several blobs with one `git cat-file --batch`."""
+    """Contents of several blobs with one `git cat-file --batch`. Raises Refused when the
+    repository lacks one of them (a damaged or partial copy)."""
     out = git.run("cat-file", "--batch", input=("\n".join(oids) + "\n").encode())
     result: dict[str, bytes] = {}
     pos = 0
     for oid in oids:
         header_end = out.index(b"\n", pos)
-        _, _, size = out[pos:header_end].split()
+        header = out[pos:header_end].split()
+        if len(header) != 3:  # "<oid> missing": the object is not in the repository
+            raise Refused(f"objek git {oid} tidak ada di repositori (repositori rusak atau tidak "
+                          "lengkap; petunjuk: git fsck, atau clone ulang)")
+        _, _, size = header
         start = header_end + 1
         result[oid] = out[start:start + int(size)]
         pos = start + int(size) + 1

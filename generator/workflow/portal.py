@@ -133,6 +133,13 @@ def collect(daftar: Daftar, jobs: int = 1, ekspor_dir: Path | None = None,
             found.append(_export_args(item))
             report(f"{item[0].id}: {'ekspor dibuat' if found[-1].ekspor else found[-1].alasan}")
         return found
+    # Import what every export needs before the workers fork: each inherits it instead of
+    # importing it again (about a second per process on a loaded machine).
+    import generator.figures.capaian
+    import generator.sop.arsip
+    import generator.workflow.ekspor
+    import generator.workflow.snapshot  # noqa: F401
+
     with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
         for item, hasil in zip(work, pool.map(_export_args, work), strict=True):
             found.append(hasil)
