@@ -205,6 +205,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="alamat server (bawaan: 127.0.0.1:8000)")
     serve.set_defaults(func=_cmd_serve)
 
+    desk = commands.add_parser(
+        "meja", help="meja kerja: halaman web lokal untuk mencatat langkah SOP tanpa terminal",
+        description="Buka halaman web di komputer ini (127.0.0.1) untuk orang yang identitas git dan "
+                    "kunci tanda tangannya diatur di sini: apa yang menunggu Anda, draft LAKIP (HTML "
+                    "dan PDF), catatan reviu, formulir catatan reviu, dan tombol keputusan langkah "
+                    "Anda. Keputusan dicatat lewat jalur yang sama dengan lakip step (pemeriksaan "
+                    "sama, commit bertanda tangan), lalu dapat dikirim (git push). Alamatnya memuat "
+                    "token sekali pakai; Ctrl+C untuk berhenti.")
+    _repo_arg(desk)
+    _tahun_arg(desk, newest)
+    desk.add_argument("--port", metavar="PORT", type=int, default=0,
+                      help="port di 127.0.0.1 (bawaan: port bebas acak)")
+    desk.add_argument("--tanpa-peramban", action="store_true",
+                      help="jangan buka peramban; cukup cetak alamatnya")
+    desk.set_defaults(func=_cmd_meja)
+
     init = commands.add_parser(
         "init", help="buat repositori LAKIP baru untuk sebuah kantor",
         description="Buat repositori kantor baru di DIR: SOP, templat personil, kerangka data yang "
@@ -488,6 +504,28 @@ def _cmd_serve(args: argparse.Namespace) -> int:
               flush=True)
 
     serve_site(root, f"{shown}:{port}", ready)
+    return EXIT_OK
+
+
+def _cmd_meja(args: argparse.Namespace) -> int:
+    from generator.workflow.meja_http import Meja
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"port {args.port} tidak sah; pilih 1-65535, atau 0 untuk port bebas")
+    desk = Meja(find_repo_root(args.repo), args.tahun,
+                log=lambda line: print(f"… {line}", file=sys.stderr, flush=True))
+    url = desk.open(args.port)
+    print(f"Meja kerja LAKIP {desk.tahun} di {url}\n(alamat ini hanya untuk Anda dan hanya berlaku sekali; "
+          "Ctrl+C untuk berhenti)", file=sys.stderr, flush=True)
+    if not args.tanpa_peramban:
+        import webbrowser
+
+        with contextlib.suppress(Exception):  # no browser on this machine: the address is printed
+            webbrowser.open(url)
+    try:
+        desk.serve_forever()
+    finally:
+        desk.shutdown()
     return EXIT_OK
 
 

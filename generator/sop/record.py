@@ -148,6 +148,13 @@ def _changed(git: Git, head: str, tree: str) -> tuple[str, ...]:
     return tuple(line for line in out.splitlines() if line)
 
 
+def signing_problems(git: Git, person: m.Personil, day: dt.date, env: dict | None = None) -> list[str]:
+    """What keeps `person` from signing a step on `day` with the git configuration in force (`env`
+    as for `record`): no registered key, SSH signing not configured, or a signing key that is not
+    theirs. Indonesian sentences; [] when signing is ready. The check `lakip step` makes."""
+    return _signing_problems(git, person, day, env)
+
+
 def _signing_problems(git: Git, person: m.Personil, day: dt.date, env: dict | None) -> list[str]:
     def config(key: str) -> str | None:
         out = git.text("config", "--get", key, env=env, check=False).strip()

@@ -1,0 +1,260 @@
+"""`lakip meja`: the desk for staff who never open a terminal (issue 16, item 1). The fast tests
+talk HTTP to the server; the slow one drives the whole review round trip in Debian's chromium."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from generator.workflow.demo import WITA, actor_env
+from generator.workflow.meja_http import Meja
+from tests.office import Office
+
+CHROMIUM = "/usr/bin/chromium"
+XSS_NOTE = """---
+langkah: 6
+peran: jafung
+keputusan: setuju
+judul: <script>window.__xss = "judul"</script>Catatan lama
+---
+
+Isi <script>window.__xss = "isi"</script> dan <img src="x" onerror="window.__xss = 'img'">
+"""
+
+
+def start(office: Office, role: str, when: str) -> Meja:
+    """A desk for the holder of `role` at `when` (WITA), serving in a thread."""
+    desk = Meja(office.root, 2025, env=actor_env(office.actors[role], f"{when}{WITA}"))
+    desk.open()
+    threading.Thread(target=desk.serve_forever, daemon=True).start()
+    return desk
+
+
+def request(desk: Meja, method: str, path: str, body: dict | None = None, cookie: str | None = None,
+            host: str | None = None, origin: str | None = None) -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection("127.0.0.1", desk.port, timeout=60)
+    headers = {"Host": host or f"127.0.0.1:{desk.port}"}
+    if cookie:
+        headers["Cookie"] = cookie
+    if origin:
+        headers["Origin"] = origin
+    data = None
+    if body is not None:
+        data = urlencode(body).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=data, headers=headers)
+    response = conn.getresponse()
+    response.text = response.read().decode("utf-8", "replace")  # type: ignore[attr-defined]
+    conn.close()
+    return response
+
+
+def login(desk: Meja) -> str:
+    """Use the one-time address; returns the cookie the desk set."""
+    url = urlsplit(desk.url)
+    response = request(desk, "GET", f"/?{url.query}")
+    assert response.status == 303 and response.getheader("Location") == "/"
+    cookie = response.getheader("Set-Cookie")
+    assert cookie == f"meja_{desk.port}={desk.session}; Path=/; HttpOnly; SameSite=Strict"
+    return cookie.split(";")[0]
+
+
+def alerts(html: str) -> list[str]:
+    import html as html_lib
+
+    return [html_lib.unescape(m) for m in re.findall(r'<div class="pesan tolak" role="alert">(.*?)</div>',
+                                                     html, re.S)]
+
+
+def test_token_host_cookie_and_csrf_are_checked(office: Office) -> None:
+    office.run_until(5)
+    head = office.run("rev-parse", "HEAD").strip()
+    desk = start(office, "jafung", "2026-02-10T09:00:00")
+    try:
+        wrong = request(desk, "GET", "/?token=salah")
+        assert wrong.status == 403
+        assert alerts(wrong.text) == ["Token salah atau sudah dipakai. Jalankan lakip meja lagi dan buka "
+                                      "alamat baru yang dicetaknya."]
+        no_cookie = request(desk, "GET", "/")
+        assert no_cookie.status == 403
+        assert alerts(no_cookie.text) == ["Sesi tidak dikenal. Buka alamat lengkap (dengan token) yang "
+                                          "dicetak lakip meja, atau jalankan lakip meja lagi."]
+        rebinding = request(desk, "GET", urlsplit(desk.url).path + "?" + urlsplit(desk.url).query,
+                            host=f"penyerang.example:{desk.port}")
+        assert rebinding.status == 403
+        assert alerts(rebinding.text) == ["Alamat (Host) tidak dikenal: meja kerja hanya menjawab "
+                                          f"http://127.0.0.1:{desk.port}/"]
+        cookie = login(desk)
+        again = request(desk, "GET", f"/?{urlsplit(desk.url).query}")  # the token works once
+        assert again.status == 403
+        page = request(desk, "GET", "/", cookie=cookie)
+        assert page.status == 200
+        assert "script-src" not in page.getheader("Content-Security-Policy")
+        assert page.getheader("Content-Security-Policy").startswith("default-src 'none'")
+        assert "Menunggu Anda: langkah 6" in page.text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)[1]
+        decision = {"langkah": "6", "keputusan": "setuju", "catatan": "", "judul": "", "isi": ""}
+        forged = request(desk, "POST", "/putuskan", {**decision, "csrf": "tebakan"}, cookie=cookie)
+        assert forged.status == 403
+        assert alerts(forged.text) == ["Token formulir (CSRF) salah: muat ulang halaman meja kerja lalu "
+                                       "ulangi."]
+        missing = request(desk, "POST", "/putuskan", decision, cookie=cookie)
+        assert missing.status == 403
+        other_site = request(desk, "POST", "/putuskan", {**decision, "csrf": csrf}, cookie=cookie,
+                             origin="http://penyerang.example")
+        assert other_site.status == 403
+        assert alerts(other_site.text) == ["Formulir dari situs lain ditolak."]
+        assert office.run("rev-parse", "HEAD").strip() == head  # nothing was recorded
+    finally:
+        desk.shutdown()
+
+
+def test_a_refused_decision_changes_nothing_and_keeps_the_text(office: Office) -> None:
+    office.run_until(5)
+    head = office.run("rev-parse", "HEAD").strip()
+    (office.root / "content/2025/catatan-pribadi.txt").write_text("belum selesai\n", encoding="utf-8")
+    before = office.run("status", "--porcelain", "--untracked-files=all")
+    note = {"judul": "Koreksi <b>draft</b>", "isi": "1. Perbaiki Bab III.", "catatan": ""}
+    desk = start(office, "jafung", "2026-02-10T09:00:00")
+    try:
+        cookie = login(desk)
+        # a decision step 6 does not allow, with a note: record() refuses after the note was put
+        # into a copy of the index; the real index, the work tree and HEAD stay as they were
+        done = request(desk, "POST", "/putuskan", {"csrf": desk.csrf, "langkah": "6",
+                                                    "keputusan": "selesai", **note}, cookie=cookie)
+        assert (done.status, done.getheader("Location")) == (303, "/")
+        page = request(desk, "GET", "/", cookie=cookie)
+        assert alerts(page.text) == [
+            "langkah 6 (Pemeriksaan oleh Jafung Perencana) tidak dapat dicatat:\n"
+            "  - keputusan 'selesai' tidak sah untuk langkah 6; pilih setuju atau revisi"]
+        assert 'value="Koreksi &lt;b&gt;draft&lt;/b&gt;"' in page.text  # offered again, escaped
+        assert ">1. Perbaiki Bab III.</textarea>" in page.text
+        assert office.run("rev-parse", "HEAD").strip() == head
+        assert office.run("status", "--porcelain", "--untracked-files=all") == before
+        assert not list((office.root / "content/2025/reviu").glob("*langkah-6*"))
+    finally:
+        desk.shutdown()
+    desk = start(office, "sekretaris", "2026-02-10T09:00:00")  # step 6 is not hers
+    try:
+        cookie = login(desk)
+        page = request(desk, "GET", "/", cookie=cookie)
+        assert ("<h2>Tidak ada yang menunggu Anda sekarang</h2>" in page.text
+                and 'action="/putuskan"' not in page.text)
+        # a stale or hand-made form: the same checks as `lakip step` refuse it
+        request(desk, "POST", "/putuskan", {"csrf": desk.csrf, "langkah": "6", "keputusan": "setuju",
+                                             **note}, cookie=cookie)
+        [refusal] = alerts(request(desk, "GET", "/", cookie=cookie).text)
+        assert refusal.splitlines()[0] == (
+            "langkah 6 (Pemeriksaan oleh Jafung Perencana) tidak dapat dicatat:")
+        assert "tidak memegang peran 'jafung'" in refusal
+        assert office.run("rev-parse", "HEAD").strip() == head
+        assert office.run("status", "--porcelain", "--untracked-files=all") == before
+    finally:
+        desk.shutdown()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                    reason="Debian chromium is not installed (CI installs it)")
+def test_review_round_trip_in_chromium(office: Office, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import run
+
+    office.run_until(5)
+    root = office.root
+    office.commit(office.actors["jafung"], "2026-02-09T15:00:00", "Catatan lama",
+                  {"content/2025/reviu/lama.md": XSS_NOTE})
+    remote = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    office.run("remote", "add", "origin", str(remote))
+    subprocess.run(["git", "-C", str(root), "push", "-q", "-u", "origin", "main"], check=True)
+    # work in progress that no decision may touch
+    (root / "content/2025/catatan-pribadi.txt").write_text("belum selesai\n", encoding="utf-8")
+    penutup = root / "content/2025/narasi/penutup.md"
+    penutup.write_text(penutup.read_text(encoding="utf-8") + "\nDraf kalimat baru.\n", encoding="utf-8")
+    wip = office.run("status", "--porcelain", "--untracked-files=all")
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+
+        def desk_page(role: str, when: str):
+            desk = start(office, role, when)
+            page = chromium.new_context().new_page()
+            page.goto(desk.url)
+            assert page.url == f"http://127.0.0.1:{desk.port}/"
+            return desk, page
+
+        def decide(page, keputusan: str) -> str:
+            page.get_by_role("button", name=keputusan.capitalize()).click()
+            page.wait_for_load_state("load")
+            return page.locator("[role=status], [role=alert]").first.inner_text()
+
+        # 1. the jafung: sees the draft and the notes so far, writes a note and decides revisi
+        desk, page = desk_page("jafung", "2026-02-10T09:00:00")
+        assert page.locator("h2").first.inner_text() == (
+            "Menunggu Anda: langkah 6, Pemeriksaan oleh Jafung Perencana")
+        assert page.evaluate("window.__xss") is None
+        assert page.locator("#reviu").inner_text().count("Catatan lama") == 1
+        with page.expect_popup() as popup:
+            page.get_by_role("link", name="Lihat draft LAKIP 2025 (HTML)").click()
+        draft = popup.value
+        draft.wait_for_load_state("load")
+        assert draft.locator(".tanda-atas").inner_text() == (
+            "DRAF · CONTOH — dokumen belum disahkan (langkah 8 SOP)")
+        assert "Bab III" in draft.content()
+        draft.close()
+        response = page.request.get(f"http://127.0.0.1:{desk.port}/draf-lakip-2025.pdf", timeout=180_000)
+        assert response.status == 200 and response.body()[:5] == b"%PDF-"
+        # revisi without a note: refused by the checks of `lakip step`, in Indonesian
+        message = decide(page, "revisi")
+        assert ("keputusan 'revisi' memerlukan catatan reviu baru di content/2025/reviu/ "
+                "(front matter langkah: 6, keputusan: revisi)") in message
+        page.fill("#judul", "Koreksi draft oleh Jafung")
+        page.fill("#isi", "1. Bab III belum membahas **efisiensi** program.\n2. Lengkapi tabel IKU.")
+        message = decide(page, "revisi")
+        assert message.startswith("Langkah 6 (revisi) dicatat: commit ")
+        note = re.search(r"catatan reviu (content/2025/reviu/\S+\.md) ikut", message)[1]
+        assert note == "content/2025/reviu/2026-02-10-langkah-6-jafung.md"
+        assert "efisiensi" in page.locator("#reviu").inner_text()
+        assert page.locator("h2").first.inner_text() == "Tidak ada yang menunggu Anda sekarang"
+        desk.shutdown()
+        trailer = office.run("show", "-s", "--format=%(trailers:key=SOP-Keputusan,valueonly)", "HEAD")
+        assert trailer.strip() == "revisi"
+        assert office.run("show", "--name-only", "--format=", "HEAD").split() == [note]
+
+        # 2.-5. tim-kerja step 5 again, jafung 6, sekretaris 7, kepala dinas 8: all through the page
+        for role, when, no, keputusan in (("tim-kerja", "2026-02-10T14:00:00", 5, "selesai"),
+                                           ("jafung", "2026-02-11T09:00:00", 6, "setuju"),
+                                           ("sekretaris", "2026-02-11T13:00:00", 7, "setuju"),
+                                           ("kepala-dinas", "2026-02-12T10:00:00", 8, "setuju")):
+            desk, page = desk_page(role, when)
+            assert page.locator("h2").first.inner_text().startswith(f"Menunggu Anda: langkah {no}, ")
+            assert decide(page, keputusan).startswith(f"Langkah {no} ({keputusan}) dicatat: commit ")
+            if no != 8:
+                desk.shutdown()
+        # then the kepala dinas sends it to the server
+        assert "5 commit di cabang main belum ada di origin/main." in page.locator("#kirim").inner_text()
+        page.get_by_role("button", name="Kirim ke origin/main (git push)").click()
+        page.wait_for_load_state("load")
+        assert page.locator("[role=status]").first.inner_text().startswith("Terkirim ke origin/main (")
+        desk.shutdown()
+        chromium.close()
+
+    head = office.run("rev-parse", "HEAD").strip()
+    assert subprocess.run(["git", "-C", str(remote), "rev-parse", "main"], capture_output=True, text=True,
+                          check=True).stdout.strip() == head
+    assert office.run("status", "--porcelain", "--untracked-files=all") == wip  # untouched
+    status = office.status()
+    assert status.status.berjalan == 9 and status.status.final is True
+    assert [(c.no, c.keputusan) for c in status.status.riwayat][-5:] == [
+        (6, "revisi"), (5, "selesai"), (6, "setuju"), (7, "setuju"), (8, "setuju")]
+    verify = run("verify", "--repo", root)
+    assert verify.code == 0, verify.out
