@@ -339,3 +339,20 @@ def test_tte_through_the_bsre_esign_client(ready, repo_p12, tmp_path, monkeypatc
     assert '"sah": true' in checked.out and '"bsre": true' in checked.out
     assert FRASA not in result.out + result.err + refused.out + refused.err
     assert _files_containing(tmp_path, FRASA.encode()) == []
+
+
+def test_validate_checks_the_trust_anchor_paths(sample: Path):
+    from tests.conftest import position
+
+    sop = sample / "sop" / "lakip.yaml"
+    sop.write_text(sop.read_text(encoding="utf-8") + "tte:\n  akar:\n    - sop/tte/tidak-ada.pem\n"
+                   "    - content/akar.pem\n", encoding="utf-8")
+    line, col = position(sample, "sop/lakip.yaml", "sop/tte/tidak-ada.pem")
+    result = run("validate", "--repo", sample)
+    assert result.code == 1
+    assert [x for x in result.lines if "tte-akar" in x or "akar TTE" in x] == [
+        f"sop/lakip.yaml:{line}:{col}: galat: berkas akar TTE 'sop/tte/tidak-ada.pem' tidak ada (petunjuk: "
+        "periksa jalurnya: relatif dari akar repositori, misalnya sop/tte/bsre-ca-ds-g1.pem)",
+        f"sop/lakip.yaml:{line + 1}:{col}: galat: akar TTE 'content/akar.pem' harus berkas di dalam folder "
+        "sop/ (petunjuk: simpan sertifikat akar (PEM) di sop/tte/ dan tulis jalurnya, misalnya "
+        "sop/tte/root-ca-indonesia-ds-g1.pem)"]

@@ -267,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "personil fiktif dan seluruh 11 langkah SOP tahun 2025 (termasuk satu putaran "
                     "revisi) dicatat lewat jalur yang sama dengan lakip step.")
     demo.add_argument("dir", metavar="DIR", type=Path, help="folder baru untuk repositori contoh")
+    demo.add_argument("--tte", action="store_true",
+                      help="Kepala Dinas juga menandatangani PDF final secara elektronik (PAdES) dengan "
+                           "sertifikat uji yang dibuat saat itu (bukan BSrE); akarnya dicatat di sop/")
     demo.set_defaults(func=_cmd_demo)
 
     from generator.cli.portal import add_commands  # lakip ekspor, lakip portal (issue 17)
@@ -593,7 +596,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from generator.workflow.scaffold import new_folder
 
     with new_folder(args.dir) as folder:
-        target = create(folder, progress=lambda line: print(line, file=sys.stderr))
+        target = create(folder, progress=lambda line: print(line, file=sys.stderr), tte=args.tte)
     print(f"Repositori contoh dibuat di {target}. Coba: lakip status --repo {target}")
     return EXIT_OK
 

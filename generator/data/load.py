@@ -141,6 +141,8 @@ def load_repo(root: Path, source: Source | None = None) -> tuple[m.Repo, list[Is
     reader.issues += issues
     reader.broken.update(i.loc.path for i in issues if i.is_error)
     reader.issues += _symlinks(source)
+    if sop is not None:
+        reader.issues += _tte_akar(source, sop)
 
     repo = m.Repo(root.resolve(), instansi, tuple(renstra), tuple(years), sop, personil,
                   frozenset(reader.broken))
@@ -229,6 +231,23 @@ def _logo(source: Source, instansi: m.Instansi) -> list[Issue]:
         return [galat(loc, "logo-tidak-ditemukan", f"berkas logo '{written}' tidak ada",
                       "periksa jalurnya: relatif dari akar repositori, misalnya content/lambang.png")]
     return []
+
+
+def _tte_akar(source: Source, sop: m.Sop) -> list[Issue]:
+    """The TTE trust anchors (`tte.akar`) are files under sop/: the rules' own folder, whose
+    changes only a pengelola authorizes (DESIGN §5 "Trust"; docs/tte.md)."""
+    found = []
+    for written, loc in zip(sop.tte_akar, sop.tte_akar_loc, strict=True):
+        norm = normalize(written) if not written.startswith("/") else None
+        if norm is None or not norm.startswith("sop/") or getattr(source, "escapes", lambda _: False)(norm):
+            found.append(galat(loc, "tte-akar", f"akar TTE '{written}' harus berkas di dalam folder sop/",
+                               "simpan sertifikat akar (PEM) di sop/tte/ dan tulis jalurnya, misalnya "
+                               "sop/tte/root-ca-indonesia-ds-g1.pem"))
+        elif not source.is_file(norm):
+            found.append(galat(loc, "tte-akar", f"berkas akar TTE '{written}' tidak ada",
+                               "periksa jalurnya: relatif dari akar repositori, misalnya "
+                               "sop/tte/bsre-ca-ds-g1.pem"))
+    return found
 
 
 def _ignored(rel: str, expected: str) -> Issue:

@@ -133,8 +133,11 @@ def prepare(target: Path, hold_bidang: bool = False) -> tuple[Git, dict[str, Act
     return git, actors, held
 
 
-def create(target: Path, progress: Callable[[str], None] = lambda _: None) -> Path:
-    """Make the demo repository at `target` (which must not exist or be empty)."""
+def create(target: Path, progress: Callable[[str], None] = lambda _: None, tte: bool = False) -> Path:
+    """Make the demo repository at `target` (which must not exist or be empty). With `tte`, the
+    Kepala Dinas also signs the final PDF electronically after step 8 with a test certificate
+    made on the fly (`workflow.tte.sertifikat_uji`; its root is committed as the TTE trust
+    anchor), and step 11 stores the signed PDF in the archive."""
     git, actors, held = prepare(target, hold_bidang=True)
     progress("contoh kantor disalin; kunci SSH dibuat untuk 4 personil")
     tim = actors["tim-kerja"]
@@ -181,6 +184,8 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None) -> Pa
     step(6, "setuju", "jafung", "2026-02-19T09:00:00")
     step(7, "setuju", "sekretaris", "2026-02-19T14:00:00")
     step(8, "setuju", "kepala-dinas", "2026-02-20T10:00:00", "Ditandatangani.")
+    if tte:
+        _tte(target, git, actors["kepala-dinas"], progress)
     step(9, "selesai", "jafung", "2026-02-23T09:00:00", "Surat pengantar ditandatangani Kepala Dinas.")
     pengiriman = target / "content" / str(TAHUN) / "pengiriman.yaml"
     pengiriman.write_text(pengiriman.read_text(encoding="utf-8").rstrip("\n") + _TANDA_TERIMA,
@@ -193,6 +198,28 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None) -> Pa
                    env=actor_env(actors["tim-kerja"], f"2026-02-23T09:29:00{WITA}"))
     progress(f"langkah 11 (arsip) dicatat: {done.recorded.commit[:10]}, tag {done.tag}")
     return target
+
+
+def _tte(target: Path, git: Git, kadis: Actor, progress: Callable[[str], None]) -> Path:
+    """The TTE of the demo: a test PKI, its root committed into sop/ by the Kepala Dinas (a
+    pengelola, signed), then `lakip tte` with the PKCS#12 held in memory (its passphrase is
+    random and never written). Returns the signed PDF, kept beside the demo's SSH keys."""
+    from generator.workflow import tte
+
+    root_pem, p12, frasa = tte.sertifikat_uji(kadis.nama, kadis.email)
+    anchor = "sop/tte/akar-uji-lakip.pem"
+    (target / anchor).parent.mkdir(parents=True, exist_ok=True)
+    (target / anchor).write_bytes(root_pem)
+    sop = target / "sop" / "lakip.yaml"
+    sop.write_text(sop.read_text(encoding="utf-8").rstrip("\n") +
+                   f"\n\n# Akar kepercayaan TTE (docs/tte.md): sertifikat uji lakip demo, BUKAN BSrE.\n"
+                   f"tte:\n  akar:\n    - {anchor}\n", encoding="utf-8")
+    git.run("add", anchor, "sop/lakip.yaml")
+    git.run("commit", "-q", "-S", "-m", "TTE: akar kepercayaan sertifikat uji",
+            env=actor_env(kadis, f"2026-02-20T11:00:00{WITA}"))
+    done = tte.tanda_tangani(target, TAHUN, git.git_dir() / "lakip-demo", frasa=frasa, p12=p12)
+    progress(f"TTE: PDF final ditandatangani elektronik (sertifikat uji) oleh {done.penanda.nama}")
+    return done.path
 
 
 def _bidang_staff(roster: tuple) -> dict[str, Actor]:

@@ -62,21 +62,26 @@ class Ditandatangani:
     sha256_disetujui: str
 
 
-def _signer(snapshot: Snapshot, progress: Progress) -> Penanda:
-    """The signing step's standing signer, with NIP, NIK and jabatan from the roster in force."""
+def penanda_tangan(progress: Progress, instansi: m.Instansi | None = None) -> Penanda:
+    """The signing step's standing signer by the roster in force, with NIP, NIK and jabatan
+    (the roster's, else the kepala's of instansi.yaml when it is that person, else the role's
+    name; "Plt."/"Plh." first when the roster says so). Raises Refused when the step has no
+    standing record."""
     sop = progress.sop
     step = sop.signing_step
     record = progress.status.find_langkah(step.no).catatan if step else None
     if record is None:
         raise Refused("langkah pengesahan belum dicatat: TTE dibuat setelah langkah itu disetujui")
     person = progress.roster.find(record.email)
-    day = record.waktu.date()
-    held = person.holds(step.pelaksana, day) if person else None
-    kepala = snapshot.repo.instansi.kepala
+    held = person.holds(step.pelaksana, record.waktu.date()) if person else None
+    kepala = instansi.kepala if instansi else None
     role = next((r.nama for r in sop.peran if r.id == step.pelaksana), step.pelaksana)
-    jabatan = (person.jabatan if person and person.jabatan else
-               kepala.jabatan if kepala and person and kepala.nip == person.nip and kepala.jabatan else
-               f"Kepala {snapshot.repo.instansi.nama}" if step.pelaksana == "kepala-dinas" else role)
+    if person and person.jabatan:
+        jabatan = person.jabatan
+    elif kepala and person and kepala.nip == person.nip and kepala.jabatan:
+        jabatan = kepala.jabatan
+    else:
+        jabatan = role
     if held is not None and held.sebagai:
         jabatan = f"{held.sebagai} {jabatan}"
     return Penanda(record.nama, record.email, person.nip if person else None,
@@ -135,14 +140,14 @@ def _final(root: Path, tahun: int | None) -> tuple[Snapshot, Progress, Git]:
     return snapshot, progress, git
 
 
-def tanda_tangani(root: Path, tahun: int | None, out: Path, *, frasa: bytes, p12: Path | None = None,
+def tanda_tangani(root: Path, tahun: int | None, out: Path, *, frasa: bytes, p12: Path | bytes | None = None,
                   bsre: str | None = None, nik: str | None = None,
                   akun: tuple[str, str] | None = None,
                   report: Callable[[str], None] = lambda _: None,
                   now: dt.datetime | None = None) -> Ditandatangani:
     """Sign the final PDF of `tahun` and write it to `out/lakip-<tahun>-tte.pdf`.
 
-    Exactly one of `p12` (a PKCS#12 file, `frasa` its passphrase) and `bsre` (the esign-client's
+    Exactly one of `p12` (a PKCS#12 file or its bytes, `frasa` its passphrase) and `bsre` (the esign-client's
     base URL; `frasa` the signer's BSrE passphrase, `nik` the signer's NIK, else the roster's;
     `akun` the esign-client's HTTP Basic user and password, when it asks for one).
     Raises Refused when the document is not FINAL, no trust anchor is configured, the passphrase
@@ -150,12 +155,12 @@ def tanda_tangani(root: Path, tahun: int | None, out: Path, *, frasa: bytes, p12
     from generator.workflow.outputs import _write, prepare_out
 
     snapshot, progress, git = _final(root, tahun)
-    penanda = _signer(snapshot, progress)
+    penanda = penanda_tangan(progress, snapshot.repo.instansi)
     akar = _anchors(git, progress.head, progress.sop)
     signer = None
     if p12 is not None:
         try:
-            data = p12.read_bytes()
+            data = p12 if isinstance(p12, bytes) else p12.read_bytes()
         except OSError as e:
             raise UsageError(f"berkas PKCS#12 '{p12}' tidak dapat dibaca: {e.strerror or e}") from None
         signer = pdf_tte.load_p12(data, frasa)  # a wrong passphrase stops here, before any build
@@ -305,11 +310,13 @@ def periksa_berkas(root: Path, path: Path, tahun: int | None = None,
     git = open_repo(root)
     snapshot = gather(root, tahun, ref="HEAD")
     progress = snapshot.progress
-    penanda = _signer(snapshot, progress)
+    penanda = penanda_tangan(progress, snapshot.repo.instansi)
     akar = _anchors(git, progress.head, progress.sop)
     approved, source = _approved_hash(root, git, snapshot)
     hasil = pdf_tte.periksa(data, pdf_tte.Harapan(akar, penanda.nama, penanda.email, penanda.nik,
                                                    approved, daring))
+    if hasil.waktu:
+        hasil.waktu = hasil.waktu.astimezone(_zone(progress.sop))
     if approved is None:
         hasil.alasan.append(f"tidak ada build yang disetujui untuk dibandingkan: {source}")
         hasil.catatan[:] = [c for c in hasil.catatan if not c.startswith("kecocokan")]
@@ -333,3 +340,97 @@ def _approved_hash(root: Path, git: Git, snapshot: Snapshot) -> tuple[str | None
     except LakipError as e:
         return None, e.pesan
     return pdf_tte.sha256(pdf), "build HEAD (FINAL)"
+
+
+# ---------------------------------------------------------------- the archive (step 11)
+
+
+def untuk_arsip(root: Path, progress: Progress, path: Path, approved: str) -> tuple[bytes, dict]:
+    """The signed PDF `path` checked for storing at step 11 against the PDF the archive has just
+    built (SHA-256 `approved`), the trust anchors and the signing step's signer in force at HEAD.
+    Returns its bytes and the manifest's `tte` record. Raises Refused with every reason when it
+    does not pass (the archive is then not made)."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"PDF TTE '{path}' tidak dapat dibaca: {e.strerror or e}") from None
+    git = open_repo(root)
+    penanda = penanda_tangan(progress)
+    akar = _anchors(git, progress.head, progress.sop)
+    hasil = pdf_tte.periksa(data, pdf_tte.Harapan(akar, penanda.nama, penanda.email, penanda.nik, approved))
+    if not hasil.sah:
+        raise Refused(f"PDF TTE '{path}' tidak dapat diarsipkan:\n" +
+                      "\n".join(f"  tte-tidak-sah: {a}" for a in hasil.alasan))
+    return data, catatan_manifest(hasil, nama_berkas(progress.status.tahun), pdf_tte.sha256(data))
+
+
+def catatan_manifest(hasil: pdf_tte.Hasil, berkas: str, digest: str) -> dict:
+    """What the manifest records of a stored TTE: the file, its hash, who signed and when."""
+    return {"berkas": berkas, "sha256": digest, "oleh": {"nama": hasil.nama, "email": list(hasil.email)},
+            "waktu": hasil.waktu.isoformat() if hasil.waktu else None, "penerbit": hasil.penerbit,
+            "bsre": hasil.bsre}
+
+
+def periksa_arsip(root: Path, commit: str, progress: Progress, data: bytes, approved: str | None
+                  ) -> pdf_tte.Hasil:
+    """`lakip verify --arsip` on a stored TTE: anchors and signer as the archived commit says,
+    the first revision against the manifest's hash of the report's PDF (`approved`). Offline:
+    revocation is not checked (a note says so)."""
+    git = open_repo(root)
+    penanda = penanda_tangan(progress)
+    try:
+        akar = _anchors(git, commit, progress.sop)
+    except Refused as e:
+        hasil = pdf_tte.Hasil()
+        hasil.alasan.append(e.pesan)
+        return hasil
+    return pdf_tte.periksa(data, pdf_tte.Harapan(akar, penanda.nama, penanda.email, penanda.nik, approved))
+
+
+# ---------------------------------------------------------------- test certificates (lakip demo)
+
+
+def sertifikat_uji(nama: str, email: str) -> tuple[bytes, bytes, bytes]:
+    """A throw-away PKI for `lakip demo --tte`: a root "Akar Uji lakip (BUKAN BSrE)", an
+    intermediate CA and a signer certificate for `nama`/`email` (valid from a year ago for two
+    years). Returns (root PEM, PKCS#12 bytes, its random passphrase); nothing is written. Not
+    BSrE's, so a document signed with it carries no BSrE footer."""
+    import secrets
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+
+    def name(cn: str, extra: list | None = None) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "lakip (sertifikat uji)"),
+                          x509.NameAttribute(NameOID.COMMON_NAME, cn), *(extra or [])])
+
+    def cert(subject, key, issuer, issuer_key, ca: bool, san: str | None = None):
+        b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+             .public_key(key.public_key()).serial_number(x509.random_serial_number())
+             .not_valid_before(now - dt.timedelta(days=365)).not_valid_after(now + dt.timedelta(days=730))
+             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+                            critical=False)
+             .add_extension(x509.KeyUsage(not ca, not ca, False, False, False, ca, ca, False, False),
+                            critical=True))
+        if san:
+            b = b.add_extension(x509.SubjectAlternativeName([x509.RFC822Name(san)]), critical=False)
+        return b.sign(issuer_key, hashes.SHA256())
+
+    root_key, ca_key, key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    root_name, ca_name = name("Akar Uji lakip (BUKAN BSrE)"), name("CA Uji lakip")
+    root = cert(root_name, root_key, root_name, root_key, True)
+    ca = cert(ca_name, ca_key, root_name, root_key, True)
+    signer = cert(name(nama, [x509.NameAttribute(NameOID.EMAIL_ADDRESS, email)]), key, ca_name, ca_key,
+                  False, email)
+    frasa = secrets.token_urlsafe(24).encode()
+    p12 = pkcs12.serialize_key_and_certificates(b"tte-uji", key, signer, [ca],
+                                                serialization.BestAvailableEncryption(frasa))
+    return root.public_bytes(serialization.Encoding.PEM), p12, frasa
