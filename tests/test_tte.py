@@ -356,3 +356,39 @@ def test_validate_checks_the_trust_anchor_paths(sample: Path):
         f"sop/lakip.yaml:{line + 1}:{col}: galat: akar TTE 'content/akar.pem' harus berkas di dalam folder "
         "sop/ (petunjuk: simpan sertifikat akar (PEM) di sop/tte/ dan tulis jalurnya, misalnya "
         "sop/tte/root-ca-indonesia-ds-g1.pem)"]
+
+
+def test_site_shows_the_tte_of_the_final_document(ready, repo_p12, small_pdf, tmp_path):
+    """The Dokumen page says who signed the final PDF and when, after checking it against the
+    PDF that build wrote beside it; a signed PDF that does not match is shown as not valid."""
+    from generator.render import site
+    from generator.workflow.mkdocs_plugin import site_data
+    from generator.workflow.snapshot import gather
+
+    dok = tmp_path / "dok"
+    dok.mkdir()
+    (dok / "lakip-2025.pdf").write_bytes(small_pdf)  # stands for the build of the approved content
+    signed = _signed(small_pdf, repo_p12)
+    (dok / "lakip-2025-tte.pdf").write_bytes(signed)
+
+    def dokumen_page() -> str:
+        pages = tmp_path / "halaman"
+        site.write(site_data(gather(ready.root, 2025), dok), pages)
+        return (pages / "dokumen.md").read_text(encoding="utf-8")
+
+    page = dokumen_page()
+    # the signing time as the signature states it (periksa reports it whatever else it finds)
+    when = tte.periksa(signed, tte.Harapan((), "", "", None, None)).waktu.astimezone(
+        dt.timezone(dt.timedelta(hours=8)))
+    from generator.figures.formats import tanggal
+
+    assert (f'<p id="tte"><span class="lk-lencana lk-selesai">TTE</span> PDF final ditandatangani secara '
+            f"elektronik oleh {KADIS} ({KADIS_REPO_EMAIL}) pada {tanggal(when)} pukul "
+            f"{when:%H.%M} WITA; tanda tangan utuh, sertifikat berantai ke akar tepercaya, dan isinya sama "
+            "dengan dokumen yang disahkan.</p>") in page
+    assert '<a href="unduh/lakip-2025-tte.pdf">Unduh PDF bertanda tangan elektronik (TTE)</a>' in page
+    (dok / "lakip-2025.pdf").write_bytes(small_pdf + b"\n% dibangun ulang dari konten lain\n")
+    page = dokumen_page()
+    assert ('<span class="lk-lencana lk-draf">TTE tidak sah</span> PDF bertanda tangan elektronik tidak '
+            "lolos pemeriksaan: revisi yang ditandatangani bukan dokumen yang disetujui") in page
+

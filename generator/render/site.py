@@ -44,6 +44,7 @@ class SiteData:
     notes: list[str] = field(default_factory=list)
     edit_base: str | None = None  # the forge's web editor; + a path = that file's editor
     forms: dict[str, bytes] = field(default_factory=dict)  # bidang id -> its step-4 Excel form
+    tte: dict | None = None  # the final PDF's electronic signature, checked (workflow.tte.status_situs)
 
 
 # ---------------------------------------------------------------- page contexts (pure)
@@ -239,7 +240,7 @@ def contexts(data: SiteData) -> dict[str, dict]:
         "reviu": {"catatan": sorted(
             [{"note": r, "html": markdown_html(r.body, shift=1)} for r in (year.reviu if year else ())],
             key=lambda n: (n["note"].tanggal or dt.date.min, n["note"].path), reverse=True)},
-        "dokumen": {"dokumen": data.documents, "final": data.final,
+        "dokumen": {"dokumen": data.documents, "final": data.final, "tte": data.tte,
                     "contoh": bool(data.repo.instansi and data.repo.instansi.contoh)},
         "arsip": {"tags": data.tags, "unduhan": {y: sorted(files) for y, files in data.archived.items()}},
         "riwayat": {"perubahan": data.changes},

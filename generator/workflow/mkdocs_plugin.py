@@ -171,6 +171,11 @@ def site_data(snapshot: Snapshot, dokumen: Path | None = None):
     if dokumen and _real_dir(dokumen):
         data.documents = {p.name: p for p in _real_files(dokumen)
                           if p.name.startswith(("lakip-", "surat-pengantar-"))}
+        signed = data.documents.get(f"lakip-{snapshot.tahun}-tte.pdf")
+        if signed is not None and data.final:
+            from generator.workflow.tte import status_situs
+
+            data.tte = status_situs(snapshot, signed, data.documents.get(f"lakip-{snapshot.tahun}.pdf"))
         if _real_dir(dokumen / "arsip"):
             for folder in sorted((dokumen / "arsip").glob("[0-9][0-9][0-9][0-9]")):
                 if _real_dir(folder) and f"lakip-{folder.name}" in {t.name for t in data.tags}:

@@ -324,14 +324,9 @@ def periksa_berkas(root: Path, path: Path, tahun: int | None = None,
 
 
 def _approved_hash(root: Path, git: Git, snapshot: Snapshot) -> tuple[str | None, str]:
-    from generator.git import tags
-    from generator.sop.arsip import TAG_PREFIX, trusted_tags
-
-    name = f"{TAG_PREFIX}{snapshot.tahun}"
-    for tag, manifest in trusted_tags(root, git, [t for t in tags(git) if t.name == name]):
-        digest = manifest.get("dokumen", {}).get(f"lakip-{snapshot.tahun}.pdf")
-        if isinstance(digest, str):
-            return digest, f"manifest arsip {tag.name}"
+    digest, tag = _archived_hash(root, git, snapshot.tahun)
+    if digest is not None:
+        return digest, f"manifest arsip {tag}"
     if snapshot.state.draf:
         return None, f"dokumen {snapshot.tahun} belum FINAL di HEAD"
     try:
@@ -434,3 +429,48 @@ def sertifikat_uji(nama: str, email: str) -> tuple[bytes, bytes, bytes]:
     p12 = pkcs12.serialize_key_and_certificates(b"tte-uji", key, signer, [ca],
                                                 serialization.BestAvailableEncryption(frasa))
     return root.public_bytes(serialization.Encoding.PEM), p12, frasa
+
+
+# ---------------------------------------------------------------- the website
+
+
+def status_situs(snapshot: Snapshot, signed: Path, built: Path | None) -> dict:
+    """The Dokumen page's TTE line for the final document: `{"sah", "nama", "email", "waktu",
+    "alasan"}`, checked like `--periksa` (offline) against the archive manifest's hash of the
+    report when the year is archived, else the PDF `lakip build` just wrote beside it (`built`,
+    the approved build while the document is FINAL). Never raises: a problem is a reason."""
+    from generator.store import UnsafePath, read_file
+
+    result: dict = {"sah": False, "nama": None, "email": None, "waktu": None, "alasan": []}
+    try:
+        progress = snapshot.progress
+        git = open_repo(snapshot.root)
+        penanda = penanda_tangan(progress, snapshot.repo.instansi)
+        akar = _anchors(git, progress.head, progress.sop)
+        approved, _ = _archived_hash(snapshot.root, git, snapshot.tahun)
+        if approved is None and built is not None:
+            approved = pdf_tte.sha256(read_file(built.parent, built))
+        hasil = pdf_tte.periksa(read_file(signed.parent, signed),
+                                pdf_tte.Harapan(akar, penanda.nama, penanda.email, penanda.nik, approved))
+    except (LakipError, OSError, UnsafePath) as e:
+        result["alasan"] = [getattr(e, "pesan", None) or str(e)]
+        return result
+    if approved is None:
+        hasil.alasan.append("build yang disetujui tidak tersedia untuk dibandingkan")
+    result.update(sah=hasil.sah, nama=hasil.nama, email=", ".join(hasil.email), alasan=hasil.alasan,
+                  waktu=hasil.waktu.astimezone(_zone(progress.sop)) if hasil.waktu else None)
+    return result
+
+
+def _archived_hash(root: Path, git: Git, tahun: int) -> tuple[str | None, str | None]:
+    """The manifest's SHA-256 of the report's PDF when `tahun` is archived under a tag that
+    passes the checks needing no rebuild (sop/arsip.trusted_tags)."""
+    from generator.git import tags
+    from generator.sop.arsip import TAG_PREFIX, trusted_tags
+
+    name = f"{TAG_PREFIX}{tahun}"
+    for tag, manifest in trusted_tags(root, git, [t for t in tags(git) if t.name == name]):
+        digest = manifest.get("dokumen", {}).get(f"lakip-{tahun}.pdf")
+        if isinstance(digest, str):
+            return digest, tag.name
+    return None, None
