@@ -392,3 +392,19 @@ def test_site_shows_the_tte_of_the_final_document(ready, repo_p12, small_pdf, tm
     assert ('<span class="lk-lencana lk-draf">TTE tidak sah</span> PDF bertanda tangan elektronik tidak '
             "lolos pemeriksaan: revisi yang ditandatangani bukan dokumen yang disetujui") in page
 
+
+
+@pytest.mark.slow
+def test_demo_with_tte(tmp_path, git_home):
+    target = tmp_path / "demo"
+    result = run("demo", target, "--tte")
+    assert result.code == 0, result.err
+    assert ("TTE: PDF final ditandatangani elektronik (sertifikat uji) oleh Drs. Ahmad Fauzan Ridwan, M.Si."
+            in result.err)
+    signed = target / ".git" / "lakip-demo" / "lakip-2025-tte.pdf"
+    checked = run("tte", "--repo", target, "--periksa", signed)
+    assert checked.code == 0, checked.out
+    assert checked.out.rstrip().endswith("revisi yang ditandatangani = build yang disetujui (manifest arsip "
+                                         "lakip-2025).")
+    assert run("verify", "--repo", target).code == 0
+    assert tte.FOOTER.encode() not in signed.read_bytes()  # a test certificate is not BSrE's
