@@ -244,12 +244,19 @@ def test_portal_yaml_errors_name_file_line_field_expected_and_found(tmp_path: Pa
 # ---------------------------------------------------------------- CI across runners
 
 
-def test_ci_files_have_a_matrix_entry_per_office_and_pass_values_by_environment(tmp_path: Path) -> None:
+def test_ci_files_have_a_matrix_entry_per_office_and_pass_values_by_environment(tmp_path: Path,
+                                                                               git_home) -> None:
     import yaml
 
-    result = run("init", "--portal", tmp_path / "portal")
-    assert result.code == 0, result.err
     root = tmp_path / "portal"
+    result = run("init", "--portal", root)
+    assert result.code == 0, result.err
+    files = (root / ".gitlab-ci.yml", root / ".github/workflows/portal.yml")
+    before = [f.read_bytes() for f in files]
+    again = run("portal", "--daftar", root / "portal.yaml", "--ci", root)
+    assert again.out.splitlines() == [f"Berkas CI ditulis: {root / '.github/workflows/portal.yml'}",
+                                      f"Berkas CI ditulis: {root / '.gitlab-ci.yml'}"]
+    assert [f.read_bytes() for f in files] == before
     daftar, issues = load_daftar(root / "portal.yaml")
     assert issues == [] and daftar is not None
     gh = yaml.safe_load((root / ".github/workflows/portal.yml").read_text(encoding="utf-8"))

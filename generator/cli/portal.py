@@ -49,6 +49,9 @@ def add_commands(commands) -> None:
                         help="pakai ekspor yang sudah ada di DIR (ID.json per kantor; jalur CI)")
     portal.add_argument("--simpan-ekspor", metavar="DIR", type=Path, default=None,
                         help="simpan juga ekspor setiap kantor sebagai DIR/ID.json")
+    portal.add_argument("--pada", metavar="WAKTU", default=None,
+                        help="nilai keterlambatan dan hitung mundur pada waktu ini (ISO, misalnya "
+                             "2026-02-20T10:00; tanpa zona: zona_waktu portal.yaml), bukan sekarang")
     portal.add_argument("--ci", metavar="DIR", type=Path, default=None,
                         help="tulis ulang berkas CI (GitHub Actions dan GitLab, satu job matriks per "
                              "kantor) di repositori portal DIR dari daftar kantor, tanpa membangun")
@@ -111,10 +114,24 @@ def _cmd_portal(args: argparse.Namespace) -> int:
     for h in unreadable:
         print(f"peringatan: {h.kantor.id}: {h.alasan}", file=sys.stderr)
     if args.out is not None:
-        site = build_portal(daftar, hasil, args.out)
+        site = build_portal(daftar, hasil, args.out, _moment(args.pada, daftar.zona_waktu))
         print(f"Portal {len(hasil)} kantor ({len(unreadable)} tidak terbaca) ditulis ke {site} "
               f"(buka {site / 'index.html'})")
     return 0
+
+
+def _moment(text: str | None, zona: str):
+    """--pada as an aware datetime (None: now). Raises UsageError for a malformed time."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--pada '{text}' bukan waktu ISO; contoh: 2026-02-20T10:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zona))
 
 
 def cmd_init_portal(target: Path) -> int:
