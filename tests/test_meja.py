@@ -211,6 +211,8 @@ def test_review_round_trip_in_chromium(office: Office, tmp_path: Path) -> None:
             "DRAF · CONTOH — dokumen belum disahkan (langkah 8 SOP)")
         assert "Bab III" in draft.content()
         draft.close()
+        html = page.request.get(f"http://127.0.0.1:{desk.port}/draf-lakip-2025.html", timeout=180_000)
+        assert html.headers["content-security-policy"].startswith("sandbox; default-src 'none';")
         response = page.request.get(f"http://127.0.0.1:{desk.port}/draf-lakip-2025.pdf", timeout=180_000)
         assert response.status == 200 and response.body()[:5] == b"%PDF-"
         # revisi without a note: refused by the checks of `lakip step`, in Indonesian
@@ -258,3 +260,27 @@ def test_review_round_trip_in_chromium(office: Office, tmp_path: Path) -> None:
         (6, "revisi"), (5, "selesai"), (6, "setuju"), (7, "setuju"), (8, "setuju")]
     verify = run("verify", "--repo", root)
     assert verify.code == 0, verify.out
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")
+def test_the_last_step_at_the_desk_is_the_archive(office: Office) -> None:
+    from tests.test_archive import until_step_10
+
+    until_step_10(office)
+    desk = start(office, "tim-kerja", "2026-02-12T09:40:00")
+    try:
+        cookie = login(desk)
+        page = request(desk, "GET", "/", cookie=cookie)
+        assert ">Selesai dan arsipkan</button>" in page.text
+        request(desk, "POST", "/putuskan", {"csrf": desk.csrf, "langkah": "11", "keputusan": "selesai",
+                                             "catatan": "Arsip 2025"}, cookie=cookie)
+        page = request(desk, "GET", "/", cookie=cookie)
+        assert alerts(page.text) == []
+        assert re.search(r"Langkah 11 \(selesai\) dicatat: commit [0-9a-f]{10} «LAKIP 2025 · Langkah 11: "
+                         r"[^»]+»; arsip dibuat dengan tag lakip-2025", page.text)
+        assert "<h2>SOP tahun 2025 sudah selesai</h2>" in page.text
+    finally:
+        desk.shutdown()
+    assert office.run("rev-parse", "lakip-2025^{commit}").strip() == office.run("rev-parse", "HEAD").strip()
+    assert (office.root / "arsip/2025/manifest.json").is_file()

@@ -30,12 +30,14 @@ def _message(issue: Issue) -> str:
     return issue.pesan if not issue.petunjuk else f"{issue.pesan} (petunjuk: {issue.petunjuk})"
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
+    """A workflow command's message, escaped as the Actions toolkit escapes it."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    """A workflow command's property value (file=, title=), escaped as the Actions toolkit does."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def github(issues: list[Issue]) -> str:
@@ -44,13 +46,13 @@ def github(issues: list[Issue]) -> str:
     lines = []
     for issue in issues:
         command = "error" if issue.is_error else "warning"
-        props = [f"file={_escape_property(issue.loc.path)}"]
+        props = [f"file={escape_property(issue.loc.path)}"]
         if issue.loc.line:
             props.append(f"line={issue.loc.line}")
             if issue.loc.col:
                 props.append(f"col={issue.loc.col}")
-        props.append(f"title={_escape_property(f'lakip {issue.kode}')}")
-        lines.append(f"::{command} {','.join(props)}::{_escape_data(_message(issue))}")
+        props.append(f"title={escape_property(f'lakip {issue.kode}')}")
+        lines.append(f"::{command} {','.join(props)}::{escape_data(_message(issue))}")
     return "".join(f"{line}\n" for line in lines)
 
 

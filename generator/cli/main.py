@@ -257,7 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Baca formulir dari lakip format-data, tulis isiannya ke YAML bidang (komentar "
                     "dan urutan kunci tetap), lalu periksa. Ditolak bila YAML berubah sejak formulir "
                     "dibuat; galat menyebut lembar dan sel, misalnya Realisasi!F7.")
-    impor.add_argument("form", metavar="FILE.xlsx", type=Path, help="formulir yang sudah diisi")
+    impor.add_argument("form", metavar="FILE.xlsx", type=Path, nargs="?", help="formulir yang sudah diisi")
+    impor.add_argument("--berubah-sejak", metavar="REF", default=None,
+                       help="untuk CI pull request: impor setiap content/TAHUN/formulir/BIDANG.xlsx yang "
+                            "ditambah atau diubah sejak cabang ini berpisah dari REF (misalnya "
+                            "origin/main); bila semua berhasil, YAML bidang di-stage dan formulirnya "
+                            "dihapus dari folder kerja (tetap ada di riwayat git)")
+    impor.add_argument("--format", metavar="FORMAT", default="teks", choices=("teks", "github"),
+                       help="bentuk galat: teks (bawaan) atau github (perintah alur kerja GitHub/Forgejo)")
     _repo_arg(impor)
     impor.set_defaults(func=_cmd_impor)
 
@@ -579,6 +586,12 @@ def _cmd_format_data(args: argparse.Namespace) -> int:
 def _cmd_impor(args: argparse.Namespace) -> int:
     from generator.workflow.excel import import_form
 
+    if args.berubah_sejak is not None:
+        if args.form is not None:
+            raise UsageError("berikan FILE.xlsx atau --berubah-sejak REF, bukan keduanya")
+        return _impor_changed(args)
+    if args.form is None:
+        raise UsageError("berikan FILE.xlsx yang akan diimpor (atau --berubah-sejak REF di CI)")
     result = import_form(find_repo_root(args.repo), args.form)
     if result.changed_fields:
         print(f"{len(result.changed_fields)} isian ditulis ke {result.path}:")
@@ -589,6 +602,38 @@ def _cmd_impor(args: argparse.Namespace) -> int:
     for issue in result.issues:
         print(issue.format())
     return EXIT_FINDINGS if any(i.is_error for i in result.issues) else EXIT_OK
+
+
+def _impor_changed(args: argparse.Namespace) -> int:
+    from generator.cli import ci
+    from generator.workflow.impor_ci import import_changed
+
+    done = import_changed(find_repo_root(args.repo), args.berubah_sejak)
+    github = args.format == "github"
+    if not done.imported and not done.refused:
+        print(f"Tidak ada formulir Excel (content/TAHUN/formulir/BIDANG.xlsx) yang ditambah atau diubah "
+              f"sejak {args.berubah_sejak}.")
+        return EXIT_OK
+    for rel, pesan in done.refused:
+        if github:
+            print(f"::error file={ci.escape_property(rel)},title=lakip impor::{ci.escape_data(pesan)}")
+        else:
+            print(f"{rel}: galat: {pesan}")
+    if done.refused:
+        print(f"{len(done.refused)} formulir ditolak; tidak ada yang di-stage. Perbaiki sel yang disebut "
+              "di formulir, lalu unggah lagi.", file=sys.stderr)
+        return EXIT_FINDINGS
+    for rel, yaml_rel, result in done.imported:
+        print(f"{rel}: {len(result.changed_fields)} isian ditulis ke {yaml_rel}")
+        for name in result.changed_fields:
+            print(f"  {name}")
+        if github:
+            print(ci.github(result.issues), end="")
+        else:
+            for issue in result.issues:
+                print(issue.format())
+    print(f"Siap di-commit (di-stage): {', '.join(done.staged)}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -57,8 +57,11 @@ def push(git: Git, env: dict | None = None) -> str:
                       check=False).strip()
     head = git.text("rev-parse", "HEAD").strip()
     # An explicit URL and refspec: nothing of remote.<name>.* (receivepack, push refspecs) applies.
-    code, _, err = git.call(*args, "push", "--no-verify", "--porcelain", url, f"HEAD:{merge}", env=env)
+    code, _, err = git.call(*args, "push", "--no-verify", "--porcelain", "--follow-tags", url,
+                            f"HEAD:{merge}", env=env)
     if code != 0:
-        raise Refused(f"git push ke {remote} gagal: {err.strip() or 'tanpa pesan'}")
+        hint = (" (petunjuk: server sudah punya commit baru; ambil dulu dengan git pull, lalu kirim lagi)"
+                if "fetch first" in err or "non-fast-forward" in err else "")
+        raise Refused(f"git push ke {remote} gagal: {err.strip() or 'tanpa pesan'}{hint}")
     git.run("update-ref", f"refs/remotes/{remote}/{merge[11:]}", head, env=env)
     return f"{remote}/{merge[11:]} ({before[:7] or 'baru'}..{head[:7]})"

@@ -42,6 +42,7 @@ class Giliran:
     boleh: bool
     alasan: str | None
     menerima_catatan: bool  # a deciding step: a review note may (for revisi: must) go with it
+    arsip: bool = False  # the last step: recorded by `lakip archive` (manifest, commit, tag)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def keadaan(root: Path, tahun: int | None = None, env: dict | None = None) -> Ke
                       f"({holders}), bukan {person.nama}")
         giliran = Giliran(step.no, step.judul or step.kegiatan, role.nama if role else step.pelaksana,
                           tuple(step.keputusan) or (KEPUTUSAN_TANPA_PILIHAN,), alasan is None, alasan,
-                          bool(step.keputusan))
+                          bool(step.keputusan), step.no == sop.langkah[-1].no)
     signing = signing_problems(git, person, day, env) if person is not None else []
     repo_year = _reviu(root, git, tahun)
     staged, unstaged = _changes(git)
@@ -195,6 +196,13 @@ class Keputusan:
 
     recorded: Recorded
     catatan_path: str | None
+    tag: str | None = None  # the archive tag, when the decision was the last step (`lakip archive`)
+
+
+def _is_last_step(root: Path, git: Git, no: int, tahun: int, env: dict | None) -> bool:
+    ident = identity(git, env)
+    sop = progress(root, tahun, ident.waktu if ident else None).sop
+    return bool(sop.langkah) and no == sop.langkah[-1].no
 
 
 def putuskan(root: Path, no: int, keputusan: str, tahun: int, catatan: str = "", judul: str = "",
@@ -209,6 +217,12 @@ def putuskan(root: Path, no: int, keputusan: str, tahun: int, catatan: str = "",
     isi = periksa_teks("isi catatan reviu", isi)
     git = open_repo(root)
     if not isi.strip():
+        if _is_last_step(root, git, no, tahun, env):
+            # The last step is the archive (`lakip archive`): manifest, step commit, tag lakip-<tahun>.
+            from generator.workflow.archive import archive
+
+            done = archive(root, tahun, catatan or None, env=env)
+            return Keputusan(done.recorded, None, done.tag)
         return Keputusan(record(root, no, keputusan, catatan or None, tahun, env=env), None)
     ident = identity(git, env)
     if ident is None:  # record() says the same in its own words; the note needs the e-mail first

@@ -28,8 +28,10 @@ from generator.workflow import meja
 BATAS_FORM = 256 * 1024  # bytes of one POST body: a review note, not an upload
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'")
-_CSP_DRAF = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; " \
-            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+# `sandbox`: the draft (the repository's content) runs in an origin of its own, so even a script
+# that got past the sanitizer and the policy could not read the desk's CSRF token.
+_CSP_DRAF = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+             "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 
 class Meja:
@@ -133,6 +135,8 @@ class Meja:
         text = f"Langkah {no} ({keputusan}) dicatat: commit {c.commit[:10]} «{c.subject}»"
         if done.catatan_path:
             text += f"; catatan reviu {done.catatan_path} ikut di commit itu"
+        if done.tag:
+            text += f"; arsip dibuat dengan tag {done.tag}"
         self.pesan.append(("ok", text))
         self.pesan += [("ok", f"catatan: {n}") for n in c.notes]
         self.log(text)

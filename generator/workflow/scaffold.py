@@ -21,7 +21,7 @@ KANTOR = DEFAULTS / "kantor"
 PROJECT = template_dir()
 NARASI = (("kata-pengantar", "Kata Pengantar"), ("pendahuluan", "Pendahuluan"),
           ("perencanaan-kinerja", "Perencanaan Kinerja"), ("penutup", "Penutup"))
-_IGNORE = "out/\n.lakip/situs/*\n!.lakip/situs/.gitignore\n__pycache__/\n*.xlsx\n"
+_IGNORE = "out/\n.lakip/situs/*\n!.lakip/situs/.gitignore\n__pycache__/\n*.xlsx\n!content/*/formulir/*.xlsx\n"
 
 
 def codeowners(sop: m.Sop, roster: m.Roster, bidang: tuple[m.Bidang, ...],
