@@ -120,17 +120,36 @@ def office(tmp_path: Path, git_home: Path, recordings):
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
-    """`lakip demo` run once per session, with what it printed; tests only read it, or copy it
-    (`shutil.copytree(..., symlinks=True)`) before they change anything."""
-    home = tmp_path_factory.mktemp("demo-home")
-    (home / ".gitconfig").write_text("", encoding="utf-8")
-    target = tmp_path_factory.mktemp("demo") / "kantor"
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-                           "GIT_CONFIG_NOSYSTEM": "1"}.items():
-            mp.setenv(key, value)
-        result = run("demo", target)
-    return target, result
+    """`lakip demo` run once per test run, with what it printed; tests only read it, or copy it
+    (`shutil.copytree(..., symlinks=True)`) before they change anything.
+
+    The suite runs on pytest-xdist workers, each with its own session: the first worker to ask
+    makes the demo in the folder all workers' temporary folders share, under a lock, and the
+    others wait for it and read it."""
+    import fcntl
+    import json
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    target, printed = shared / "demo" / "kantor", shared / "demo" / "keluaran.json"
+    with open(shared / "demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not printed.is_file():
+            if target.parent.exists():  # a worker that died half-way: start again
+                shutil.rmtree(target.parent)
+            target.parent.mkdir()
+            home = target.parent / "home"
+            home.mkdir()
+            (home / ".gitconfig").write_text("", encoding="utf-8")
+            with pytest.MonkeyPatch.context() as mp:
+                for key, value in {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+                                   "GIT_CONFIG_NOSYSTEM": "1"}.items():
+                    mp.setenv(key, value)
+                result = run("demo", target)
+            printed.write_text(json.dumps([result.code, result.out, result.err]), encoding="utf-8")
+    code, out, err = json.loads(printed.read_text(encoding="utf-8"))
+    return target, Result(code, out, err)
 
 
 _RENDERED: dict[str, Any] = {}

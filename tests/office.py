@@ -11,8 +11,9 @@ from pathlib import Path
 from generator.git import Git, GitSource
 from generator.sop.fingerprint import fingerprint
 from generator.sop.progress import Progress, progress
-from generator.sop.record import Recorded, record
+from generator.sop.record import Recorded
 from generator.workflow.demo import WITA, Actor, actor_env, make_key, prepare
+from generator.workflow.step import step as record_step
 
 # One valid moment per step, on working days of February 2026 (WITA).
 WHEN = {1: "2026-02-02T08:30:00", 2: "2026-02-02T08:34:00", 3: "2026-02-02T08:39:00",
@@ -116,7 +117,7 @@ class Office:
              when: str | None = None, note: str | None = None) -> Recorded:
         actor = self.actors[role or ROLE[no]]
         env = actor_env(actor, f"{when or WHEN[no]}{WITA}")
-        return record(self.root, no, keputusan or DECISION.get(no, "selesai"), note, 2025, env=env)
+        return record_step(self.root, no, keputusan or DECISION.get(no, "selesai"), note, 2025, env=env)
 
     def run_until(self, last: int) -> None:
         """Record steps 1..last in order, each by its pelaksana at its WHEN moment (from the

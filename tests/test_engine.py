@@ -348,8 +348,8 @@ def test_step_4_requires_complete_data(office: Office) -> None:
 
 
 def test_step_without_signing_setup_is_refused(office: Office) -> None:
-    from generator.sop.record import record
     from generator.workflow.demo import WITA, actor_env
+    from generator.workflow.step import step as record
 
     env = actor_env(office.actors["kepala-dinas"], WHEN[1] + WITA)
     env["GIT_CONFIG_COUNT"] = "0"

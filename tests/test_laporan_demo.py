@@ -20,9 +20,9 @@ LKE_DEMO = [  # the demo: signed, reviewed by APIP, sent on 23 February 2026
 
 
 @pytest.mark.slow
-def test_lke_on_the_demo_criterion_by_criterion(tmp_path: Path, git_home: Path) -> None:
-    target = tmp_path / "demo"
-    assert run("demo", target).code == 0
+def test_lke_on_the_demo_criterion_by_criterion(demo, git_home: Path) -> None:
+    target, made = demo  # the session's demo, which `lke` only reads
+    assert made.code == 0, made.err
     result = run("lke", "--repo", target, "--json")
     assert result.code == 0, result.err
     data = json.loads(result.out)

@@ -51,7 +51,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, demo):
                                    "    analisis: >-\n      <script>window.__xss = 'analisis'</script>"
                                    " Jumlah koperasi aktif", 1), encoding="utf-8")
     out = root / "out"
-    run_build(root, out, 2025)
+    # The browser tests look at the website alone; the documents are test_document's subject.
+    run_build(root, out, 2025, formats=("html", "site"))
     handler = functools.partial(QuietHandler, directory=str(out / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

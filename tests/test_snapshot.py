@@ -97,3 +97,24 @@ def test_site_alone_is_built_from_invalid_data_and_documents_are_refused(sample:
     assert html.err.startswith("… memuat dan memeriksa data\nlakip: galat: data tahun 2025 belum valid:\n"
                                "  content/2025/bidang/koperasi.yaml:")
     assert "Situs progres" not in html.err
+
+
+def test_one_step_reads_the_staged_content_and_the_sop_history_once(
+        office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.workflow import snapshot
+
+    office.run_until(4)
+    counts: Counter = Counter()
+    _count_calls(monkeypatch, sop_progress, "progress", counts, lambda *a, **k: "progress")
+    _count_calls(monkeypatch, snapshot, "load_repo", counts, lambda *a, **k: "load")
+    log = _git_spy(tmp_path, monkeypatch)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-baru"))  # history read, not cached
+
+    done = office.step(5)
+
+    assert counts == {"progress": 1, "load": 1}
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert len([c for c in calls if " log " in f" {c} " and "--grep=^SOP" in c]) == 1
+    assert len([c for c in calls if " write-tree" in f" {c}"]) == 1
+    assert done.subject == ("LAKIP 2025 · Langkah 5: Menyusun LAKIP Instansi Berdasarkan data-data yang "
+                            "diterima kemudian menyerahkan kepada Sekretaris untuk diperiksa (selesai)")

@@ -12,8 +12,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from generator.sop.progress import progress
-from generator.sop.record import record
 from generator.workflow.demo import WITA, Actor, actor_env, make_key
+from generator.workflow.step import step as record
 from tests.conftest import run
 from tests.office import Office, ssh_keygen_available
 

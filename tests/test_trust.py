@@ -157,7 +157,7 @@ def test_self_granted_role_is_refused_and_reported(office7: Office) -> None:
         "    berlaku: {mulai: 2026-01-01}\n")
     (office.root / "sop/personil.yaml").write_text(text, encoding="utf-8")
     office.run("add", "sop/personil.yaml")
-    from generator.sop.record import record
+    from generator.workflow.step import step as record
 
     with pytest.raises(LakipError) as refused:
         record(office.root, 8, "setuju", None, 2025, env=actor_env(stranger, WHEN[8] + WITA))
@@ -250,7 +250,7 @@ def test_backdated_step_is_refused_and_reported(office: Office) -> None:
     text = replace_in_person(personil_text(office), kepala.email, "sampai: null}", "sampai: 2026-02-03}")
     change_roster(office, text, "2026-01-27T09:00:00")
     office.run_until(7)
-    from generator.sop.record import record
+    from generator.workflow.step import step as record
 
     with pytest.raises(LakipError) as refused:
         record(office.root, 8, "setuju", None, 2025, env=actor_env(kepala, "2026-02-03T16:00:00" + WITA))

@@ -442,10 +442,10 @@ def _cmd_tte(args: argparse.Namespace) -> int:
 
 def _cmd_step(args: argparse.Namespace) -> int:
     from generator.cli import views as report
-    from generator.sop.record import record
+    from generator.workflow.step import step
 
     _check_catatan(args.catatan)
-    done = record(find_repo_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
+    done = step(find_repo_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
     for note in done.notes:
         print(f"catatan: {note}", file=sys.stderr)
     print(report.recorded_text(done))

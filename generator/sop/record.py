@@ -1,6 +1,7 @@
-"""Recording a step (`lakip step`): the index as a tree -> load and check it -> the step commit made
-from exactly that tree -> HEAD moved with a compare-and-swap. The working tree and the index are
-never touched, so nobody's uncommitted work can be lost.
+"""Recording a step (`lakip step`): the index as a tree, loaded once (`Staged`, gathered by
+`workflow.step`) -> checked -> the step commit made from exactly that tree -> HEAD moved with a
+compare-and-swap. The working tree and the index are never touched, so nobody's uncommitted work
+can be lost.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from functools import cached_property
 from pathlib import Path
 
 from generator.data import model as m
-from generator.data.errors import Refused, UsageError
-from generator.data.load import newest_year
-from generator.data.validate import validate
-from generator.git import Git, GitSource, identity
+from generator.data.errors import Issue, Refused, UsageError
+from generator.data.source import Source
+from generator.git import Git
+from generator.git.ident import Identity
 from generator.sop.engine import KEPUTUSAN_TANPA_PILIHAN, Status
 from generator.sop.fingerprint import fingerprint
-from generator.sop.progress import _definitions, open_repo, progress, who_acts
+from generator.sop.progress import Progress, _require, progress, who_acts
 from generator.sop.syarat import check_syarat
 from generator.sop.trust import local_day
 
@@ -44,26 +45,37 @@ class Recorded:
         return progress(self.root, self.tahun, self.when, rev=self.commit).status
 
 
-def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
-           tahun: int | None = None, env: dict | None = None) -> Recorded:
-    """Check that step `no` may be recorded now by the current git identity, then record it as
-    one commit of the staged content (signed when the SOP requires it)."""
-    git = open_repo(root)
-    head = git.head()
-    if head is None:
-        raise Refused("repositori belum punya commit: buat commit pertama dulu")
-    tree = git.text("write-tree", env=env).strip()  # the index; fails on unresolved conflicts
-    snapshot = GitSource(git, tree)
-    repo, issues = _definitions(root, snapshot)
-    issues = issues + validate(repo)
-    tahun = tahun or newest_year(snapshot)
-    ident = identity(git, env)
-    if ident is None:
-        raise Refused("identitas git belum diatur (petunjuk: git config user.name \"Nama Anda\" "
-                      "dan git config user.email email@kantor.go.id)")
+@dataclass(frozen=True)
+class Staged:
+    """The index about to become a step commit, read once by `workflow.step.gather_staged` (from the
+    command's Snapshot): `tree` is the index written as a tree and `source` reads it; `repo` and
+    `issues` are its loaded and validated files; `state` is the SOP's progress at `head`, judged at
+    `ident.waktu` by the authorized SOP and roster there (DESIGN §5)."""
+
+    git: Git
+    root: Path
+    head: str
+    tree: str
+    source: Source
+    repo: m.Repo
+    issues: tuple[Issue, ...]
+    tahun: int
+    ident: Identity
+    state: Progress
+
+
+def record(staged: Staged, no: int, keputusan: str, catatan: str | None = None,
+           env: dict | None = None) -> Recorded:
+    """Check that step `no` may be recorded now by `staged.ident`, then record it as one commit of
+    the staged content (signed when the SOP requires it) and move HEAD with a compare-and-swap.
+
+    Raises Refused (exit 1) listing every reason the step cannot be recorded, UsageError (exit 2)
+    for a step the SOP does not have, DataInvalid when the staged SOP or roster cannot be read."""
+    git, root, head, tree, tahun = staged.git, staged.root, staged.head, staged.tree, staged.tahun
+    repo, issues, ident, state = staged.repo, staged.issues, staged.ident, staged.state
+    _require(repo.sop, repo.personil, list(staged.issues))
     when = ident.waktu
     # Judged as verify will judge the new commit: by the authorized SOP and roster at its parent.
-    state = progress(root, tahun, when)
     if any(t.kode == "riwayat-terpotong" for t in state.status.temuan):
         raise Refused(state.status.temuan[0].pesan)
     sop, roster, status = state.sop, state.roster, state.status
@@ -111,7 +123,7 @@ def record(root: Path, no: int, keputusan: str, catatan: str | None = None,
             lines.insert(1, f"  - {who}")
         raise Refused("\n".join(lines))
 
-    konten = fingerprint(snapshot, tahun)
+    konten = fingerprint(staged.source, tahun)
     subject = (f"LAKIP {tahun} · Langkah {no}: {step.kegiatan.split('. ')[0]} ({keputusan})")
     body = f"\n\n{catatan.strip()}" if catatan and catatan.strip() else ""
     message = (f"{subject}{body}\n\n"

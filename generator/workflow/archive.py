@@ -17,9 +17,10 @@ from generator.git import Git, identity, tags
 from generator.sop.arsip import TAG_PREFIX, manifest_path, tag_findings
 from generator.sop.engine import Temuan
 from generator.sop.progress import open_repo, progress
-from generator.sop.record import Recorded, record
+from generator.sop.record import Recorded
 from generator.store import UnsafePath, digest, remove_file, store, write_file
 from generator.workflow.snapshot import Snapshot, gather
+from generator.workflow.step import step
 
 REGISTER = "arsip"  # tag -> commit as first seen (per repository, in the user's cache folder)
 
@@ -100,7 +101,7 @@ def archive(root: Path, tahun: int | None = None, catatan: str | None = None, en
     blob = git.text("hash-object", "-w", "--no-filters", "--stdin", input=text.encode("utf-8")).strip()
     git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", env=env)
     try:
-        done = record(root, last.no, next(iter(last.keputusan), "selesai"), catatan, tahun, env=env)
+        done = step(root, last.no, next(iter(last.keputusan), "selesai"), catatan, tahun, env=env)
     except LakipError:
         git.run("reset", "-q", "--", rel, env=env)  # unstage our own file; nothing else was staged
         remove_file(root, root / rel)

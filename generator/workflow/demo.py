@@ -17,8 +17,8 @@ from pathlib import Path
 
 from generator.data.errors import DataInvalid, Refused, UsageError
 from generator.git import Git
-from generator.sop.record import record
 from generator.template import template_dir
+from generator.workflow.step import step as record_step
 
 TEMPLATE = template_dir()
 TAHUN = 2025
@@ -143,7 +143,7 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None, tte: 
     tim = actors["tim-kerja"]
 
     def step(no: int, keputusan: str, role: str, when: str, note: str | None = None) -> None:
-        done = record(target, no, keputusan, note, TAHUN, env=actor_env(actors[role], f"{when}{WITA}"))
+        done = record_step(target, no, keputusan, note, TAHUN, env=actor_env(actors[role], f"{when}{WITA}"))
         progress(f"langkah {no} ({keputusan}) dicatat: {done.commit[:10]}")
 
     def commit_files(role_or_actor, when: str, message: str, files: dict[str, bytes | str]) -> None:
