@@ -1,5 +1,5 @@
 """The desk (`lakip meja`): what waits for the person at this computer, and their decision recorded
-through `sop.record.record`, the code path of `lakip step` (same checks, same signed commit).
+through `workflow.step.step`, the code path of `lakip step` (same checks, same signed commit).
 
 Everything here reads the repository as data and writes only through git: a review note goes into
 the step commit through a temporary index, and reaches the real index and the working tree only
@@ -22,8 +22,9 @@ from generator.git import Git, GitSource, identity
 from generator.render.status import StepRow, step_rows
 from generator.sop.engine import KEPUTUSAN_TANPA_PILIHAN, Status
 from generator.sop.progress import Progress, open_repo, progress
-from generator.sop.record import Recorded, record, signing_problems
+from generator.sop.record import Recorded, signing_problems
 from generator.sop.trust import local_day
+from generator.workflow.step import step as record_step
 
 # What a commit message or a Markdown note may not hold (as `lakip step -m` refuses them).
 _KENDALI = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
@@ -207,7 +208,7 @@ def _is_last_step(root: Path, git: Git, no: int, tahun: int, env: dict | None) -
 
 def putuskan(root: Path, no: int, keputusan: str, tahun: int, catatan: str = "", judul: str = "",
              isi: str = "", env: dict | None = None) -> Keputusan:
-    """Record step `no` with `keputusan` by the person git names, through `sop.record.record` (the
+    """Record step `no` with `keputusan` by the person git names, through `workflow.step.step` (the
     code path of `lakip step`). `isi` (Markdown), when given, becomes a review note
     content/<tahun>/reviu/<date>-langkah-<no>-<peran>.md that goes into the same commit; `catatan`
     goes into the commit message. Raises Refused (the step's checks, in Indonesian) or UsageError
@@ -223,7 +224,7 @@ def putuskan(root: Path, no: int, keputusan: str, tahun: int, catatan: str = "",
 
             done = archive(root, tahun, catatan or None, env=env)
             return Keputusan(done.recorded, None, done.tag)
-        return Keputusan(record(root, no, keputusan, catatan or None, tahun, env=env), None)
+        return Keputusan(record_step(root, no, keputusan, catatan or None, tahun, env=env), None)
     ident = identity(git, env)
     if ident is None:  # record() says the same in its own words; the note needs the e-mail first
         raise Refused("identitas git belum diatur (petunjuk: git config user.name \"Nama Anda\" "
@@ -243,7 +244,7 @@ def putuskan(root: Path, no: int, keputusan: str, tahun: int, catatan: str = "",
         tree = git.text("write-tree").strip()
         git.run("read-tree", tree, env=index)
         git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", env=index)
-        done = record(root, no, keputusan, catatan or None, tahun, env={**(env or {}), **index})
+        done = record_step(root, no, keputusan, catatan or None, tahun, env={**(env or {}), **index})
     # Now the note is in HEAD: give the real index and the working tree the same file (git writes
     # it, and refuses to write through a symlinked folder).
     git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}")
