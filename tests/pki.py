@@ -35,7 +35,7 @@ def _name(cn: str, o: str, email_address: str | None = None, nik: str | None = N
 
 
 def _cert(subject: x509.Name, key, issuer: x509.Name, issuer_key, ca: bool, start: dt.datetime,
-          end: dt.datetime, email_address: str | None = None) -> x509.Certificate:
+          end: dt.datetime, email_address: str | None = None, crl: str | None = None) -> x509.Certificate:
     b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
          .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
          .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
@@ -51,6 +51,9 @@ def _cert(subject: x509.Name, key, issuer: x509.Name, issuer_key, ca: bool, star
         if email_address:
             b = b.add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email_address)]),
                                 critical=False)
+        if crl:
+            b = b.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+                [x509.UniformResourceIdentifier(crl)], None, None, None)]), critical=False)
     return b.sign(issuer_key, hashes.SHA256())
 
 
@@ -76,13 +79,26 @@ class Pki:
         self.other_name = _name("CA Lain", "Bukan Siapa-siapa")
         self.other = _cert(self.other_name, self.other_key, self.other_name, self.other_key, True,
                            self.now - dt.timedelta(days=400), self.now + dt.timedelta(days=3650))
+        self.certs: dict[str, x509.Certificate] = {}
+
+    def crl(self, revoked: list[str]) -> bytes:
+        """A CRL of the intermediate CA (DER) revoking the signers named (by their file name)."""
+        builder = (x509.CertificateRevocationListBuilder().issuer_name(self.inter_name)
+                   .last_update(self.now - dt.timedelta(days=1)).next_update(self.now + dt.timedelta(days=7)))
+        for name in revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(self.certs[name].serial_number)
+                .revocation_date(self.now - dt.timedelta(days=2)).build())
+        return builder.sign(self.inter_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
     def root_pem(self) -> bytes:
         return self.root.public_bytes(serialization.Encoding.PEM)
 
     def signer(self, name: str, nama: str, email_address: str, nik: str | None = None, *,
-               expired: bool = False, untrusted: bool = False, bsre: bool = True) -> Path:
-        """A PKCS#12 file (passphrase FRASA) with the signer's key, certificate and its CA."""
+               expired: bool = False, untrusted: bool = False, bsre: bool = True,
+               crl: str | None = None) -> Path:
+        """A PKCS#12 file (passphrase FRASA) with the signer's key, certificate and its CA; with
+        `crl`, the certificate names that URL as its CRL distribution point."""
         key = ec.generate_private_key(ec.SECP256R1())
         if untrusted:
             issuer, issuer_key, chain = self.other_name, self.other_key, [self.other]
@@ -93,7 +109,8 @@ class Pki:
         start, end = ((self.now - dt.timedelta(days=300), self.now - dt.timedelta(days=30)) if expired
                       else (self.now - dt.timedelta(days=30), self.now + dt.timedelta(days=700)))
         cert = _cert(_name(nama, "Pemerintah Kota Samarinda", email_address, nik), key, issuer, issuer_key,
-                     False, start, end, email_address)
+                     False, start, end, email_address, crl)
+        self.certs[name] = cert
         path = self.folder / f"{name}.p12"
         path.write_bytes(pkcs12.serialize_key_and_certificates(
             name.encode(), key, cert, chain, serialization.BestAvailableEncryption(FRASA.encode())))
@@ -223,3 +240,34 @@ def _sign(pdf: bytes, p12: Path, fields: dict[str, str], image: bytes | None) ->
         "Signature1", on_page=int(fields["page"]) - 1, box=box)).sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(pdf)))
     return out.getvalue()
+
+
+class CrlServer:
+    """Serves one CRL (DER) at /bsre.crl on 127.0.0.1, a random port; `url` before it starts."""
+
+    def __init__(self) -> None:
+        self.data = b""
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self.send_response(200 if self.path == "/bsre.crl" else 404)
+                self.send_header("Content-Type", "application/pkix-crl")
+                self.send_header("Content-Length", str(len(server.data)))
+                self.end_headers()
+                self.wfile.write(server.data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/bsre.crl"
+
+    def __enter__(self) -> CrlServer:
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

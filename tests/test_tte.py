@@ -158,6 +158,27 @@ def test_expired_certificate(pki, small_pdf):
                             f"{dt.datetime.now(dt.UTC).date().isoformat()}"]
 
 
+def test_revocation_is_checked_where_the_certificate_names_a_crl(pki, small_pdf):
+    from tests.pki import CrlServer
+
+    server = CrlServer()
+    revoked = _signed(small_pdf, pki.signer("dicabut", "Kepala Uji", KADIS_EMAIL, crl=server.url))
+    valid = _signed(small_pdf, pki.signer("berlaku", "Kepala Uji", KADIS_EMAIL, crl=server.url))
+    daring = tte.Harapan(_harapan(pki, small_pdf).akar, "Kepala Uji", KADIS_EMAIL, None,
+                         hashlib.sha256(small_pdf).hexdigest(), daring=True)
+    server.data = pki.crl(["dicabut"])
+    with server:
+        hasil = tte.periksa(revoked, daring)
+        assert (hasil.alasan, hasil.catatan) == (["sertifikat penanda tangan telah dicabut"], [])
+        hasil = tte.periksa(valid, daring)
+        assert (hasil.alasan, hasil.catatan) == (
+            [], ["status pencabutan diperiksa lewat OCSP/CRL: tidak dicabut"])
+    # the CRL service is gone (offline): valid, and the note says revocation was not checked
+    hasil = tte.periksa(revoked, daring)
+    assert (hasil.alasan, hasil.catatan) == ([], ["status pencabutan tidak dapat diperiksa: layanan OCSP/CRL "
+                                                  "yang disebut sertifikat tidak menjawab"])
+
+
 def test_not_the_approved_build(pki, small_pdf, signed_small):
     other = small_pdf.replace(b"/Producer", b"/Producer", 1) + b"\n% lain\n"
     harapan = _harapan(pki, other)

@@ -324,10 +324,29 @@ def periksa(pdf: bytes, harapan: Harapan, now: dt.datetime | None = None) -> Has
     if claimed and claimed > now + dt.timedelta(minutes=5):
         hasil.alasan.append(f"waktu penandatanganan {claimed.isoformat()} ada di masa depan")
     daring = harapan.daring and cert is not None and _has_revocation_urls(cert)
-    context = ValidationContext(trust_roots=list(harapan.akar), allow_fetching=daring,
-                                revocation_mode="soft-fail", moment=moment, best_signature_time=moment)
+
+    def validate(mode: str, fetch: bool):
+        context = ValidationContext(trust_roots=list(harapan.akar), allow_fetching=fetch,
+                                    revocation_mode=mode, moment=moment, best_signature_time=moment)
+        return validate_pdf_signature(sig, context)
+
+    revocation = "status pencabutan (OCSP/CRL) tidak diperiksa: pemeriksaan luring"
     try:
-        status = validate_pdf_signature(sig, context)
+        if daring:
+            # "hard-fail": every certificate that names an OCSP/CRL service is checked there; when
+            # that fails for want of an answer (not a revocation), judge the rest without it
+            status = validate("hard-fail", True)
+            revocation = "status pencabutan diperiksa lewat OCSP/CRL: tidak dicabut"
+            if not status.trusted and not status.revoked:
+                soft = validate("soft-fail", False)
+                if soft.trusted:
+                    status = soft
+                    revocation = ("status pencabutan tidak dapat diperiksa: layanan OCSP/CRL yang disebut "
+                                  "sertifikat tidak menjawab")
+        else:
+            status = validate("soft-fail", False)
+            if harapan.daring:
+                revocation = "sertifikat tidak menyebut layanan OCSP/CRL: status pencabutan tidak diperiksa"
     except (SignatureValidationError, ValueError, KeyError) as e:
         hasil.alasan.append(f"tanda tangan tidak dapat divalidasi: {e}")
         return hasil
@@ -359,14 +378,8 @@ def periksa(pdf: bytes, harapan: Harapan, now: dt.datetime | None = None) -> Has
                             f"{harapan.sha256[:16]}…")
     if boundary is not None:
         hasil.alasan += _changes(reader, revision)
-    if daring:
-        hasil.catatan.append("status pencabutan diperiksa lewat OCSP/CRL bila layanannya dapat "
-                             "dihubungi (soft-fail)")
-    elif harapan.daring:
-        hasil.catatan.append("sertifikat tidak menyebut layanan OCSP/CRL: status pencabutan tidak "
-                             "diperiksa")
-    else:
-        hasil.catatan.append("status pencabutan (OCSP/CRL) tidak diperiksa: pemeriksaan luring")
+    if not status.revoked:
+        hasil.catatan.append(revocation)
     return hasil
 
 
