@@ -102,11 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     report_command(
         "verify", _cmd_verify, "periksa setiap commit langkah SOP; keluar 1 bila ada temuan",
         "Audit setiap commit langkah SOP: orang, peran, urutan, tanda tangan SSH, dan sidik jari "
-        "konten. Dengan --arsip: setiap tahun yang diarsipkan dibangun ulang dari tag-nya dan "
-        "dibandingkan dengan manifest. Keluar dengan kode 1 bila ada temuan.", newest)
+        "konten. Dengan --arsip: setiap tahun yang diarsipkan diperiksa tanpa bangun ulang (tag "
+        "bertanda tangan, berkas arsip/TAHUN sesuai manifest), lalu dibangun ulang dari tag-nya dan "
+        "dibandingkan isinya; beda byte karena lingkungan lain hanya catatan. Keluar dengan kode 1 "
+        "bila ada temuan.", newest)
     commands.choices["verify"].add_argument(
         "--arsip", action="store_true",
-        help="periksa semua arsip: bangun ulang dari tag lakip-TAHUN, cocokkan dengan manifest")
+        help="periksa semua arsip: berkas dan tag lakip-TAHUN, lalu bangun ulang dan bandingkan isinya")
     for name in ("status", "verify"):
         commands.choices[name].add_argument(
             "--akar", metavar="COMMIT",
@@ -157,11 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=_cmd_build)
 
     archive = commands.add_parser(
-        "archive", help="langkah 11: arsipkan LAKIP (manifest SHA-256, commit langkah, tag lakip-TAHUN)",
-        description="Bangun dokumen dari HEAD, tulis arsip/TAHUN/manifest.json (SHA-256 setiap "
-                    "dokumen, commit langkah dan penandatangannya, sidik jari konten), catat langkah "
-                    "terakhir SOP, lalu buat tag beranotasi lakip-TAHUN (ditandatangani SSH bila "
-                    "kunci Anda terdaftar).")
+        "archive", help="langkah 11: arsipkan LAKIP (dokumen, manifest SHA-256, tag lakip-TAHUN)",
+        description="Bangun dokumen dari HEAD dan simpan di arsip/TAHUN/ (PDF, DOCX, surat "
+                    "pengantar, salinan PDF/A-3b dengan lampiran angka dan catatan persetujuan, "
+                    "pindaian tanda terima) beserta manifest.json (SHA-256 setiap berkas, commit "
+                    "langkah dan penandatangannya, sidik jari konten, lingkungan pembuatan), catat "
+                    "langkah terakhir SOP, lalu buat tag beranotasi lakip-TAHUN yang ditandatangani "
+                    "SSH dan memuat hash manifest.")
     _repo_arg(archive)
     _tahun_arg(archive, newest)
     archive.add_argument("-m", "--catatan", metavar="CATATAN", help="catatan di pesan commit")
@@ -342,18 +346,23 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _verify_archives(args: argparse.Namespace) -> int:
-    from generator.workflow.archive import verify_archives
+    from generator.workflow.archive import check_archives
 
-    found, checked = verify_archives(find_repo_root(args.repo),
-                                     report=lambda line: print(f"… {line}", file=sys.stderr))
+    result = check_archives(find_repo_root(args.repo),
+                            report=lambda line: print(f"… {line}", file=sys.stderr))
+    found, checked = result.temuan, result.jumlah
     if args.json:
-        print(json.dumps({"temuan": [t.as_json() for t in found]}, ensure_ascii=False, indent=2))
-    elif found:
+        print(json.dumps({"temuan": [t.as_json() for t in found],
+                          "catatan": [t.as_json() for t in result.catatan]}, ensure_ascii=False, indent=2))
+        return EXIT_FINDINGS if found else EXIT_OK
+    for note in result.catatan:
+        print(f"catatan: {note.kode}: {note.pesan}")
+    if found:
         for t in found:
             print(f"{t.kode}: commit {t.commit[:10]}: {t.pesan}")
         print(f"{len(found)} temuan pada {checked} arsip.")
     else:
-        print(f"Tidak ada temuan: {checked} arsip dibangun ulang sama persis dengan manifest-nya.")
+        print(f"Tidak ada temuan: {checked} arsip utuh dan isinya sama dengan hasil bangun ulang dari tag-nya.")
     return EXIT_FINDINGS if found else EXIT_OK
 
 
@@ -374,10 +383,15 @@ def _cmd_archive(args: argparse.Namespace) -> int:
     _check_catatan(args.catatan)
     done = archive(find_repo_root(args.repo), args.tahun, args.catatan,
                    report=lambda line: print(f"… {line}", file=sys.stderr))
+    for note in done.notes:
+        print(f"catatan: {note}", file=sys.stderr)
     print(f"Arsip {done.tag} dibuat{' (tag ditandatangani)' if done.signed else ''}: "
           f"langkah {done.recorded.sop.langkah[-1].no} dicatat di {done.recorded.commit[:10]}.")
+    tahun = done.manifest["tahun"]
     for name, digest in done.manifest["dokumen"].items():
-        print(f"  {digest[:16]}…  {name}")
+        print(f"  {digest[:16]}…  arsip/{tahun}/{name}")
+    for name, entry in done.manifest.get("tambahan", {}).items():
+        print(f"  {entry['sha256'][:16]}…  arsip/{tahun}/{name}")
     return EXIT_OK
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from dataclasses import dataclass
+import os
+import threading
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -207,14 +209,14 @@ def render(env, template: str, ctx: dict) -> str:
 
 
 def pdf(html: str) -> bytes:
-    """WeasyPrint, offline: only data: URLs (the embedded logo) may be fetched, so nothing outside
-    the HTML can be read or requested, whatever the content says."""
+    """WeasyPrint, offline: only data: URLs (the embedded logo) and the package's fonts may be
+    fetched, so nothing outside the HTML can be read or requested, whatever the content says."""
     return pdf_pages(html)[0]
 
 
 def pdf_pages(html: str) -> tuple[bytes, dict[str, int]]:
     """The PDF and the page (1 = the cover) of every element id in it: the DOCX's table of
-    contents is pre-filled with these numbers."""
+    contents is pre-filled with these numbers. Reproducible: see `render_pdf`."""
     layout = pdf_layout(html)
     return layout.pdf, layout.pages
 
@@ -236,16 +238,66 @@ class PdfLayout:
 
 
 def pdf_layout(html: str) -> PdfLayout:
-    """WeasyPrint once: the PDF bytes (`pdf_pages` is this; `lakip tte` signs exactly what the
-    build makes) and the page and box of the elements that need them."""
-    import weasyprint
+    """WeasyPrint once (`render_pdf`): the PDF bytes (`pdf_pages` is this; `lakip tte` signs
+    exactly what the build makes) and the page and box of the elements that need them."""
+    result = render_pdf(html)
+    return PdfLayout(result.data, result.pages, result.kotak)
 
-    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    rendered = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+
+@dataclass(frozen=True)
+class Pdf:
+    data: bytes
+    pages: dict[str, int]  # element id -> page (1 = the cover)
+    fonts: list[dict]  # the font files used: fonts.used()
+    kotak: dict[str, tuple[int, float, float, float, float]] = field(default_factory=dict)  # PdfLayout
+
+
+@dataclass(frozen=True)
+class Lampiran:
+    """A file attached to the PDF/A archive copy (PDF/A-3 associated file)."""
+
+    nama: str
+    data: bytes
+    keterangan: str
+    jenis: str = "application/json"
+    hubungan: str = "Supplement"  # ISO 32000-2 AFRelationship
+
+
+# fontTools reads SOURCE_DATE_EPOCH from the process environment: PDF writes that set it are
+# serialised, so builders running in threads never see each other's value.
+_EPOCH_LOCK = threading.Lock()
+
+
+def render_pdf(html: str, lampiran: tuple[Lampiran, ...] = (), arsip: bool = False) -> Pdf:
+    """HTML -> PDF with WeasyPrint, the same bytes on every run of one environment (issue 12):
+
+    - fonts: the package's Liberation files by `@font-face` ("Lakip Sans"/"Lakip Serif"), so the
+      look does not depend on the machine's fonts (render/fonts.py);
+    - dates: the PDF's dates come from the HTML's `dcterms` meta (the document date, from git);
+      the same moment is SOURCE_DATE_EPOCH while the fonts are subset, because fontTools (used
+      when libharfbuzz-subset is absent) stamps each subset's `head.modified` with it, else with
+      the clock;
+    - ids: no file identifier in a plain PDF; the PDF/A copy's is the MD5 of its content.
+
+    `arsip=True` writes the PDF/A-3b archive copy, tagged for accessibility (`pdf_tags`), with
+    `lampiran` attached as associated files dated like the document (DESIGN §7)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from generator.render import fonts
+
+    # Inline SVG (the charts) is drawn through fontconfig's default configuration, not the
+    # document's @font-face ones: the shipped families are registered there too.
+    fonts.register_default()
+    # @font-face rules of a user stylesheet take effect only through a shared FontConfiguration
+    config = FontConfiguration()
+    faces = weasyprint.CSS(string=fonts.face_css(), url_fetcher=fonts.fetcher(), font_config=config)
+    document = weasyprint.HTML(string=html, url_fetcher=fonts.fetcher()).render(
+        stylesheets=[faces], font_config=config)
     pages: dict[str, int] = {}
     kotak: dict[str, tuple[int, float, float, float, float]] = {}
     px = 0.75  # CSS px -> PDF points
-    for number, page in enumerate(rendered.pages, start=1):
+    for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
         if TTE_RUANG in page.anchors and TTE_RUANG not in kotak:
@@ -258,4 +310,88 @@ def pdf_layout(html: str) -> PdfLayout:
                     kotak[TTE_RUANG] = (number - 1, x * px, (page.height - y - h) * px,
                                         (x + w) * px, (page.height - y) * px)
                     break
-    return PdfLayout(rendered.write_pdf(), pages, kotak)
+    moment = _moment(document.metadata.modified or document.metadata.created)
+    options: dict = {}
+    if arsip:
+        stamp = moment.replace(tzinfo=None) if moment else dt.datetime(1970, 1, 1)
+        options = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "attachments": [
+            weasyprint.Attachment(string=item.data, name=item.nama, description=item.keterangan,
+                                  created=stamp, modified=stamp, relationship=item.hubungan)
+            for item in lampiran]}
+    epoch = str(int(moment.timestamp())) if moment else "0"
+    with _EPOCH_LOCK:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+        try:
+            data = document.write_pdf(**options)
+        finally:
+            if before is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
+    return Pdf(data, pages, fonts.used(document), kotak)
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    """A W3C date of the HTML's meta (`2026-02-20T10:00:00+08:00`) as an aware datetime."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def environment(fonts_used: list[dict]) -> dict:
+    """The build environment of the PDF and DOCX, recorded in an archive manifest (issue 12):
+    the versions of lakip, Python and every library whose output is in the bytes (WeasyPrint,
+    pydyf, fontTools, pango, harfbuzz and whether libharfbuzz-subset is used, cairo and CairoSVG
+    for the DOCX's charts, python-docx, lxml) and `fonts_used` (fonts.used(): family, SHA-256
+    of the file, shipped or not). `verify --arsip` names the fields that differ."""
+    import platform
+    from importlib import metadata
+
+    import weasyprint
+    import weasyprint.pdf.fonts as pdf_fonts
+
+    from generator import __version__
+
+    def version(package: str) -> str | None:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return None
+
+    try:
+        import cairocffi
+
+        cairo = cairocffi.cairo_version_string()
+    except (ImportError, OSError):
+        cairo = None
+    return {
+        "lakip": __version__, "python": platform.python_version(),
+        "weasyprint": weasyprint.__version__, "pydyf": version("pydyf"), "fonttools": version("fonttools"),
+        "pango": _c_version("pango-1.0", "pango_version_string"),
+        "harfbuzz": _c_version("harfbuzz", "hb_version_string"),
+        "harfbuzz_subset": bool(pdf_fonts.harfbuzz_subset),
+        "cairo": cairo, "cairosvg": version("cairosvg"), "python_docx": version("python-docx"),
+        "lxml": version("lxml"),
+        "huruf": fonts_used,
+    }
+
+
+def _c_version(library: str, function: str) -> str | None:
+    """A C library's version string (the one WeasyPrint loaded: same soname), or None."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library(library)
+    try:
+        call = getattr(ctypes.CDLL(name), function) if name else None
+    except (OSError, AttributeError):
+        return None
+    if call is None:
+        return None
+    call.restype = ctypes.c_char_p
+    return call().decode("ascii", "replace")

@@ -358,6 +358,9 @@ def _intrinsic_height(data: bytes) -> bytes:
 def _svg_to_png(data: bytes, scale: int = _SVG_SCALE, palette: bool = False) -> Image | None:
     import cairosvg
 
+    from generator.render.fonts import register_default
+
+    register_default()  # the charts name "Lakip Sans": the package's font, not the machine's
     data = _intrinsic_height(data)
     try:
         # unsafe=False: no XML entities, no external entities, and CairoSVG's safe fetcher, which

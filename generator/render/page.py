@@ -18,14 +18,16 @@ from generator.data import model as m
 # print on; Permendagri 1/2023 (Tata Naskah Dinas) allows A4 and F4.
 KERTAS = {"A4": (210.0, 297.0), "F4": (215.0, 330.0)}
 
-# family -> (name written into the DOCX, CSS stack for WeasyPrint). Word has Arial and Bookman
-# Old Style; LibreOffice and WeasyPrint use the metric-compatible Liberation Sans and URW Bookman
-# (fonts-liberation2, fonts-urw-base35), so lines break at the same words.
+# family -> (name written into the DOCX, CSS stack for WeasyPrint, the family the PDF needs).
+# Word has Arial and Bookman Old Style. The PDF takes Arial's metric twin Liberation Sans from
+# the package ("Lakip Sans", render/fonts.py: the same file on every machine); Bookman's twin
+# URW Bookman (fonts-urw-base35, not under a licence the package can ship) must be installed,
+# and `build` says so when it is not. LibreOffice maps Arial to Liberation Sans itself.
 HURUF = {
-    "arial": ("Arial", Markup('"Liberation Sans", Arial, "DejaVu Sans", sans-serif')),
+    "arial": ("Arial", Markup('"Lakip Sans", Arial, "Liberation Sans", sans-serif'), "Lakip Sans"),
     "bookman": ("Bookman Old Style",
                 Markup('"Bookman Old Style", "URW Bookman", "URW Bookman L", "TeX Gyre Bonum", '
-                       'serif')),
+                       'serif'), "URW Bookman"),
 }
 
 _MARGIN_LAPORAN = (25.0, 20.0, 22.0, 25.0)  # top, right, bottom, left (mm)
@@ -42,6 +44,7 @@ class Halaman:
     margin_mm: tuple[float, float, float, float]
     huruf: str  # the font family name in the DOCX
     huruf_css: Markup  # the CSS font-family stack (from the table above, never from the data)
+    huruf_pdf: str = "Lakip Sans"  # the family the PDF is meant to use (render/fonts.missing)
 
     @property
     def css_size(self) -> str:
@@ -60,10 +63,10 @@ def halaman(tata: m.TataDokumen | None, surat: bool = False) -> Halaman:
     """The page of the report (`surat=False`) or of the surat pengantar from the office's options."""
     tata = tata or m.TataDokumen()
     lebar, tinggi = KERTAS[tata.kertas]
-    nama, css = HURUF[tata.huruf]
+    nama, css, pdf = HURUF[tata.huruf]
     if tata.margin is not None:
         atas, kanan, bawah, kiri = tata.margin
         margin = (atas * 10, kanan * 10, bawah * 10, kiri * 10)
     else:
         margin = _MARGIN_SURAT if surat else _MARGIN_LAPORAN
-    return Halaman(tata.kertas, lebar, tinggi, margin, nama, css)
+    return Halaman(tata.kertas, lebar, tinggi, margin, nama, css, pdf)

@@ -1,28 +1,166 @@
-"""Step 11 and the archive: `lakip archive` records the last step with a manifest of the built
-documents and tags it `lakip-<tahun>`; `lakip verify --arsip` rebuilds every archived year from
-its tag and checks it against the manifest, the tag and the signed history."""
+"""Step 11 and the archive (issue 12; DESIGN §2 `arsip/<tahun>/`, §5 archive findings, §7).
+
+`lakip archive` builds the year's documents from HEAD, stores them in `arsip/<tahun>/` with the
+PDF/A-3b archive copy and the tanda terima scan (`STORED`), writes `manifest.json` (their SHA-256,
+the approval record and the build environment), records the last step with all of it, and tags
+that commit `lakip-<tahun>` with a signed annotated tag whose message carries the manifest's hash.
+
+`lakip verify --arsip` (`check_archives`) checks per archived year, in this order: the tag (not
+moved or deleted, annotated, signed by a holder of the last step's role, on the year's last-step
+commit of a history without findings); the manifest against the tag's hash and every stored file
+against the manifest, in the tag and at HEAD, without rebuilding (`arsip-diubah`); then the
+rebuild from the tag, compared by content (`compare.py`): a content difference is
+`arsip-tidak-cocok`, a byte difference the recorded environment explains is the note
+`lingkungan-berbeda`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from generator import __version__
 from generator.data.errors import LakipError, Refused, UsageError
-from generator.git import Git, identity, tags
-from generator.sop.arsip import TAG_PREFIX, manifest_path, tag_findings
+from generator.git import Git, Tag, identity, tags
+from generator.sop.arsip import TAG_PREFIX, arsip_folder, manifest_path, tag_findings
 from generator.sop.engine import Temuan
-from generator.sop.progress import open_repo, progress
+from generator.sop.progress import Progress, open_repo
 from generator.sop.record import Recorded
 from generator.store import UnsafePath, digest, remove_file, store, write_file
 from generator.workflow.snapshot import Snapshot, gather
 from generator.workflow.step import step
 
 REGISTER = "arsip"  # tag -> commit as first seen (per repository, in the user's cache folder)
+FORMAT = 2  # manifest format: 2 stores the files; 1 (no "format" key) listed hashes only
+HASH_LINE = re.compile(r"^Manifest-SHA256: ([0-9a-f]{64})$", re.M)
+
+
+# ---------------------------------------------------------------- what the archive stores
+
+
+@dataclass
+class Bundle:
+    """What the stored files of one year are made from: a snapshot read from a commit, a
+    temporary folder for the builders, and the approval record (the manifest without hashes)."""
+
+    snapshot: Snapshot
+    folder: Path
+    persetujuan: dict
+    fonts: list[dict] = field(default_factory=list)  # the report's fonts, set by the PDF/A copy
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def tahun(self) -> int:
+        return self.snapshot.tahun
+
+    @cached_property
+    def job(self):
+        from generator.workflow.outputs import Job
+
+        return Job(self.snapshot, self.folder)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One kind of file kept in `arsip/<tahun>/`.
+
+    `make(bundle)` returns the kind's files (name -> bytes; {} when the year has none);
+    `rebuild` says whether `verify --arsip` makes them again from the tag and compares them
+    (False for files that cannot be made again, such as a TTE signature: their stored bytes are
+    still checked against the manifest)."""
+
+    jenis: str
+    make: Callable[[Bundle], dict[str, bytes]]
+    rebuild: bool = True
+
+
+def _documents(bundle: Bundle) -> dict[str, bytes]:
+    """The outputs of `lakip build` (html, pdf, docx, surat) exactly as built from the commit."""
+    from generator.workflow.outputs import DOCUMENTS, run
+
+    bundle.snapshot.require_valid()
+    written = run(bundle.job, DOCUMENTS)
+    bundle.notes += [n for n in bundle.job.notes if n not in bundle.notes]
+    return {p.name: p.read_bytes() for p in written}
+
+
+def pdfa_name(tahun: int) -> str:
+    return f"lakip-{tahun}-arsip.pdf"
+
+
+def figures_bytes(snapshot: Snapshot) -> bytes:
+    """The year's figures as `lakip figures --json` gives them: the PDF/A copy's figures.json."""
+    from generator.figures.capaian import figures_json
+
+    return (json.dumps(figures_json(snapshot.figures()), ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def record_bytes(persetujuan: dict) -> bytes:
+    return (json.dumps(persetujuan, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _pdfa(bundle: Bundle) -> dict[str, bytes]:
+    """The PDF/A-3b archive copy of the report, tagged, with figures.json and the approval
+    record (persetujuan.json) attached: the PDF an archivist keeps (DESIGN §7)."""
+    from generator.render import document
+
+    lampiran = (
+        document.Lampiran("figures.json", figures_bytes(bundle.snapshot),
+                          f"Angka kinerja LKjIP {bundle.tahun} (lakip figures --json)", hubungan="Data"),
+        document.Lampiran("persetujuan.json", record_bytes(bundle.persetujuan),
+                          "Catatan persetujuan: akar kepercayaan, commit langkah, penanda tangan, "
+                          "sidik jari konten"))
+    result = document.render_pdf(bundle.job.html, lampiran, arsip=True)
+    bundle.fonts = result.fonts
+    return {pdfa_name(bundle.tahun): result.data}
+
+
+def _tanda_terima(bundle: Bundle) -> dict[str, bytes]:
+    """The scanned tanda terima named by pengiriman.yaml (`tanda_terima.bukti`, relative to the
+    year folder), read from the same commit as the documents."""
+    from generator.data.source import normalize
+
+    year = bundle.snapshot.repo.find_tahun(bundle.tahun)
+    terima = year.pengiriman.tanda_terima if year and year.pengiriman else None
+    if terima is None or not terima.bukti:
+        return {}
+    rel = normalize(f"content/{bundle.tahun}/{terima.bukti}")
+    source = bundle.snapshot.source
+    if not rel.startswith(f"content/{bundle.tahun}/") or not source.is_file(rel):
+        bundle.notes.append(f"pindaian tanda terima '{terima.bukti}' tidak ditemukan di content/"
+                            f"{bundle.tahun}/: tidak ikut diarsipkan")
+        return {}
+    suffix = Path(rel).suffix.lower() or ".bin"
+    return {f"tanda-terima-{bundle.tahun}{suffix}": source.read(rel)}
+
+
+# The set of stored files, in order. Another kind (the TTE-signed PDF) is one more entry.
+STORED: list[Stored] = [Stored("dokumen", _documents), Stored("pdfa", _pdfa),
+                        Stored("tanda-terima", _tanda_terima)]
+
+
+def make_all(bundle: Bundle, rebuilding: bool = False) -> dict[str, tuple[str, bytes]]:
+    """name -> (jenis, bytes) of every stored kind (when `rebuilding`, only those that rebuild)."""
+    made: dict[str, tuple[str, bytes]] = {}
+    for kind in STORED:
+        if rebuilding and not kind.rebuild:
+            continue
+        for name, data in kind.make(bundle).items():
+            made[name] = (kind.jenis, data)
+    return made
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- lakip archive
 
 
 def _register(git: Git) -> tuple[dict, str]:
@@ -49,10 +187,34 @@ class Archived:
     tag: str
     signed: bool
     manifest: dict
+    notes: tuple[str, ...] = ()
+
+
+def approval_record(state: Progress, tahun: int) -> dict:
+    """The approval record: the manifest without the stored files' hashes and the environment
+    (which the PDF/A copy that carries this record cannot contain)."""
+    status = state.status
+    return {
+        "tahun": tahun, "sop": state.sop.id,
+        "commit_dasar": state.head,
+        # The trust root this history was verified from: later verification starts here by default.
+        "akar": state.akar.commit if state.akar else None,
+        "sidik_jari_konten": next(c.konten for c in reversed(status.riwayat)),
+        "langkah": [{"no": c.no, "putaran": c.putaran, "keputusan": c.keputusan, "commit": c.commit,
+                     "waktu": c.waktu.isoformat(), "oleh": {"nama": c.nama, "email": c.email},
+                     "tanda_tangan": c.tanda_tangan} for c in status.riwayat],
+    }
 
 
 def archive(root: Path, tahun: int | None = None, catatan: str | None = None, env: dict | None = None,
             report: Callable[[str], None] = lambda _: None) -> Archived:
+    """Step 11: store the year's documents in `arsip/<tahun>/` with manifest.json, record the last
+    step with them, tag it `lakip-<tahun>` (annotated, SSH-signed, carrying the manifest's
+    SHA-256). Raises Refused when the step is not due, the document is not FINAL, something is
+    staged, a file of the archive is already in the working tree, or the archivist cannot sign;
+    UsageError when the tag exists."""
+    from generator.render.document import environment
+
     git = open_repo(root)
     snapshot = gather(root, tahun, ref="HEAD")  # the archive is built from HEAD, never the work tree
     state = snapshot.progress
@@ -63,124 +225,257 @@ def archive(root: Path, tahun: int | None = None, catatan: str | None = None, en
     if status.berjalan != last.no:
         due = f"langkah {status.berjalan}" if status.berjalan else "tidak ada (SOP sudah selesai)"
         raise Refused(f"arsip {tahun} belum dapat dibuat: langkah {last.no} belum berjalan, yang "
-                         f"berjalan {due} (lakip status)")
+                      f"berjalan {due} (lakip status)")
     if not status.final:
         raise Refused(f"arsip {tahun} belum dapat dibuat: dokumen belum FINAL (persetujuan "
-                         "pengesahan tidak berlaku atau konten berubah; lakip verify)")
+                      "pengesahan tidak berlaku atau konten berubah; lakip verify)")
     if git.text("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False).strip():
         raise UsageError(f"tag {tag} sudah ada: tahun {tahun} sudah diarsipkan")
     staged = [f for f in git.text("diff", "--cached", "--name-only", "HEAD").splitlines() if f]
     if staged:
         raise Refused("ada perubahan yang sudah di-stage (git add): " + ", ".join(staged) +
-                         "; commit atau batalkan dulu, karena arsip dibangun dari HEAD")
+                      "; commit atau batalkan dulu, karena arsip dibangun dari HEAD")
     rel = manifest_path(tahun)
     if (root / rel).exists():
         raise Refused(f"{rel} sudah ada di folder kerja; pindahkan atau hapus dulu (lakip tidak "
-                         "menimpa berkas yang belum di-commit)")
+                      "menimpa berkas yang belum di-commit)")
+    _check_signer(git, state, env)
 
-    report("membangun dokumen dari HEAD untuk manifest")
+    report("membangun dokumen dari HEAD untuk arsip")
+    persetujuan = approval_record(state, tahun)
     with tempfile.TemporaryDirectory(prefix="lakip-arsip-") as tmp:
-        documents = {p.name: _sha256(p) for p in _build(snapshot, Path(tmp))}
-    manifest = {
-        "tahun": tahun, "sop": sop.id, "lakip": __version__,
-        "commit_dasar": state.head,
-        # The trust root this history was verified from: later verification starts here by default.
-        "akar": state.akar.commit if state.akar else None,
-        "sidik_jari_konten": next(c.konten for c in reversed(status.riwayat)),
-        "dokumen": documents,
-        "langkah": [{"no": c.no, "putaran": c.putaran, "keputusan": c.keputusan, "commit": c.commit,
-                     "waktu": c.waktu.isoformat(), "oleh": {"nama": c.nama, "email": c.email},
-                     "tanda_tangan": c.tanda_tangan} for c in status.riwayat],
-    }
-    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        bundle = Bundle(snapshot, Path(tmp), persetujuan)
+        made = make_all(bundle)
+    folder = arsip_folder(tahun)
+    in_the_way = [f"{folder}/{name}" for name in made if (root / folder / name).exists()]
+    if in_the_way:
+        raise Refused(f"{', '.join(in_the_way)} sudah ada di folder kerja; pindahkan atau hapus dulu "
+                      "(lakip tidak menimpa berkas yang belum di-commit)")
+    documents = {name: _sha256(data) for name, (jenis, data) in made.items() if jenis == "dokumen"}
+    extra = {name: {"jenis": jenis, "sha256": _sha256(data)}
+             for name, (jenis, data) in made.items() if jenis != "dokumen"}
+    manifest = {"format": FORMAT, **persetujuan, "lakip": __version__, "dokumen": documents,
+                "tambahan": extra, "lingkungan": environment(bundle.fonts)}
+    text = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files = {f"{folder}/{name}": data for name, (_, data) in made.items()} | {rel: text}
+    written: list[str] = []
     try:
-        write_file(root, root / rel, text)  # never through a symlink the repository holds
-    except UnsafePath as e:
-        raise Refused(e.pesan) from None
-    # Staged without git's filters: a clean filter named by the repository's config never runs.
-    blob = git.text("hash-object", "-w", "--no-filters", "--stdin", input=text.encode("utf-8")).strip()
-    git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", env=env)
-    try:
+        for path, data in files.items():
+            write_file(root, root / path, data)  # never through a symlink the repository holds
+            written.append(path)
+            # Staged without git's filters: a clean filter named by the repository never runs.
+            blob = git.text("hash-object", "-w", "--no-filters", "--stdin", input=data).strip()
+            git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
         done = step(root, last.no, next(iter(last.keputusan), "selesai"), catatan, tahun, env=env)
-    except LakipError:
-        git.run("reset", "-q", "--", rel, env=env)  # unstage our own file; nothing else was staged
-        remove_file(root, root / rel)
+    except (LakipError, UnsafePath) as e:
+        for path in written:  # our own files only: nothing else was staged or written
+            git.run("rm", "-q", "--cached", "--ignore-unmatch", "--", path, env=env)
+            remove_file(root, root / path)
+        if isinstance(e, UnsafePath):
+            raise Refused(e.pesan) from None
         raise
-    signed = _tag(git, tag, done, tahun, env)
+    _tag(git, tag, done, tahun, _sha256(text), env)
     register, key = _register(git)
     register[tag] = done.commit
     _save_register(key, register)
-    return Archived(done, tag, signed, manifest)
+    return Archived(done, tag, True, manifest, tuple(bundle.notes))
 
 
-def _tag(git: Git, tag: str, done: Recorded, tahun: int, env: dict | None) -> bool:
+def _check_signer(git: Git, state: Progress, env: dict | None) -> None:
+    """The tag must be signed (issue 12): refuse before anything is written when the archivist
+    has no key registered in the roster or no `user.signingkey`."""
     tagger = identity(git, env, "COMMITTER")
-    email = tagger.email.lower() if tagger else ""
-    person = next((p for p in done.roster if p.email.lower() == email), None)
-    signing = bool(person and person.kunci_ssh and
-                   git.text("config", "--get", "user.signingkey", env=env, check=False).strip())
-    message = f"Arsip LAKIP {tahun}\n\nManifest: {manifest_path(tahun)}\n"
-    overrides = git.signing_overrides(env)[0] if signing else []
-    git.run(*overrides, "tag", "-a", *(["-s"] if signing else []), "-m", message, tag, done.commit, env=env)
-    return signing
+    person = state.roster.find(tagger.email) if tagger else None
+    if person is None or not person.kunci_ssh:
+        who = tagger.email if tagger else "identitas git tidak diketahui"
+        raise Refused(f"tag arsip harus ditandatangani, tetapi {who} tidak punya kunci SSH yang "
+                      "terdaftar di sop/personil.yaml")
+    if not git.text("config", "--get", "user.signingkey", env=env, check=False).strip():
+        raise Refused("tag arsip harus ditandatangani: atur dulu git config user.signingkey "
+                      "(kunci SSH Anda yang terdaftar) dan gpg.format ssh")
 
 
-def _build(snapshot: Snapshot, out: Path) -> list[Path]:
-    """The documents of a snapshot read from a commit (no website): what a manifest lists."""
-    from generator.workflow.outputs import DOCUMENTS, Job, run
-
-    snapshot.require_valid()
-    return run(Job(snapshot, out), DOCUMENTS)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _tag(git: Git, tag: str, done: Recorded, tahun: int, manifest_sha: str, env: dict | None) -> None:
+    message = (f"Arsip LAKIP {tahun}\n\nManifest: {manifest_path(tahun)}\n"
+               f"Manifest-SHA256: {manifest_sha}\n")
+    overrides = git.signing_overrides(env)[0]
+    git.run(*overrides, "tag", "-a", "-s", "-m", message, tag, done.commit, env=env)
 
 
 # ---------------------------------------------------------------- verify --arsip
 
 
+@dataclass
+class ArchiveReport:
+    """`verify --arsip`: findings (exit 1), notes (`lingkungan-berbeda`, exit 0), tags checked."""
+
+    temuan: list[Temuan] = field(default_factory=list)
+    catatan: list[Temuan] = field(default_factory=list)
+    jumlah: int = 0
+
+
 def verify_archives(root: Path, report: Callable[[str], None] = lambda _: None) -> tuple[list[Temuan], int]:
-    """Findings over every archived year, and how many tags were checked. A bad tag (pointing at
-    a blob, unsigned history, a broken manifest) is a finding of its own year only."""
+    """Findings over every archived year and how many tags were checked (`check_archives`)."""
+    result = check_archives(root, report)
+    return result.temuan, result.jumlah
+
+
+def check_archives(root: Path, report: Callable[[str], None] = lambda _: None,
+                   rebuild: bool = True) -> ArchiveReport:
+    """Every archived year checked (module docstring); a bad tag is a finding of its own year
+    only. `rebuild=False` runs only the checks that need no rebuild."""
     git = open_repo(root)
     register, key = _register(git)
-    found: list[Temuan] = []
+    result = ArchiveReport()
     present = [t for t in tags(git) if t.name.removeprefix(TAG_PREFIX).isdigit()]
+    result.jumlah = len(present)
     names = {t.name for t in present}
     for name, commit in register.items():
         if name not in names:
-            found.append(Temuan("tag-hilang", commit, None, f"tag {name} tidak ada lagi (pernah menunjuk "
-                                                             f"{commit[:10]})"))
+            result.temuan.append(Temuan("tag-hilang", commit, None, f"tag {name} tidak ada lagi "
+                                        f"(pernah menunjuk {commit[:10]})"))
     for tag in present:
-        tahun = int(tag.name.removeprefix(TAG_PREFIX))
         report(f"memeriksa {tag.name}")
         if register.get(tag.name, tag.commit) != tag.commit:
-            found.append(Temuan("tag-dipindah", tag.commit, None,
-                                f"tag {tag.name} kini menunjuk {tag.commit[:10]}, semula "
-                                f"{register[tag.name][:10]}"))
+            result.temuan.append(Temuan("tag-dipindah", tag.commit, None,
+                                        f"tag {tag.name} kini menunjuk {tag.commit[:10]}, semula "
+                                        f"{register[tag.name][:10]}"))
             continue
         findings, manifest = tag_findings(root, git, tag)
-        found += findings
+        result.temuan += findings
         if manifest is None:
             continue
-        last = max(s.no for s in progress(root, tahun, rev=tag.commit).sop.langkah)
-        documents = dict(manifest["dokumen"])
-        try:
-            snapshot = gather(root, tahun, ref=tag.commit)
-            with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as tmp:
-                rebuilt = {p.name: _sha256(p) for p in _build(snapshot, Path(tmp))}
-        except LakipError as e:
-            found.append(Temuan("arsip-tidak-cocok", tag.commit, last,
-                                f"{tag.name}: tidak dapat dibangun ulang: {e.pesan}"))
-            continue
-        for file, wanted in sorted(documents.items()):
-            if rebuilt.get(file) != wanted:
-                version = manifest.get("lakip")
-                hint = (f" (arsip dibuat dengan lakip {version}, sekarang {__version__})"
-                        if version and version != __version__ else "")
-                found.append(Temuan("arsip-tidak-cocok", tag.commit, last, f"{tag.name}: {file} hasil "
-                                    f"bangun ulang tidak sama dengan manifest{hint}"))
+        stored = stored_findings(git, tag, manifest)
+        result.temuan += stored
+        if rebuild and not findings:
+            report(f"membangun ulang {tag.name} dari tag-nya")
+            found, notes = rebuild_findings(root, tag, manifest)
+            result.temuan += found
+            result.catatan += notes
         register.setdefault(tag.name, tag.commit)
     _save_register(key, register)
-    return found, len(present)
+    return result
+
+
+def stored_files(manifest: dict) -> dict[str, str]:
+    """name -> SHA-256 of every file the manifest says `arsip/<tahun>/` holds."""
+    files = dict(manifest.get("dokumen") or {})
+    for name, entry in (manifest.get("tambahan") or {}).items():
+        if isinstance(entry, dict) and isinstance(entry.get("sha256"), str):
+            files[name] = entry["sha256"]
+    return files
+
+
+def stored_findings(git: Git, tag: Tag, manifest: dict) -> list[Temuan]:
+    """`arsip-diubah` without rebuilding: the manifest's hash is the one the signed tag carries,
+    every stored file in the tag's commit has its manifest hash, and HEAD still holds the same
+    manifest and files (a later commit that edits or deletes one is found too)."""
+    tahun = int(tag.name.removeprefix(TAG_PREFIX))
+    found: list[Temuan] = []
+
+    def finding(text: str) -> None:
+        found.append(Temuan("arsip-diubah", tag.commit, None, f"{tag.name}: {text}"))
+
+    raw = git.run("cat-file", "blob", f"{tag.commit}:{manifest_path(tahun)}", check=False)
+    wanted = HASH_LINE.search(_tag_message(git, tag.name))
+    if wanted is None:
+        if manifest.get("format", 1) >= FORMAT:
+            finding("pesan tag tidak memuat hash manifest (Manifest-SHA256)")
+    elif wanted.group(1) != _sha256(raw):
+        finding(f"{manifest_path(tahun)} tidak sama dengan hash yang dicatat di tag")
+    if manifest.get("format", 1) < FORMAT:
+        return found  # an archive of format 1 stored no files: only the rebuild can check it
+    folder = arsip_folder(tahun)
+    head = git.head()
+    for name, sha in sorted(stored_files(manifest).items()):
+        for where, rev in ((tag.name, tag.commit), ("HEAD", head)):
+            if rev is None:
+                continue
+            data = git.run("cat-file", "blob", f"{rev}:{folder}/{name}", check=False)
+            exists = bool(git.text("cat-file", "-t", f"{rev}:{folder}/{name}", check=False).strip())
+            if not exists:
+                finding(f"{folder}/{name} tidak ada di {where}")
+                break
+            if _sha256(data) != sha:
+                finding(f"{folder}/{name} di {where} tidak sama dengan hash di manifest")
+                break
+    if head and head != tag.commit:
+        at_head = git.run("cat-file", "blob", f"{head}:{manifest_path(tahun)}", check=False)
+        if at_head != raw:
+            finding(f"{manifest_path(tahun)} di HEAD berbeda dari yang diarsipkan di tag")
+    return found
+
+
+def _tag_message(git: Git, name: str) -> str:
+    raw = git.text("cat-file", "tag", f"refs/tags/{name}", check=False)
+    body = raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
+    return body.split("-----BEGIN SSH SIGNATURE-----", 1)[0]
+
+
+def rebuild_findings(root: Path, tag: Tag, manifest: dict) -> tuple[list[Temuan], list[Temuan]]:
+    """The rebuild from the tag compared by content with the stored files (compare.py): findings
+    `arsip-tidak-cocok`, and the note `lingkungan-berbeda` naming what differs from the recorded
+    environment when only bytes differ."""
+    from generator.render.document import environment
+    from generator.workflow import compare
+
+    tahun = int(tag.name.removeprefix(TAG_PREFIX))
+    git = Git(root)
+    folder = arsip_folder(tahun)
+    try:
+        snapshot = gather(root, tahun, ref=tag.commit)
+        with tempfile.TemporaryDirectory(prefix="lakip-verifikasi-") as tmp:
+            bundle = Bundle(snapshot, Path(tmp), {k: v for k, v in manifest.items()
+                                                  if k in ("tahun", "sop", "commit_dasar", "akar",
+                                                           "sidik_jari_konten", "langkah")})
+            rebuilt = make_all(bundle, rebuilding=True)
+    except LakipError as e:
+        return [Temuan("arsip-tidak-cocok", tag.commit, None,
+                       f"{tag.name}: tidak dapat dibangun ulang: {e.pesan}")], []
+    stored_format = manifest.get("format", 1) >= FORMAT
+    expected = stored_files(manifest)
+    findings: list[Temuan] = []
+    only_bytes: list[str] = []
+
+    def finding(text: str) -> None:
+        findings.append(Temuan("arsip-tidak-cocok", tag.commit, None, f"{tag.name}: {text}"))
+
+    for name, sha in sorted(expected.items()):
+        if name not in rebuilt:
+            if not any(k.jenis == _jenis(manifest, name) and not k.rebuild for k in STORED):
+                finding(f"{name} tidak dihasilkan oleh bangun ulang")
+            continue
+        data = rebuilt[name][1]
+        if _sha256(data) == sha:
+            continue
+        if not stored_format:  # nothing stored to compare the content with: bytes only
+            finding(f"{name} hasil bangun ulang tidak sama dengan manifest")
+            continue
+        stored = git.run("cat-file", "blob", f"{tag.commit}:{folder}/{name}", check=False)
+        if _sha256(stored) != sha:
+            continue  # already an arsip-diubah finding
+        difference = compare.content(name, stored, data)
+        if difference:
+            finding(difference)
+        else:
+            only_bytes.append(name)
+    if stored_format and pdfa_name(tahun) in expected:
+        stored = git.run("cat-file", "blob", f"{tag.commit}:{folder}/{pdfa_name(tahun)}", check=False)
+        for difference in compare.attachments(stored, {"figures.json": figures_bytes(snapshot)}):
+            finding(difference)
+    notes: list[Temuan] = []
+    if only_bytes:
+        changed = compare.environment(manifest.get("lingkungan"), environment(bundle.fonts))
+        files = ", ".join(only_bytes)
+        if changed:
+            notes.append(Temuan("lingkungan-berbeda", tag.commit, None,
+                                f"{tag.name}: {files} berbeda byte tetapi sama isinya; lingkungan "
+                                f"pembuatan berbeda: {'; '.join(changed)}"))
+        else:
+            finding(f"{files} berbeda byte dari arsip walaupun lingkungan pembuatannya sama")
+    return findings, notes
+
+
+def _jenis(manifest: dict, name: str) -> str:
+    entry = (manifest.get("tambahan") or {}).get(name)
+    return entry.get("jenis", "") if isinstance(entry, dict) else "dokumen"

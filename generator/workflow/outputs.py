@@ -99,6 +99,19 @@ class Job:
         return Meta(title, self.snapshot.repo.instansi.nama, header, tuple(state.tanda), state.tanggal,
                     **kwargs)
 
+    def check_fonts(self, key: str = "halaman") -> None:
+        """A note naming the configured font family the PDF needs and this machine lacks (the
+        PDF then silently takes a fallback font: issue 12). Once per family."""
+        from generator.render.fonts import missing
+
+        page = self.context[key]
+        for family in missing((page.huruf_pdf,)):
+            note = (f"huruf '{family}' (untuk {page.huruf}) tidak terpasang di mesin ini: PDF memakai "
+                    "huruf pengganti sehingga tampilan dan pemenggalan baris berbeda"
+                    + ("; pasang paket fonts-urw-base35" if "Bookman" in family else ""))
+            if note not in self.notes:
+                self.notes.append(note)
+
     def path(self, name: str) -> Path:
         prepare_out(self.out)
         return self.out / name
@@ -114,6 +127,7 @@ def _html(job: Job) -> list[Path]:
 def _pdf(job: Job) -> list[Path]:
     job.html  # noqa: B018 -- rendered (and its progress shown) before the long PDF step
     job.progress("menyusun PDF (WeasyPrint; tahap paling lama)")
+    job.check_fonts()
     return [_write(job.path(f"lakip-{job.tahun}.pdf"), job.pdf_pages[0])]
 
 
@@ -138,6 +152,7 @@ def _surat(job: Job) -> list[Path]:
     if surat is None:
         return []
     job.progress("menyusun surat pengantar")
+    job.check_fonts("halaman_surat")
     written = [_write(job.path(f"surat-pengantar-{job.tahun}.pdf"), document.pdf(surat))]
     path = job.path(f"surat-pengantar-{job.tahun}.docx")
     write_docx(surat, path, job.meta(f"Surat Pengantar LKjIP {job.tahun}", "",
