@@ -181,6 +181,16 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
         else:
             path.write_bytes(_RENDERED[key])
 
+    real_render = document.render_pdf
+
+    def render_pdf(html: str, lampiran=(), arsip: bool = False):
+        extra = "|".join(f"{a.nama}:{hashlib.sha256(a.data).hexdigest()}" for a in lampiran)
+        key = f"render|{arsip}|{extra}|" + hashlib.sha256(html.encode("utf-8")).hexdigest()
+        if key not in _RENDERED:
+            _RENDERED[key] = real_render(html, lampiran, arsip)
+        return _RENDERED[key]
+
+    monkeypatch.setattr(document, "render_pdf", render_pdf)  # the archive's PDF/A copy
     # document.pdf_pages, document.pdf and the builders' Job.layout all go through it
     monkeypatch.setattr(document, "pdf_layout", pdf_layout)
     monkeypatch.setattr(docx, "write_docx", write_docx)

@@ -362,7 +362,8 @@ def _verify_archives(args: argparse.Namespace) -> int:
             print(f"{t.kode}: commit {t.commit[:10]}: {t.pesan}")
         print(f"{len(found)} temuan pada {checked} arsip.")
     else:
-        print(f"Tidak ada temuan: {checked} arsip utuh dan isinya sama dengan hasil bangun ulang dari tag-nya.")
+        print(f"Tidak ada temuan: {checked} arsip utuh dan isinya sama dengan hasil bangun ulang "
+              "dari tag-nya.")
     return EXIT_FINDINGS if found else EXIT_OK
 
 

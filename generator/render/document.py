@@ -317,7 +317,7 @@ def render_pdf(html: str, lampiran: tuple[Lampiran, ...] = (), arsip: bool = Fal
         options = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "attachments": [
             weasyprint.Attachment(string=item.data, name=item.nama, description=item.keterangan,
                                   created=stamp, modified=stamp, relationship=item.hubungan)
-            for item in lampiran]}
+            for item in lampiran], "finisher": _once_each_associated_file}
     epoch = str(int(moment.timestamp())) if moment else "0"
     with _EPOCH_LOCK:
         before = os.environ.get("SOURCE_DATE_EPOCH")
@@ -330,6 +330,19 @@ def render_pdf(html: str, lampiran: tuple[Lampiran, ...] = (), arsip: bool = Fal
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = before
     return Pdf(data, pages, fonts.used(document), kotak)
+
+
+def _once_each_associated_file(_document, pdf) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's /AF (once from the embedded
+    files' name tree, once from the file specifications): keep the first of each."""
+    import pydyf
+
+    if "AF" in pdf.catalog:
+        seen: list = []
+        for reference in pdf.catalog["AF"]:
+            if reference not in seen:
+                seen.append(reference)
+        pdf.catalog["AF"] = pydyf.Array(seen)
 
 
 def _moment(text: str | None) -> dt.datetime | None:

@@ -39,7 +39,7 @@ class SiteData:
     changes: list[ChangeEntry] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     documents: dict[str, Path] = field(default_factory=dict)  # file name -> built file
-    archived: dict[str, dict[str, Path]] = field(default_factory=dict)  # tahun -> its rebuilt files
+    arsip: list[dict] = field(default_factory=list)  # workflow.archive.stored_archives(): stored files
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     notes: list[str] = field(default_factory=list)
     edit_base: str | None = None  # the forge's web editor; + a path = that file's editor
@@ -242,7 +242,7 @@ def contexts(data: SiteData) -> dict[str, dict]:
             key=lambda n: (n["note"].tanggal or dt.date.min, n["note"].path), reverse=True)},
         "dokumen": {"dokumen": data.documents, "final": data.final, "tte": data.tte,
                     "contoh": bool(data.repo.instansi and data.repo.instansi.contoh)},
-        "arsip": {"tags": data.tags, "unduhan": {y: sorted(files) for y, files in data.archived.items()}},
+        "arsip": {"arsip": data.arsip},
         "riwayat": {"perubahan": data.changes},
     } | _laporan(data, figures)
     extra = {f"capaian-{y}": _capaian(f, data) for y, f in data.figures.items()
@@ -266,9 +266,9 @@ def write(data: SiteData, docs_dir: Path) -> list[str]:
     rendered[f"assets/{WORKER}"] = (DEFAULTS / "site" / WORKER).read_bytes()
     for file_name, path in data.documents.items():
         rendered[f"unduh/{file_name}"] = read_file(path.parent, path)
-    for tahun, files in data.archived.items():
-        for file_name, path in files.items():
-            rendered[f"unduh/arsip/{tahun}/{file_name}"] = read_file(path.parent, path)
+    for year in data.arsip:  # the stored files of verified years, read from their tags
+        for stored in year["berkas"]:
+            rendered[f"unduh/arsip/{year['tahun']}/{stored['nama']}"] = stored["data"]
     for bidang, form in data.forms.items():
         rendered[f"unduh/formulir/{_form_name(data.tahun, bidang)}"] = form
     _replace(docs_dir, rendered)

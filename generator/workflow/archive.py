@@ -345,8 +345,7 @@ def check_archives(root: Path, report: Callable[[str], None] = lambda _: None,
         result.temuan += findings
         if manifest is None:
             continue
-        stored = stored_findings(git, tag, manifest)
-        result.temuan += stored
+        result.temuan += stored_findings(git, tag, manifest, trusted_message=not findings)
         if rebuild and not findings:
             report(f"membangun ulang {tag.name} dari tag-nya")
             found, notes = rebuild_findings(root, tag, manifest)
@@ -366,10 +365,11 @@ def stored_files(manifest: dict) -> dict[str, str]:
     return files
 
 
-def stored_findings(git: Git, tag: Tag, manifest: dict) -> list[Temuan]:
-    """`arsip-diubah` without rebuilding: the manifest's hash is the one the signed tag carries,
-    every stored file in the tag's commit has its manifest hash, and HEAD still holds the same
-    manifest and files (a later commit that edits or deletes one is found too)."""
+def stored_findings(git: Git, tag: Tag, manifest: dict, trusted_message: bool = True) -> list[Temuan]:
+    """`arsip-diubah` without rebuilding: the manifest's hash is the one the signed tag carries
+    (checked only when the tag itself has no finding: `trusted_message`), every stored file in
+    the tag's commit has its manifest hash, and HEAD still holds the same manifest and files (a
+    later commit that edits or deletes one is found too)."""
     tahun = int(tag.name.removeprefix(TAG_PREFIX))
     found: list[Temuan] = []
 
@@ -378,7 +378,9 @@ def stored_findings(git: Git, tag: Tag, manifest: dict) -> list[Temuan]:
 
     raw = git.run("cat-file", "blob", f"{tag.commit}:{manifest_path(tahun)}", check=False)
     wanted = HASH_LINE.search(_tag_message(git, tag.name))
-    if wanted is None:
+    if not trusted_message:
+        pass
+    elif wanted is None:
         if manifest.get("format", 1) >= FORMAT:
             finding("pesan tag tidak memuat hash manifest (Manifest-SHA256)")
     elif wanted.group(1) != _sha256(raw):
@@ -479,3 +481,52 @@ def rebuild_findings(root: Path, tag: Tag, manifest: dict) -> tuple[list[Temuan]
 def _jenis(manifest: dict, name: str) -> str:
     entry = (manifest.get("tambahan") or {}).get(name)
     return entry.get("jenis", "") if isinstance(entry, dict) else "dokumen"
+
+
+# ---------------------------------------------------------------- the site's Arsip page
+
+
+def stored_archives(root: Path) -> list[dict]:
+    """One entry per `lakip-<tahun>` tag, newest first, for the site's Arsip page (DESIGN §7):
+    `{"tahun", "tag", "tanggal", "oleh", "commit", "terverifikasi", "temuan": [pesan],
+    "berkas": [{"nama", "jenis", "sha256", "ukuran", "data"}], "langkah": [manifest steps]}`.
+    The state is that of the checks that need no rebuild (tag, signature, role, history,
+    manifest hash, stored files); only a verified year offers its stored files, read from the
+    tag's own commit (never a rebuild, never the working tree)."""
+    git = Git(root)
+    if not (git.is_repo() and git.head()):
+        return []
+    rows = []
+    for tag in tags(git):
+        if not tag.name.removeprefix(TAG_PREFIX).isdigit():
+            continue
+        tahun = int(tag.name.removeprefix(TAG_PREFIX))
+        findings, manifest = tag_findings(root, git, tag)
+        if manifest is not None:
+            findings += stored_findings(git, tag, manifest, trusted_message=not findings)
+        files = []
+        if manifest is not None and not findings and manifest.get("format", 1) >= FORMAT:
+            for name, sha in sorted(stored_files(manifest).items()):
+                data = git.run("cat-file", "blob", f"{tag.commit}:{arsip_folder(tahun)}/{name}")
+                files.append({"nama": name, "jenis": _jenis(manifest, name), "sha256": sha,
+                              "ukuran": len(data), "data": data})
+        rows.append({
+            "tahun": tahun, "tag": tag.name, "tanggal": tag.date, "oleh": tag.tagger,
+            "commit": tag.commit, "terverifikasi": manifest is not None and not findings,
+            "temuan": [f"{t.kode}: {t.pesan}" for t in findings],
+            "berkas": files, "format_lama": manifest is not None and manifest.get("format", 1) < FORMAT,
+            "langkah": [_step_row(s) for s in manifest.get("langkah") or [] if isinstance(s, dict)]
+            if manifest is not None and not findings else [],
+        })
+    return rows
+
+
+def _step_row(step: dict) -> dict:
+    """A manifest step for display: its time as a datetime (None when unreadable)."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(str(step.get("waktu")))
+    except ValueError:
+        when = None
+    return {**step, "waktu": when}

@@ -7,7 +7,10 @@ program of the machine)."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+
+_LEADER = re.compile(r"^[.·…_]+$")  # the dot leaders of a table of contents: layout, not words
 
 
 def words_pdf(data: bytes) -> list[str] | None:
@@ -19,7 +22,8 @@ def words_pdf(data: bytes) -> list[str] | None:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        return [w for page in reader.pages for w in (page.extract_text() or "").split()]
+        return [w for page in reader.pages for w in (page.extract_text() or "").split()
+                if not _LEADER.match(w)]
     except Exception:  # any unreadable input counts as "no text", reported by the caller
         return None
 
@@ -39,7 +43,7 @@ def words_docx(data: bytes) -> list[str] | None:
             for part in parts:
                 root = etree.fromstring(z.read(part), parser)
                 text = " ".join(t.text or "" for t in root.iter(text_tag))
-                words += [part.removeprefix("word/"), *text.split()]
+                words += [part.removeprefix("word/"), *(w for w in text.split() if not _LEADER.match(w))]
             return words
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, OSError):
         return None
@@ -60,11 +64,16 @@ def content(name: str, stored: bytes, rebuilt: bytes) -> str | None:
         at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
                   min(len(old), len(new)))
         return (f"teks {name} hasil bangun ulang berbeda dari arsip mulai kata ke-{at + 1}: "
-                f"'{' '.join(old[at:at + 6])}' menjadi '{' '.join(new[at:at + 6])}'")
+                f"'{_excerpt(old[at:])}' menjadi '{_excerpt(new[at:])}'")
     if stored == rebuilt:
         return None
     kind = "HTML" if lower.endswith(".html") else "berkas"
     return f"isi {kind} {name} hasil bangun ulang berbeda dari arsip"
+
+
+def _excerpt(words: list[str]) -> str:
+    text = " ".join(words[:6])
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def attachments(pdf: bytes, wanted: dict[str, bytes]) -> list[str]:

@@ -161,8 +161,10 @@ def site_data(snapshot: Snapshot, dokumen: Path | None = None):
         git = Git(snapshot.root)
         data.changes = changes(git, ("content",), limit=40)
         from generator.sop.arsip import trusted_tags
+        from generator.workflow.archive import stored_archives
 
         data.tags = [tag for tag, _ in trusted_tags(snapshot.root, git, tags(git))]
+        data.arsip = stored_archives(snapshot.root)
     else:
         data.notes.append("folder ini bukan repositori git: kemajuan SOP dan riwayat tidak tersedia")
     data.edit_base = office_edit_base(snapshot.root)
@@ -176,10 +178,6 @@ def site_data(snapshot: Snapshot, dokumen: Path | None = None):
             from generator.workflow.tte import status_situs
 
             data.tte = status_situs(snapshot, signed, data.documents.get(f"lakip-{snapshot.tahun}.pdf"))
-        if _real_dir(dokumen / "arsip"):
-            for folder in sorted((dokumen / "arsip").glob("[0-9][0-9][0-9][0-9]")):
-                if _real_dir(folder) and f"lakip-{folder.name}" in {t.name for t in data.tags}:
-                    data.archived[folder.name] = {p.name: p for p in _real_files(folder)}
     return data
 
 

@@ -170,52 +170,12 @@ def _site(job: Job) -> list[Path]:
     if not (snap.root / "mkdocs.yml").is_file():
         job.notes.append("situs tidak dibangun: mkdocs.yml tidak ada di repositori")
         return []
-    _archived_documents(snap.root, job.out, job.progress)
     job.progress("membangun situs (MkDocs)")
     return [build_site(snap, job.out / "site", dokumen=job.out)]
 
 
 BUILDERS: dict[str, Callable[[Job], list[Path]]] = {
     "html": _html, "pdf": _pdf, "docx": _docx, "surat": _surat, "site": _site}
-
-
-def _archived_documents(root: Path, out: Path, progress: Callable[[str], None]) -> None:
-    """OUT/arsip/<tahun>/: each archived year whose tag verifies (sop/arsip.py) rebuilt from its
-    tag for the site's Arsip page, only when the files there do not already match its manifest.
-    A junk tag with a fake manifest is neither rebuilt nor listed."""
-    from generator.git import Git, tags
-    from generator.sop.arsip import trusted_tags
-    from generator.store import UnsafePath, make_dirs
-    from generator.workflow.snapshot import gather
-
-    git = Git(root)
-    if not (git.is_repo() and git.head()):
-        return
-    for tag, manifest in trusted_tags(root, git, tags(git)):
-        tahun = tag.name.removeprefix("lakip-")
-        wanted = manifest["dokumen"]
-        folder = out / "arsip" / tahun
-        try:
-            make_dirs(out, folder)  # out/arsip/<tahun> without following a symlink on the way
-        except UnsafePath as e:
-            raise UsageError(e.pesan) from None
-        if all(_digest(folder, name) == digest for name, digest in wanted.items()):
-            continue
-        progress(f"membangun ulang arsip {tag.name}")
-        snapshot = gather(root, int(tahun), ref=tag.commit)
-        snapshot.require_valid()
-        run(Job(snapshot, folder), DOCUMENTS)
-
-
-def _digest(folder: Path, name: str) -> str | None:
-    import hashlib
-
-    from generator.store import UnsafePath, read_file
-
-    try:
-        return hashlib.sha256(read_file(folder, folder / name)).hexdigest()
-    except (OSError, UnsafePath):
-        return None
 
 
 def run(job: Job, formats: tuple[str, ...]) -> list[Path]:
