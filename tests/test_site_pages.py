@@ -88,6 +88,8 @@ def test_site_during_step_4_names_who_has_not_delivered(office, tmp_path: Path) 
     koperasi = cards["koperasi"]
     assert '<span class="lk-lencana lk-galat">1 galat</span>' in koperasi
     assert "<tr><th>Staf</th><td>Andi Muhammad Fadli, S.E.</td></tr>" in koperasi
+    assert "<tr><th>Isi berkas</th><td>belum dapat dibaca: perbaiki dulu galat di bawah</td></tr>" in koperasi
+    assert "Realisasi indikator" not in koperasi  # not "0 dari 2": the file is there, unreadable
     assert ('<tr><th>Berkas</th><td><code>content/2025/bidang/koperasi.yaml</code> · <a href="https://'
             'git.kantor.example/perencanaan/lakip/_edit/main/content/2025/bidang/koperasi.yaml" '
             'class="lk-sunting" rel="noopener noreferrer">sunting di forge</a></td></tr>') in koperasi
@@ -162,3 +164,24 @@ def test_serve_prints_the_address_it_answers_on(sample: Path) -> None:
     assert process.returncode == 0
     assert err.splitlines()[0] == f"Membangun pratinjau situs {sample} ..."
     assert "Traceback" not in err
+
+
+def test_edit_links_come_only_from_plain_web_addresses(tmp_path: Path) -> None:
+    from generator.workflow.mkdocs_plugin import office_edit_base
+
+    def base(text: str) -> str | None:
+        (tmp_path / "mkdocs.yml").write_text(f"site_name: Uji\n{text}", encoding="utf-8")
+        return office_edit_base(tmp_path)
+
+    assert base("repo_url: https://github.com/pemkot/lakip\nedit_uri: edit/main/\n") == (
+        "https://github.com/pemkot/lakip/edit/main/")
+    assert base("repo_url: https://gitlab.example.go.id/pemkot/lakip/\nedit_uri: -/edit/main\n") == (
+        "https://gitlab.example.go.id/pemkot/lakip/-/edit/main/")
+    assert base("repo_url: https://x.example/a\nedit_uri: https://git.example/b/_edit/main/\n") == (
+        "https://git.example/b/_edit/main/")
+    # without edit_uri no guess (the branch could be wrong); nothing that is not http(s)
+    assert base("repo_url: https://github.com/pemkot/lakip\n") is None
+    assert base("repo_url: javascript:alert(1)//\nedit_uri: edit/main/\n") is None
+    assert base('repo_url: https://x.example/a"onmouseover="x\nedit_uri: edit/main/\n') is None
+    assert base("repo_url: https://x.example/a\nedit_uri: javascript:alert(1)\n") is None
+    assert base("repo_url: [1, 2]\nedit_uri: edit/main/\n") is None

@@ -52,6 +52,9 @@ class LakipPlugin(BasePlugin[LakipConfig]):
                 _PAGES[str(root)] = tempfile.mkdtemp(prefix="lakip-halaman-")
                 atexit.register(shutil.rmtree, _PAGES[str(root)], True)
             config.docs_dir = _PAGES[str(root)]
+        # repo_url/edit_uri are for lakip's "sunting" links (office_edit_base); given to Material
+        # they would add a repository widget that calls the forge's API from every browser
+        config.repo_url = config.edit_uri = None
         # search from a file share (file://): the worker shim before Material's bundle
         polyfills = config.extra.get("polyfills") or []
         config.extra["polyfills"] = [*polyfills, "assets/lakip-worker.js"]
