@@ -34,6 +34,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 WIDTH, HEIGHT = 1280, 900          # desktop viewport
 PHONE = {"width": 390, "height": 844}
+FORGE = "https://git.samarinda.example.go.id/diskopukmperin/lakip"  # a Forgejo of the city (fictional)
 NOT_DELIVERED = ("ukm", "perindustrian")  # the running year's bidang that have not delivered yet
 
 
@@ -107,6 +108,9 @@ def running_year(demo: Path, repo: Path, env: dict[str, str]) -> None:
         staff = next(p for p in people if not p["peran"] and path.stem in p.get("bidang", []))
         git(repo, "add", f"content/2025/bidang/{path.name}", env=env)
         git(repo, "commit", "-q", "-m", f"Data bidang {path.stem} tahun 2025", env=person_env(env, staff))
+    # the office's forge, for the "sunting di forge" links of Data Bidang and Capaian
+    with (repo / "mkdocs.yml").open("a", encoding="utf-8") as mkdocs:
+        mkdocs.write(f"repo_url: {FORGE}\nedit_uri: _edit/main/\n")
     # the data is invalid (step 4 is not done), so only the site is built, as CI does for a PR
     lakip("build", "--repo", str(repo), "--out", str(repo / "out"), "--format", "site", env=env)
 
@@ -150,7 +154,7 @@ def top(page, path: Path, height: int) -> None:
 # width; "bagan" is the SOP flowchart element; "ponsel" is the top of the page on a phone.
 SHOTS = (
     ("beranda.png", "selesai", "index", "top", 1100),
-    ("beranda-berjalan.png", "berjalan", "index", "top", 1750),
+    ("beranda-berjalan.png", "berjalan", "index", "top", 2050),
     ("alur-sop-langkah.png", "selesai", "alur-sop", "top", 1640),
     ("alur-sop.png", "selesai", "alur-sop", "bagan", 0),
     ("data-bidang.png", "berjalan", "data-bidang", "top", 1150),

@@ -275,13 +275,14 @@ def _web_address(text: object) -> bool:
 
 def _collecting(data) -> bool:
     """Whether the year's bidang data is still being collected: the SOP step whose syarat is
-    complete bidang data (step 4, kelengkapan "Format Data") is not done, or the folder has no
-    SOP progress to tell. Only then does the site offer the Excel forms (docs/architecture.md)."""
+    complete bidang data (step 4, kelengkapan "Format Data") is not done yet. Only then does
+    the site offer the Excel forms (docs/architecture.md); a folder without SOP progress (not a
+    git repository, the project's sample) gets none."""
     from generator.render.site import DATA_STEP
 
     status = data.progress.status if data.progress else None
     if status is None:
-        return True
+        return False
     return any(DATA_STEP in s.langkah.syarat and s.status != "selesai" for s in status.langkah)
 
 
