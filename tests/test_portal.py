@@ -46,7 +46,9 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Kota_:
                actor=k.actors["tim-kerja"], role="jafung")
         rusak = k.office(1, folder / "rusak", Rencana(2, revisi=False, telat=False))
         (rusak / ".git" / "HEAD").write_text("bukan ref\n", encoding="utf-8")
-        (folder / "portal.yaml").write_text(DAFTAR, encoding="utf-8")
+        # one office by a clone URL (a bare clone in a temporary folder), one by a branch
+        (folder / "portal.yaml").write_text(DAFTAR.replace("repo: palsu", f"repo: 'file://{palsu}'"),
+                                            encoding="utf-8")
         daftar, issues = load_daftar(folder / "portal.yaml")
         assert issues == [] and daftar is not None
         hasil = collect(daftar, jobs=2)  # the worker processes: one pool, once per module
@@ -66,7 +68,7 @@ DAFTAR = """judul: Portal LKjIP Kota Contoh
 pemerintah: Pemerintah Kota Contoh
 tenggat: 2026-03-31
 kantor:
-  - {nama: Dinas Selesai, id: selesai, repo: selesai}
+  - {nama: Dinas Selesai, id: selesai, repo: selesai, cabang: main}
   - {nama: Dinas Langkah Empat, id: langkah4, repo: langkah4}
   - {nama: Dinas Palsu, id: palsu, repo: palsu}
   - {nama: Dinas Rusak, id: rusak, repo: rusak}
@@ -402,3 +404,29 @@ def test_forty_offices_table_equals_each_offices_own_status_and_figures(city40, 
     office_page = (folder / "situs" / "kantor" / "k05.html").read_text(encoding="utf-8")
     assert "<code>peran-salah</code> langkah 6" in office_page
     assert len(list((folder / "situs" / "kantor").glob("*.html"))) == 40
+
+
+@pytest.mark.slow
+def test_archived_years_come_from_the_offices_tags_and_manifests(demo, git_home, tmp_path: Path) -> None:
+    import hashlib
+
+    target, _ = demo
+    (tmp_path / "portal.yaml").write_text(
+        f"kantor:\n  - {{nama: Dinas Contoh, id: contoh, repo: '{target}'}}\n", encoding="utf-8")
+    daftar, _ = load_daftar(tmp_path / "portal.yaml")
+    hasil = collect(daftar)
+    manifest = (target / "arsip" / "2025" / "manifest.json").read_bytes()
+    from generator.git import Git
+
+    step11 = Git(target).text("rev-parse", "lakip-2025^{commit}").strip()
+    assert hasil[0].ekspor["arsip"] == [{
+        "tahun": 2025, "tag": "lakip-2025", "commit": step11, "sah": True, "temuan": [],
+        "manifest_sha256": hashlib.sha256(manifest).hexdigest(),
+        "dokumen": dict(sorted(json.loads(manifest)["dokumen"].items()))}]
+    write_pages(portal_data(daftar, hasil, NOW), tmp_path / "halaman")
+    index = (tmp_path / "halaman" / "index.md").read_text(encoding="utf-8")
+    row = next(line for line in index.splitlines() if line.startswith('<tr id="contoh"'))
+    assert row.endswith("<td>2025</td></tr>")
+    page = (tmp_path / "halaman" / "kantor" / "contoh.md").read_text(encoding="utf-8")
+    assert ('<td>2025</td><td><code>lakip-2025</code></td><td><span class="pt-lencana pt-sah">sah</span>'
+            in page)
