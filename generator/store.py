@@ -337,3 +337,79 @@ def digest(*parts: str | bytes) -> str:
         data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
+
+
+# ---------------------------------------------------------------- stored outputs
+
+_BLOB_FOLDER = "keluaran"
+_BLOB_LIMIT = 64  # output files kept; the least recently used go first (a large office's PDF is ~1 MB)
+
+
+class Blobs:
+    """Output files by key (content-addressed outputs): `<cache folder>/keluaran/<key>`, each
+    file the HMAC of key and bytes (64 hex digits and a newline) followed by the bytes, so a
+    file changed by anyone without this user's cache key, or stored under another key, is never
+    served. `folder=None` keeps nothing."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder / _BLOB_FOLDER if folder is not None else None
+        self._key = _mac_key(folder) if folder is not None else None
+
+    def _mac(self, key: str, data: bytes) -> bytes:
+        assert self._key is not None
+        return hmac.new(self._key, b"keluaran\0" + key.encode("ascii") + b"\0" + data,
+                        hashlib.sha256).hexdigest().encode("ascii")
+
+    def _path(self, key: str) -> Path | None:
+        if self.folder is None or self._key is None or not key.isalnum():
+            return None
+        return self.folder / key
+
+    def get(self, key: str) -> bytes | None:
+        """The bytes stored under `key`, or None (absent, unreadable, or not signed by us)."""
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            raw = read_file(self.folder, path)
+        except (OSError, UnsafePath):
+            return None
+        mac, data = raw[:64], raw[65:]
+        if raw[64:65] != b"\n" or not hmac.compare_digest(mac, self._mac(key, data)):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # most recently used
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store `data` under `key`; a folder that cannot be written is no error."""
+        path = self._path(key)
+        if path is None:
+            return
+        with contextlib.suppress(OSError):
+            write_file(self.folder, path, self._mac(key, data) + b"\n" + data, mode=0o600)
+            self._trim()
+
+    def _trim(self) -> None:
+        assert self.folder is not None
+        entries = []
+        for name in os.listdir(self.folder):
+            with contextlib.suppress(OSError):
+                st = os.lstat(self.folder / name)
+                if stat.S_ISREG(st.st_mode) and not name.startswith("."):
+                    entries.append((st.st_mtime_ns, name))
+        for _, name in sorted(entries)[:max(0, len(entries) - _BLOB_LIMIT)]:
+            with contextlib.suppress(OSError, UnsafePath):
+                remove_file(self.folder, self.folder / name)
+
+
+def blobs() -> Blobs:
+    """This user's stored outputs (`LAKIP_TANPA_CACHE=1`: none)."""
+    folder: Path | None = None if os.environ.get("LAKIP_TANPA_CACHE") else cache_folder()
+    if folder is not None:
+        try:
+            os.makedirs(folder, exist_ok=True)
+            folder = folder.resolve()
+        except OSError:
+            folder = None
+    return Blobs(folder)

@@ -165,7 +165,7 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
     documents several times; with this fixture only the first build of each HTML renders."""
     from generator.render import document, docx
 
-    real_pdf, real_docx = document.pdf_layout, docx.write_docx
+    real_pdf, real_docx = document.pdf_layout, docx.docx_bytes
 
     def pdf_layout(html: str) -> document.PdfLayout:
         key = "pdf|" + hashlib.sha256(html.encode("utf-8")).hexdigest()
@@ -173,13 +173,11 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
             _RENDERED[key] = real_pdf(html)
         return _RENDERED[key]
 
-    def write_docx(html: str, path: Path, meta) -> None:
+    def docx_bytes(html: str, meta) -> bytes:
         key = "docx|" + hashlib.sha256(f"{meta!r}\n{html}".encode()).hexdigest()
         if key not in _RENDERED:
-            real_docx(html, path, meta)
-            _RENDERED[key] = path.read_bytes()
-        else:
-            path.write_bytes(_RENDERED[key])
+            _RENDERED[key] = real_docx(html, meta)
+        return _RENDERED[key]
 
     real_render = document.render_pdf
 
@@ -193,7 +191,7 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(document, "render_pdf", render_pdf)  # the archive's PDF/A copy
     # document.pdf_pages, document.pdf and the builders' Job.layout all go through it
     monkeypatch.setattr(document, "pdf_layout", pdf_layout)
-    monkeypatch.setattr(docx, "write_docx", write_docx)
+    monkeypatch.setattr(docx, "docx_bytes", docx_bytes)  # write_docx goes through it too
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

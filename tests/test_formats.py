@@ -149,3 +149,35 @@ def test_parse_angka_refuses_what_is_not_indonesian_spelling(text: str) -> None:
     with pytest.raises(ValueError):
         parse_angka(text)
     assert not is_angka(text)
+
+
+def test_numbers_are_the_strings_babel_gives() -> None:
+    """The separators are placed without Babel's per-call pattern parsing (issue 18): the strings
+    must be exactly Babel's for the same half-up rounded value, over a wide, seeded range."""
+    import random
+
+    from babel.numbers import format_currency, format_decimal, format_percent
+
+    rnd = random.Random(18)
+    values = [D(0), D(1), D(-1), D("999.995"), D("-0.5"), D("1000"), D("-1000000")]
+    values += [D(rnd.randrange(-10**13, 10**13)).scaleb(-rnd.randrange(0, 7)) for _ in range(300)]
+    with localcontext() as ctx:
+        ctx.prec = 50
+        for x in values:
+            for desimal in (0, 1, 2, 4):
+                q = x.quantize(D(1).scaleb(-desimal), rounding="ROUND_HALF_UP")
+                q = abs(q) if q == 0 else q
+                pola = "#,##0" + ("." + "0" * desimal if desimal else "")
+                assert angka(x, desimal) == format_decimal(q, format=pola, locale="id_ID"), x
+                assert persen(x, desimal) == format_percent(q.scaleb(-2), format=pola + "%",
+                                                            locale="id_ID"), x
+            whole = x.quantize(D(1), rounding="ROUND_HALF_UP")
+            whole = abs(whole) if whole == 0 else whole
+            assert rupiah(x) == format_currency(whole, "IDR", format="¤#,##0", currency_digits=False,
+                                                locale="id_ID"), x
+            n = x.quantize(D(1).scaleb(-4), rounding="ROUND_HALF_UP")
+            n = abs(n) if n == 0 else n
+            n = n.quantize(D(1)) if n == n.to_integral_value() else n.normalize()
+            assert nilai(x) == format_decimal(n, format="#,##0" + (
+                "." + "0" * -n.as_tuple().exponent if n.as_tuple().exponent < 0 else ""),
+                locale="id_ID"), x

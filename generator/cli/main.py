@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--format", metavar="FORMAT", default=None,
                        help="hanya bangun keluaran ini, dipisah koma: html, pdf, docx, surat (PDF dan "
                             "DOCX surat pengantar), site (situs progres); bawaan: semuanya")
+    build.add_argument("--jobs", "-j", metavar="N", type=int, default=None,
+                       help="jumlah proses yang membangun bersamaan (PDF bersamaan dengan surat dan "
+                            "situs); bawaan: jumlah inti prosesor")
     build.set_defaults(func=_cmd_build)
 
     archive = commands.add_parser(
@@ -497,13 +500,16 @@ def _cmd_lke(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from generator.workflow.build import run_build
-    from generator.workflow.outputs import parse_formats
+    from generator.workflow.outputs import default_jobs, parse_formats
 
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs harus bilangan bulat 1 atau lebih, bukan {args.jobs}")
     root = find_repo_root(args.repo)
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     formats = parse_formats(args.format)
-    built = run_build(root, out, args.tahun, progress=lambda line: print(f"… {line}", file=sys.stderr),
-                      ref=args.ref, formats=formats)
+    built = run_build(root, out, args.tahun,
+                      progress=lambda line: print(f"… {line}", file=sys.stderr, flush=True),
+                      ref=args.ref, formats=formats, jobs=args.jobs or default_jobs())
     for note in built.notes:
         print(f"catatan: {note}", file=sys.stderr)
     marks = " dan ".join(built.state.tanda) or "FINAL"

@@ -62,9 +62,17 @@ class Meta:
 
 
 def write_docx(html: str, path, meta: Meta) -> None:
-    """Write `html` (a document or a letter from our templates) as DOCX at `path`, reproducibly.
+    """Write `html` (a document or a letter from our templates) as DOCX at `path`, reproducibly
+    (`docx_bytes`), never through a symlink."""
+    from generator.store import write_file
 
-    Only `data:` images inside the HTML are used; nothing is read from disk or the network."""
+    write_file(path.parent, path, docx_bytes(html, meta))
+
+
+def docx_bytes(html: str, meta: Meta) -> bytes:
+    """`html` (a document or a letter from our templates) as the bytes of a DOCX, the same bytes
+    for the same HTML and Meta. Only `data:` images inside the HTML are used; nothing is read
+    from disk or the network."""
     import docx
 
     document = docx.Document()
@@ -94,9 +102,7 @@ def write_docx(html: str, path, meta: Meta) -> None:
     core.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    from generator.store import write_file
-
-    write_file(path.parent, path, _reproducible_zip(buffer.getvalue(), meta.created))  # no symlink followed
+    return _reproducible_zip(buffer.getvalue(), meta.created)
 
 
 def _styles(document, meta: Meta) -> None:

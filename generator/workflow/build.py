@@ -70,14 +70,17 @@ def run_figures(root: Path, tahun: int | None = None) -> Figures:
 
 def run_build(root: Path, out: Path, tahun: int | None = None,
               progress: Callable[[str], None] = lambda _: None, ref: str | None = None,
-              formats: tuple[str, ...] = FORMATS) -> Built:
+              formats: tuple[str, ...] = FORMATS, jobs: int = 1) -> Built:
     """Gather the snapshot once, then run the output builders of `formats` (outputs.py) into `out`.
 
     With `ref` (a tag such as lakip-2025, or any commit), everything is read from that commit's
     tree, templates included, and the working tree is not read at all: an archived year rebuilds
     exactly as it was archived. The documents need the year's data valid (DataInvalid otherwise);
     the website does not: during step 4 the data is incomplete by nature, and the site is where
-    the office sees what is missing, so it is still built before the documents are refused."""
+    the office sees what is missing, so it is still built before the documents are refused.
+
+    `jobs` > 1 runs independent builders in separate processes (outputs.run); each document
+    output whose inputs did not change is reused from the store (workflow/reuse.py)."""
     from generator.store import UnsafePath, check_folder
 
     try:  # an --out that is a file, a device or a symlink is refused before any work is done
@@ -96,7 +99,7 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
             raise DataInvalid(f"{invalid.pesan}\nSitus progres tetap diperbarui di {out / 'site'}; "
                               "dokumen baru dibangun setelah data valid.", invalid.issues)
         raise invalid
-    written = outputs.run(job, formats)
+    written = outputs.run(job, formats, jobs)
     notes = (*snapshot.state.alasan, *job.notes) if documents else tuple(job.notes)
     return Built(snapshot.tahun, tuple(written), snapshot.state, notes)
 
