@@ -382,6 +382,39 @@ def periksa_arsip(root: Path, commit: str, progress: Progress, data: bytes, appr
     return pdf_tte.periksa(data, pdf_tte.Harapan(akar, penanda.nama, penanda.email, penanda.nik, approved))
 
 
+def temuan_arsip(root: Path, tag_name: str, commit: str, manifest: dict) -> list:
+    """`tte-tidak-sah` findings (sop.engine.Temuan) of the TTE an archive stores, if it stores
+    one (`tambahan` entry of `jenis` "tte"): the stored bytes read from the tag's commit, checked
+    against the anchors and the signing step's signer at that commit and the manifest's hash of
+    the report's PDF. The stored file's own hash is the archive's check (`arsip-diubah`)."""
+    from generator.sop.arsip import TAG_PREFIX
+    from generator.sop.engine import Temuan
+    from generator.sop.progress import progress
+
+    names = [name for name, entry in (manifest.get("tambahan") or {}).items()
+             if isinstance(entry, dict) and entry.get("jenis") == "tte"]
+    if not names:
+        return []
+    tahun = int(tag_name.removeprefix(TAG_PREFIX))
+    git = open_repo(root)
+    state = progress(root, tahun, rev=commit)
+    signing = state.sop.signing_step.no if state.sop.signing_step else None
+    approved = (manifest.get("dokumen") or {}).get(f"lakip-{tahun}.pdf")
+    found = []
+    for name in names:
+        data = git.run("cat-file", "blob", f"{commit}:arsip/{tahun}/{name}", check=False)
+        if not data:
+            continue  # a missing stored file is the archive's own finding
+        try:
+            hasil = periksa_arsip(root, commit, state, data, approved if isinstance(approved, str) else None)
+        except LakipError as e:
+            found.append(Temuan("tte-tidak-sah", commit, signing, f"{tag_name}: {name}: {e.pesan}"))
+            continue
+        found += [Temuan("tte-tidak-sah", commit, signing, f"{tag_name}: {name}: {reason}")
+                  for reason in hasil.alasan]
+    return found
+
+
 # ---------------------------------------------------------------- test certificates (lakip demo)
 
 
