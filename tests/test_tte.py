@@ -422,10 +422,100 @@ def test_demo_with_tte(tmp_path, git_home):
     assert result.code == 0, result.err
     assert ("TTE: PDF final ditandatangani elektronik (sertifikat uji) oleh Drs. Ahmad Fauzan Ridwan, M.Si."
             in result.err)
-    signed = target / ".git" / "lakip-demo" / "lakip-2025-tte.pdf"
+    signed = target / "arsip" / "2025" / "lakip-2025-tte.pdf"  # stored by step 11
+    assert signed.read_bytes() == (target / ".git" / "lakip-demo" / "lakip-2025-tte.pdf").read_bytes()
     checked = run("tte", "--repo", target, "--periksa", signed)
     assert checked.code == 0, checked.out
     assert checked.out.rstrip().endswith("revisi yang ditandatangani = build yang disetujui (manifest arsip "
                                          "lakip-2025).")
     assert run("verify", "--repo", target).code == 0
+    arsip = run("verify", "--arsip", "--repo", target)
+    assert arsip.code == 0, arsip.out
     assert tte.FOOTER.encode() not in signed.read_bytes()  # a test certificate is not BSrE's
+
+
+# ---------------------------------------------------------------- the archive (step 11, verify --arsip)
+
+TANDA_TERIMA = """
+tanda_terima:
+  tanggal: 2026-02-12
+  penerima: Rahmawati, S.Sos.
+"""
+
+
+def _archived_with_tte(office, pki: Pki, p12: Path) -> None:
+    """Anchor committed after step 8, the TTE signed, steps 9 and 10, then step 11 stores it."""
+    from generator.workflow.archive import archive
+    from generator.workflow.demo import WITA, actor_env
+    from generator.workflow.tte import tanda_tangani
+
+    _with_anchor(office, pki, nik=True)
+    signed = tanda_tangani(office.root, 2025, office.root.parent / "keluaran", frasa=FRASA.encode(),
+                           p12=p12).path
+    office.step(9)
+    path = office.root / "content/2025/pengiriman.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + TANDA_TERIMA, encoding="utf-8")
+    office.run("add", "content/2025/pengiriman.yaml")
+    office.step(10)
+    archive(office.root, 2025, "Arsip dengan TTE", tte=signed,
+            env=actor_env(office.actors["tim-kerja"], "2026-02-12T09:40:00" + WITA))
+
+
+@pytest.fixture
+def archived_tte(office, pki, repo_p12):
+    office.prepared("tte-arsip", lambda o: _archived_with_tte(o, pki, repo_p12))
+    return office
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")
+def test_archive_stores_the_tte_and_verify_arsip_checks_it(archived_tte, pki):
+    import json
+
+    from generator.workflow.archive import check_archives
+    from generator.workflow.tte import temuan_arsip
+
+    root = archived_tte.root
+    manifest = json.loads((root / "arsip/2025/manifest.json").read_text(encoding="utf-8"))
+    stored = (root / "arsip/2025/lakip-2025-tte.pdf").read_bytes()
+    assert manifest["tambahan"]["lakip-2025-tte.pdf"] == {"jenis": "tte",
+                                                          "sha256": hashlib.sha256(stored).hexdigest()}
+    assert manifest["tte"]["oleh"] == {"nama": KADIS, "email": [KADIS_REPO_EMAIL]}
+    assert stored.startswith((root / "arsip/2025/lakip-2025.pdf").read_bytes())
+    assert check_archives(root, rebuild=False).temuan == []
+    commit = archived_root_commit(archived_tte)
+
+    from generator.sop.progress import progress
+    from generator.workflow.tte import periksa_arsip
+
+    state = progress(root, 2025, rev=commit)
+
+    def reasons(data: bytes) -> list[str]:
+        """verify --arsip's check of a stored TTE, on `data` in its place (replacing the stored
+        file itself would first be arsip-diubah or tag-dipindah: the check is exercised here)."""
+        return periksa_arsip(root, commit, state, data, manifest["dokumen"]["lakip-2025.pdf"]).alasan
+
+    assert temuan_arsip(root, "lakip-2025", commit, manifest) == []
+    approved = (root / "arsip/2025/lakip-2025.pdf").read_bytes()
+    at = len(approved) // 3
+    edited = stored[:at] + bytes([stored[at] ^ 1]) + stored[at + 1:]
+    found = reasons(edited)
+    assert found[0] == "isi berkas tidak cocok dengan tanda tangannya (berkas diubah setelah ditandatangani)"
+    assert found[1].startswith("revisi yang ditandatangani bukan dokumen yang disetujui: ")
+    assert len(found) == 2
+    sekretaris = pki.signer("sekretaris-arsip", "Bambang", "bambang.setiawan@diskopukmperin.example.go.id")
+    wrong = _signed(approved, sekretaris)
+    assert reasons(wrong) == ["sertifikat milik Bambang (bambang.setiawan@diskopukmperin.example.go.id), "
+                              f"bukan penanda tangan langkah pengesahan {KADIS} <{KADIS_REPO_EMAIL}>"]
+    untrusted = _signed(approved, pki.signer("asing-arsip", KADIS, KADIS_REPO_EMAIL, untrusted=True))
+    assert reasons(untrusted) == ["sertifikat penanda tangan tidak berantai ke akar tepercaya "
+                                  "(sop/lakip.yaml: tte.akar)"]
+    expired = _signed(approved, pki.signer("lama-arsip", KADIS, KADIS_REPO_EMAIL, expired=True))
+    assert reasons(expired)[0].startswith("sertifikat penanda tangan kedaluwarsa: berlaku sampai ")
+    other = _signed(approved + b"\n% bukan build yang disetujui\n",
+                    pki.signer("kadis-2", KADIS, KADIS_REPO_EMAIL))
+    assert reasons(other)[0].startswith("revisi yang ditandatangani bukan dokumen yang disetujui: ")
+
+
+def archived_root_commit(office) -> str:
+    return office.run("rev-parse", "lakip-2025^{commit}").strip()

@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     _repo_arg(archive)
     _tahun_arg(archive, newest)
     archive.add_argument("-m", "--catatan", metavar="CATATAN", help="catatan di pesan commit")
+    archive.add_argument("--tte", metavar="BERKAS.pdf", type=Path,
+                         help="PDF bertanda tangan elektronik (lakip tte) yang ikut diarsipkan; diperiksa "
+                              "dulu terhadap PDF arsip, akar tepercaya dan penanda tangan langkah pengesahan")
     archive.set_defaults(func=_cmd_archive)
 
     tte = commands.add_parser(
@@ -386,7 +389,7 @@ def _cmd_archive(args: argparse.Namespace) -> int:
 
     _check_catatan(args.catatan)
     done = archive(find_repo_root(args.repo), args.tahun, args.catatan,
-                   report=lambda line: print(f"… {line}", file=sys.stderr))
+                   report=lambda line: print(f"… {line}", file=sys.stderr), tte=args.tte)
     for note in done.notes:
         print(f"catatan: {note}", file=sys.stderr)
     print(f"Arsip {done.tag} dibuat{' (tag ditandatangani)' if done.signed else ''}: "

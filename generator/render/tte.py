@@ -361,7 +361,7 @@ def periksa(pdf: bytes, harapan: Harapan, now: dt.datetime | None = None) -> Has
     if status.intact and not coverage_ok:
         hasil.alasan.append("berkas diubah setelah ditandatangani (ada revisi sesudah tanda tangan "
                             "yang tidak hanya memelihara tanda tangan)")
-    if not status.trusted:
+    if status.intact and status.valid and not status.trusted:  # a broken signature says enough
         hasil.alasan.append(_trust_reason(status, cert, moment))
     if cert is not None and not _is_signer(hasil, harapan):
         owner = ", ".join((*hasil.email, *hasil.nik)) or "tanpa e-mail atau NIK"

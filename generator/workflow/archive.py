@@ -54,6 +54,8 @@ class Bundle:
     persetujuan: dict
     fonts: list[dict] = field(default_factory=list)  # the report's fonts, set by the PDF/A copy
     notes: list[str] = field(default_factory=list)
+    tte: Path | None = None  # the TTE-signed PDF to store (lakip archive --tte)
+    tte_record: dict | None = None  # what the manifest records of it (workflow.tte.catatan_manifest)
 
     @property
     def tahun(self) -> int:
@@ -140,9 +142,24 @@ def _tanda_terima(bundle: Bundle) -> dict[str, bytes]:
     return {f"tanda-terima-{bundle.tahun}{suffix}": source.read(rel)}
 
 
-# The set of stored files, in order. Another kind (the TTE-signed PDF) is one more entry.
+def _tte(bundle: Bundle) -> dict[str, bytes]:
+    """The TTE-signed PDF (`lakip archive --tte FILE`), stored only when it passes `lakip tte
+    --periksa`'s checks against the report's PDF just built for the archive (its first revision
+    must be those bytes), the trust anchors and the signing step's signer (issue 13)."""
+    from generator.workflow import tte
+
+    if bundle.tte is None:
+        return {}
+    approved = _sha256(bundle.job.pdf_pages[0])  # the lakip-<tahun>.pdf of this archive
+    data, bundle.tte_record = tte.untuk_arsip(bundle.snapshot.root, bundle.snapshot.progress,
+                                              bundle.tte, approved)
+    return {tte.nama_berkas(bundle.tahun): data}
+
+
+# The set of stored files, in order. The TTE-signed PDF cannot be made again: its stored bytes
+# are checked against the manifest and by `workflow.tte.temuan_arsip`.
 STORED: list[Stored] = [Stored("dokumen", _documents), Stored("pdfa", _pdfa),
-                        Stored("tanda-terima", _tanda_terima)]
+                        Stored("tanda-terima", _tanda_terima), Stored("tte", _tte, rebuild=False)]
 
 
 def make_all(bundle: Bundle, rebuilding: bool = False) -> dict[str, tuple[str, bytes]]:
@@ -207,12 +224,13 @@ def approval_record(state: Progress, tahun: int) -> dict:
 
 
 def archive(root: Path, tahun: int | None = None, catatan: str | None = None, env: dict | None = None,
-            report: Callable[[str], None] = lambda _: None) -> Archived:
+            report: Callable[[str], None] = lambda _: None, tte: Path | None = None) -> Archived:
     """Step 11: store the year's documents in `arsip/<tahun>/` with manifest.json, record the last
     step with them, tag it `lakip-<tahun>` (annotated, SSH-signed, carrying the manifest's
     SHA-256). Raises Refused when the step is not due, the document is not FINAL, something is
     staged, a file of the archive is already in the working tree, or the archivist cannot sign;
-    UsageError when the tag exists."""
+    UsageError when the tag exists. `tte` is a TTE-signed PDF to store with them (`lakip tte`):
+    refused with its reasons unless it passes `lakip tte --periksa` against this archive's PDF."""
     from generator.render.document import environment
 
     git = open_repo(root)
@@ -244,7 +262,7 @@ def archive(root: Path, tahun: int | None = None, catatan: str | None = None, en
     report("membangun dokumen dari HEAD untuk arsip")
     persetujuan = approval_record(state, tahun)
     with tempfile.TemporaryDirectory(prefix="lakip-arsip-") as tmp:
-        bundle = Bundle(snapshot, Path(tmp), persetujuan)
+        bundle = Bundle(snapshot, Path(tmp), persetujuan, tte=tte)
         made = make_all(bundle)
     folder = arsip_folder(tahun)
     in_the_way = [f"{folder}/{name}" for name in made if (root / folder / name).exists()]
@@ -256,6 +274,8 @@ def archive(root: Path, tahun: int | None = None, catatan: str | None = None, en
              for name, (jenis, data) in made.items() if jenis != "dokumen"}
     manifest = {"format": FORMAT, **persetujuan, "lakip": __version__, "dokumen": documents,
                 "tambahan": extra, "lingkungan": environment(bundle.fonts)}
+    if bundle.tte_record is not None:
+        manifest["tte"] = bundle.tte_record  # who signed the stored TTE and when (issue 13)
     text = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     files = {f"{folder}/{name}": data for name, (_, data) in made.items()} | {rel: text}
     written: list[str] = []
@@ -324,6 +344,8 @@ def check_archives(root: Path, report: Callable[[str], None] = lambda _: None,
                    rebuild: bool = True) -> ArchiveReport:
     """Every archived year checked (module docstring); a bad tag is a finding of its own year
     only. `rebuild=False` runs only the checks that need no rebuild."""
+    from generator.workflow.tte import temuan_arsip
+
     git = open_repo(root)
     register, key = _register(git)
     result = ArchiveReport()
@@ -346,6 +368,7 @@ def check_archives(root: Path, report: Callable[[str], None] = lambda _: None,
         if manifest is None:
             continue
         result.temuan += stored_findings(git, tag, manifest, trusted_message=not findings)
+        result.temuan += temuan_arsip(root, tag.name, tag.commit, manifest)  # the stored TTE
         if rebuild and not findings:
             report(f"membangun ulang {tag.name} dari tag-nya")
             found, notes = rebuild_findings(root, tag, manifest)

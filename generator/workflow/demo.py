@@ -184,8 +184,7 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None, tte: 
     step(6, "setuju", "jafung", "2026-02-19T09:00:00")
     step(7, "setuju", "sekretaris", "2026-02-19T14:00:00")
     step(8, "setuju", "kepala-dinas", "2026-02-20T10:00:00", "Ditandatangani.")
-    if tte:
-        _tte(target, git, actors["kepala-dinas"], progress)
+    signed = _tte(target, git, actors["kepala-dinas"], progress) if tte else None
     step(9, "selesai", "jafung", "2026-02-23T09:00:00", "Surat pengantar ditandatangani Kepala Dinas.")
     pengiriman = target / "content" / str(TAHUN) / "pengiriman.yaml"
     pengiriman.write_text(pengiriman.read_text(encoding="utf-8").rstrip("\n") + _TANDA_TERIMA,
@@ -195,7 +194,7 @@ def create(target: Path, progress: Callable[[str], None] = lambda _: None, tte: 
     from generator.workflow.archive import archive
 
     done = archive(target, TAHUN, "LAKIP dan tanda terima diarsipkan.",
-                   env=actor_env(actors["tim-kerja"], f"2026-02-23T09:29:00{WITA}"))
+                   env=actor_env(actors["tim-kerja"], f"2026-02-23T09:29:00{WITA}"), tte=signed)
     progress(f"langkah 11 (arsip) dicatat: {done.recorded.commit[:10]}, tag {done.tag}")
     return target
 
