@@ -41,7 +41,10 @@ def test_the_wheel_carries_the_template_and_runs_outside_the_checkout(tmp_path: 
     for name in ("generator/_template/sop/lakip.yaml", "generator/_template/sop/personil.yaml",
                  "generator/_template/content/instansi.yaml", "generator/_template/mkdocs.yml",
                  "generator/_template/site_templates/document/lakip.html",
-                 "generator/_template/site_templates/kantor/lakip.yml", "generator/data/schemas/sop.yaml"):
+                 "generator/_template/site_templates/kantor/lakip.yml", "generator/data/schemas/sop.yaml",
+                 # the report's fonts and their licence (issue 12): pip install alone gives the look
+                 "generator/fonts/LiberationSans-Regular.ttf", "generator/fonts/LiberationSerif-Bold.ttf",
+                 "generator/fonts/LICENSE"):
         assert name in names, name
 
     # A fresh venv; lakip's dependencies come from this interpreter's site-packages through a .pth
@@ -64,6 +67,10 @@ def test_the_wheel_carries_the_template_and_runs_outside_the_checkout(tmp_path: 
                             "print(generator.__file__); print(t.template_dir())"],
                            cwd=work, capture_output=True, text=True, env=env, check=True).stdout.split()
     assert where == [str(site / "generator" / "__init__.py"), str(site / "generator" / "_template")]
+    shipped = subprocess.run([str(python), "-c", "from generator.render import fonts; "
+                              "print(sorted(fonts.packaged().values())[0], fonts.missing(('Lakip Sans',)))"],
+                             cwd=work, capture_output=True, text=True, env=env, check=True).stdout
+    assert shipped == "LiberationSans-Bold.ttf []\n"
     lakip = venv / "bin" / "lakip"
     init = subprocess.run([str(lakip), "init", "kantor", "--tahun", "2026"], cwd=work, capture_output=True,
                           text=True, env=env, check=False)
