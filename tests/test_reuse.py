@@ -42,6 +42,7 @@ def test_each_changed_input_renders_again_and_an_unchanged_one_is_reused(
         sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # outside git the date is the clock's
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # ~/.fonts is one of the font folders
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # nothing stored by other tests
     reuse.fonts_digest.cache_clear()
     out = tmp_path / "out"
     lines, first = _build(sample, out)
@@ -120,6 +121,7 @@ def test_a_stored_output_edited_by_someone_else_is_not_served(
 @pytest.mark.slow
 def test_reused_and_parallel_documents_are_byte_identical_to_a_fresh_serial_render(
         office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     root = office.root
     lines, parallel = _build(root, tmp_path / "a", DOCUMENTS, jobs=2)
     assert not [line for line in lines if "dipakai ulang" in line]
