@@ -185,3 +185,24 @@ def test_edit_links_come_only_from_plain_web_addresses(tmp_path: Path) -> None:
     assert base('repo_url: https://x.example/a"onmouseover="x\nedit_uri: edit/main/\n') is None
     assert base("repo_url: https://x.example/a\nedit_uri: javascript:alert(1)\n") is None
     assert base("repo_url: [1, 2]\nedit_uri: edit/main/\n") is None
+
+
+def test_edit_links_from_instansi_when_mkdocs_yml_has_none(sample: Path) -> None:
+    from generator.workflow.mkdocs_plugin import office_edit_base
+    from generator.workflow.snapshot import gather
+    from tests.conftest import run
+
+    line, _ = edit(sample, "content/instansi.yaml", "contoh: true\n",
+                   "contoh: true\nrepositori:\n  url: javascript:alert(1)\n  edit_uri: _edit/main/\n")
+    assert run("validate", "--repo", sample).out.splitlines()[0] == (
+        f"content/instansi.yaml:{line + 2}:8: galat: 'repositori.url': teks \"javascript:alert(1)\" tidak "
+        "sesuai format; diharapkan pola ^https?://[^\\s\"'<>`]+$")
+    edit(sample, "content/instansi.yaml", "javascript:alert(1)", "https://git.kota.example/dinas/lakip")
+    snapshot = gather(sample)
+    assert snapshot.errors() == []
+    assert office_edit_base(sample, snapshot.repo.instansi) == (
+        "https://git.kota.example/dinas/lakip/_edit/main/")
+    # the office's mkdocs.yml, when it names the forge, wins
+    (sample / "mkdocs.yml").write_text("repo_url: https://github.com/dinas/lakip\nedit_uri: edit/main/\n",
+                                       encoding="utf-8")
+    assert office_edit_base(sample, snapshot.repo.instansi) == "https://github.com/dinas/lakip/edit/main/"

@@ -278,6 +278,7 @@ def _instansi(doc: Doc) -> m.Instansi:
         laman=v.get("laman"), logo=v.get("logo"), dasar_hukum=tuple(v.get("dasar_hukum", ())),
         skala_kategori=skala, pegawai=_pegawai(v.get("pegawai")), dokumen=_tata(v.get("dokumen")),
         logo_loc=doc.loc(("logo",)) if "logo" in v else None,
+        repo_url=v.get("repositori", {}).get("url"), edit_uri=v.get("repositori", {}).get("edit_uri"),
     )
 
 

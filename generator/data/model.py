@@ -111,6 +111,8 @@ class Instansi:
     pegawai: Pegawai | None = None
     dokumen: TataDokumen = TataDokumen()
     logo_loc: Location | None = None
+    repo_url: str | None = None  # repositori.url: the repository on the office's forge
+    edit_uri: str | None = None  # repositori.edit_uri: its web editor at the repository root
 
     def bidang_ids(self) -> set[str]:
         """The ids of the office's bidang."""

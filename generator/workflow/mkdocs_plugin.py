@@ -170,7 +170,7 @@ def site_data(snapshot: Snapshot, dokumen: Path | None = None):
         data.arsip = stored_archives(snapshot.root)
     else:
         data.notes.append("folder ini bukan repositori git: kemajuan SOP dan riwayat tidak tersedia")
-    data.edit_base = office_edit_base(snapshot.root)
+    data.edit_base = office_edit_base(snapshot.root, repo.instansi)
     if _collecting(data):
         data.forms = _forms(snapshot)
     if dokumen and _real_dir(dokumen):
@@ -241,16 +241,19 @@ def _office_site_names(root: Path) -> dict[str, str]:
             if isinstance(value.get(k), str) and value[k].strip() and len(value[k]) < 500}
 
 
-def office_edit_base(root: Path) -> str | None:
-    """Where the forge's web editor of a repository file begins, from the office's mkdocs.yml:
-    `repo_url` (http or https) joined with `edit_uri` (relative to it, or a whole URL), which
-    for lakip points at the repository root on the main branch, e.g. `edit/main/` (GitHub),
-    `-/edit/main/` (GitLab), `_edit/main/` (Forgejo, Gitea). The site appends a file's path.
-    None without both, or when either is not a plain web address (docs/architecture.md)."""
+def office_edit_base(root: Path, instansi=None) -> str | None:
+    """Where the forge's web editor of a repository file begins, from the office's mkdocs.yml
+    (else `repositori` of instansi.yaml, the `m.Instansi` given): `repo_url` (http or https)
+    joined with `edit_uri` (relative to it, or a whole URL), which for lakip points at the
+    repository root on the main branch, e.g. `edit/main/` (GitHub), `-/edit/main/` (GitLab),
+    `_edit/main/` (Forgejo, Gitea). The site appends a file's path. None without both, or when
+    either is not a plain web address (docs/architecture.md)."""
     from urllib.parse import urljoin
 
     value = _office_mkdocs(root)
     repo_url, edit_uri = value.get("repo_url"), value.get("edit_uri")
+    if repo_url is None and edit_uri is None and instansi is not None:
+        repo_url, edit_uri = instansi.repo_url, instansi.edit_uri
     if not (_web_address(repo_url) and isinstance(edit_uri, str) and edit_uri.strip()):
         return None
     base = urljoin(repo_url.rstrip("/") + "/", edit_uri.strip())
