@@ -241,6 +241,11 @@ def test_portal_yaml_errors_name_file_line_field_expected_and_found(tmp_path: Pa
         "(petunjuk: id yang ada: dinas-a)",
     ]
     assert not (tmp_path / "situs").exists()
+    path.write_text("kantor:\n  - {nama: Dinas A, repo: a}\n", encoding="utf-8")
+    result = run("portal", "--daftar", path, "--out", tmp_path / "situs", "--pada", "20-02-2026")
+    assert (result.code, result.err) == (2, "lakip: galat: --pada '20-02-2026' bukan waktu ISO; contoh: "
+                                            "2026-02-20T10:00\n")
+    assert not (tmp_path / "situs").exists()
 
 
 # ---------------------------------------------------------------- CI across runners

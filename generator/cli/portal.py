@@ -96,6 +96,7 @@ def _cmd_portal(args: argparse.Namespace) -> int:
         print(issue.format())
     if daftar is None:
         raise DataInvalid(f"{args.daftar}: {sum(i.is_error for i in issues)} galat; portal tidak dibangun")
+    moment = _moment(args.pada, daftar.zona_waktu)  # a malformed --pada fails before any export
     if args.ci is not None:
         from generator.workflow.portal_ci import write_ci
 
@@ -114,7 +115,7 @@ def _cmd_portal(args: argparse.Namespace) -> int:
     for h in unreadable:
         print(f"peringatan: {h.kantor.id}: {h.alasan}", file=sys.stderr)
     if args.out is not None:
-        site = build_portal(daftar, hasil, args.out, _moment(args.pada, daftar.zona_waktu))
+        site = build_portal(daftar, hasil, args.out, moment)
         print(f"Portal {len(hasil)} kantor ({len(unreadable)} tidak terbaca) ditulis ke {site} "
               f"(buka {site / 'index.html'})")
     return 0

@@ -65,8 +65,8 @@ class Daftar:
 
     @property
     def base(self) -> Path:
-        """The folder relative repository paths are read from."""
-        return self.path.parent
+        """The folder relative repository paths are read from (portal.yaml's, absolute)."""
+        return self.path.parent.absolute()
 
 
 def slug(nama: str) -> str:
