@@ -469,7 +469,7 @@ def archived_tte(office, pki, repo_p12):
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("rendered_once")
-def test_archive_stores_the_tte_and_verify_arsip_checks_it(archived_tte, pki):
+def test_archive_stores_the_tte_and_verify_arsip_checks_it(archived_tte, pki, tmp_path):
     import json
 
     from generator.workflow.archive import check_archives
@@ -483,6 +483,16 @@ def test_archive_stores_the_tte_and_verify_arsip_checks_it(archived_tte, pki):
     assert manifest["tte"]["oleh"] == {"nama": KADIS, "email": [KADIS_REPO_EMAIL]}
     assert stored.startswith((root / "arsip/2025/lakip-2025.pdf").read_bytes())
     assert check_archives(root, rebuild=False).temuan == []
+    # the site's Arsip page says who signed the stored TTE and when
+    from generator.render import site
+    from generator.workflow.mkdocs_plugin import site_data
+    from generator.workflow.snapshot import gather
+
+    site.write(site_data(gather(root, 2025)), tmp_path / "halaman")
+    page = (tmp_path / "halaman" / "arsip.md").read_text(encoding="utf-8")
+    assert ('<p id="tte-2025"><span class="lk-lencana lk-selesai">TTE</span> '
+            "<code>lakip-2025-tte.pdf</code> ditandatangani secara elektronik oleh "
+            f"{KADIS} ({KADIS_REPO_EMAIL}) pada ") in page
     commit = archived_root_commit(archived_tte)
 
     from generator.sop.progress import progress

@@ -527,6 +527,10 @@ def stored_archives(root: Path) -> list[dict]:
         findings, manifest = tag_findings(root, git, tag)
         if manifest is not None:
             findings += stored_findings(git, tag, manifest, trusted_message=not findings)
+            if not findings:
+                from generator.workflow.tte import temuan_arsip
+
+                findings += temuan_arsip(root, tag.name, tag.commit, manifest)  # the stored TTE
         files = []
         if manifest is not None and not findings and manifest.get("format", 1) >= FORMAT:
             for name, sha in sorted(stored_files(manifest).items()):
@@ -540,8 +544,25 @@ def stored_archives(root: Path) -> list[dict]:
             "berkas": files, "format_lama": manifest is not None and manifest.get("format", 1) < FORMAT,
             "langkah": [_step_row(s) for s in manifest.get("langkah") or [] if isinstance(s, dict)]
             if manifest is not None and not findings else [],
+            "tte": _tte_row(manifest.get("tte")) if manifest is not None and not findings else None,
         })
     return rows
+
+
+def _tte_row(record) -> dict | None:
+    """The manifest's record of a stored TTE (checked by temuan_arsip) for display."""
+    import datetime as dt
+
+    if not isinstance(record, dict):
+        return None
+    oleh = record.get("oleh") if isinstance(record.get("oleh"), dict) else {}
+    try:
+        when = dt.datetime.fromisoformat(str(record.get("waktu")))
+    except ValueError:
+        when = None
+    emails = [e for e in oleh.get("email") or [] if isinstance(e, str)]
+    return {"nama": oleh.get("nama"), "email": ", ".join(emails), "waktu": when,
+            "berkas": record.get("berkas"), "bsre": bool(record.get("bsre"))}
 
 
 def _step_row(step: dict) -> dict:
