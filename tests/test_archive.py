@@ -421,3 +421,16 @@ def test_the_site_lists_stored_files_from_the_tag_and_not_a_bad_tag(office: Offi
     (row,) = stored_archives(root)
     assert (row["terverifikasi"], row["berkas"], row["temuan"]) == (
         False, [], ["tag-tidak-sah: tag lakip-2025 tidak ditandatangani"])
+
+
+def test_archive_refuses_when_the_tag_cannot_be_signed(office: Office) -> None:
+    from generator.workflow.archive import archive
+
+    until_step_10(office)
+    env = actor_env(office.actors["tim-kerja"], "2026-02-12T09:40:00" + WITA) | {"GIT_CONFIG_COUNT": "1"}
+    with pytest.raises(LakipError) as refused:  # gpg.format ssh, but no user.signingkey
+        archive(office.root, 2025, env=env)
+    assert refused.value.pesan == ("tag arsip harus ditandatangani: atur dulu git config user.signingkey "
+                                   "(kunci SSH Anda yang terdaftar) dan gpg.format ssh")
+    assert not (office.root / "arsip").exists()
+    assert office.run("status", "--porcelain") == ""
