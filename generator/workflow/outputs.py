@@ -112,8 +112,10 @@ class Job:
         """A note naming the configured font family the PDF needs and this machine lacks (the
         PDF then silently takes a fallback font: issue 12). Once per family."""
         from generator.render.fonts import missing
+        from generator.render.page import halaman
 
-        page = self.context[key]
+        # the page settings the context carries, without the context (a reused PDF needs none)
+        page = halaman(self.snapshot.repo.instansi.dokumen, surat=key == "halaman_surat")
         for family in missing((page.huruf_pdf,)):
             note = (f"huruf '{family}' (untuk {page.huruf}) tidak terpasang di mesin ini: PDF memakai "
                     "huruf pengganti sehingga tampilan dan pemenggalan baris berbeda"
@@ -159,10 +161,11 @@ def _pdf(job: Job) -> list[Path]:
 
 
 def _docx(job: Job) -> list[Path]:
-    from generator.render.docx import docx_bytes
     from generator.workflow.reuse import reuse, reuse_pages
 
     def render() -> bytes:
+        from generator.render.docx import docx_bytes  # python-docx: only when rendering
+
         html = job.html
         pages = reuse_pages(job, lambda: job.pdf_pages[1])
         job.progress("menyusun DOCX")
@@ -203,8 +206,6 @@ def _surat(job: Job) -> list[Path]:
 
 
 def _site(job: Job) -> list[Path]:
-    from generator.workflow.mkdocs_plugin import build_site
-
     snap = job.snapshot
     if snap.commit is not None:
         job.notes.append("situs tidak dibangun untuk --ref: situs menggambarkan keadaan terkini")
@@ -220,6 +221,8 @@ def _site(job: Job) -> list[Path]:
         job.reused.append("site")
         job.progress("situs tidak berubah: situs yang ada dipakai (tanpa membangun ulang)")
         return [site]
+    from generator.workflow.mkdocs_plugin import build_site  # MkDocs: only when building
+
     job.progress("membangun situs (MkDocs)")
     built = build_site(snap, site, dokumen=job.out)
     remember_site(job, key, built)
