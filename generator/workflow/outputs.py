@@ -114,8 +114,10 @@ class Job:
         from generator.render.fonts import missing
         from generator.render.page import halaman
 
-        # the page settings the context carries, without the context (a reused PDF needs none)
-        page = halaman(self.snapshot.repo.instansi.dokumen, surat=key == "halaman_surat")
+        # the page settings of the context; without computing it when a reused PDF needed none
+        context = self.__dict__.get("context")
+        page = (context[key] if context is not None else
+                halaman(self.snapshot.repo.instansi.dokumen, surat=key == "halaman_surat"))
         for family in missing((page.huruf_pdf,)):
             note = (f"huruf '{family}' (untuk {page.huruf}) tidak terpasang di mesin ini: PDF memakai "
                     "huruf pengganti sehingga tampilan dan pemenggalan baris berbeda"
