@@ -206,3 +206,23 @@ def test_edit_links_from_instansi_when_mkdocs_yml_has_none(sample: Path) -> None
     (sample / "mkdocs.yml").write_text("repo_url: https://github.com/dinas/lakip\nedit_uri: edit/main/\n",
                                        encoding="utf-8")
     assert office_edit_base(sample, snapshot.repo.instansi) == "https://github.com/dinas/lakip/edit/main/"
+
+
+def test_site_names_from_mkdocs_yml_show_as_text_never_as_markup(sample: Path, tmp_path: Path) -> None:
+    """mkdocs.yml is repository data, and Material inserts site_name and copyright unescaped, in
+    elements and in attributes: lakip escapes them before MkDocs sees them."""
+    from tests.conftest import run
+
+    (sample / "mkdocs.yml").write_text(
+        "site_name: 'LAKIP \" onmouseover=\"alert(1)\" x=\"'\n"
+        "copyright: '<script>alert(document.domain)</script><img src=x onerror=alert(2)> & Co'\n",
+        encoding="utf-8")
+    result = run("build", "--repo", sample, "--out", tmp_path / "out", "--format", "site")
+    assert result.code == 0, result.err
+    index = (tmp_path / "out" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in index and "<img src=x" not in index
+    assert 'aria-label="LAKIP " onmouseover' not in index
+    assert ("&lt;script&gt;alert(document.domain)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; "
+            "&amp; Co") in index
+    assert 'aria-label="LAKIP &#x27;' not in index  # quotes: escaped once, as &quot;
+    assert "LAKIP &quot; onmouseover=&quot;alert(1)&quot; x=&quot;" in index

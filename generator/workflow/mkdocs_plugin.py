@@ -235,10 +235,19 @@ def _office_mkdocs(root: Path) -> dict:
 
 def _office_site_names(root: Path) -> dict[str, str]:
     """`site_name`, `site_description` and `copyright` from the office's mkdocs.yml when they are
-    plain text; nothing else of that file is used."""
+    text, HTML-escaped (`theme_text`); nothing else of that file is used."""
     value = _office_mkdocs(root)
-    return {k: value[k] for k in ("site_name", "site_description", "copyright")
+    return {k: theme_text(value[k]) for k in ("site_name", "site_description", "copyright")
             if isinstance(value.get(k), str) and value[k].strip() and len(value[k]) < 500}
+
+
+def theme_text(text: str) -> str:
+    """A value from repository data made safe for MkDocs' theme templates, which insert config
+    values (site name, copyright, nav titles) without escaping, inside elements and attributes
+    alike: the text HTML-escaped, quotes included, so it shows as written and never as markup."""
+    import html
+
+    return html.escape(text, quote=True)
 
 
 def office_edit_base(root: Path, instansi=None) -> str | None:

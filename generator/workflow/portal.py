@@ -210,12 +210,13 @@ def _config(daftar: Daftar, data: Portal, written: list[str], docs: Path, site: 
     from mkdocs.config import load_config
 
     from generator.render.templates import DEFAULTS
+    from generator.workflow.mkdocs_plugin import theme_text
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     nav: list = [{"Beranda": "index.md"}]
     if "iku-kota.md" in written:
         nav.append({"IKU Kota": "iku-kota.md"})
-    nav.append({"Kantor": [{h.kantor.nama: f"kantor/{h.kantor.id}.md"} for h in data.hasil]})
+    nav.append({"Kantor": [{theme_text(h.kantor.nama): f"kantor/{h.kantor.id}.md"} for h in data.hasil]})
     return load_config(config_file=str(DEFAULTS / "portal" / "mkdocs.yml"), docs_dir=str(docs),
-                       site_dir=str(site), site_name=daftar.judul, nav=nav)
+                       site_dir=str(site), site_name=theme_text(daftar.judul), nav=nav)
