@@ -109,6 +109,31 @@ def check_folder(path: Path) -> None:
         raise UnsafePath(path, _refusal(path, "folder"))
 
 
+OWNED_MARK = ".lakip-dibuat"  # in every folder lakip replaces whole (the site, the portal)
+
+
+def check_replaceable(path: Path, what: str) -> None:
+    """Refuse to replace `path` as a whole unless it is absent, an empty folder, or a folder lakip
+    made (it holds the `OWNED_MARK` file): `--out` may name a web root or a folder of someone's
+    files, which a rebuild must never delete. `what` names the folder in the message ("situs").
+
+    Raises UnsafePath."""
+    check_folder(path)
+    if not path.exists() or not any(path.iterdir()):
+        return
+    mark = path / OWNED_MARK
+    if not (mark.is_file() and not mark.is_symlink()):
+        raise UnsafePath(path, f"folder '{path}' berisi berkas lain dan bukan {what} yang dibuat lakip "
+                               f"(tidak ada berkas {OWNED_MARK}); lakip tidak menghapusnya. Pilih folder "
+                               "baru atau kosong, atau kosongkan folder itu sendiri")
+
+
+def mark_owned(path: Path, what: str) -> None:
+    """Write the `OWNED_MARK` file into a folder lakip has just made (before it is swapped in)."""
+    (path / OWNED_MARK).write_text(f"{what} ini dibuat oleh lakip dan diganti seluruhnya pada setiap "
+                                   "build; jangan menyimpan berkas lain di sini.\n", encoding="utf-8")
+
+
 def make_dirs(base: Path, path: Path) -> None:
     """Create `path` (inside `base`) and its parents without following any symlink below `base`.
 

@@ -437,3 +437,30 @@ def test_archived_years_come_from_the_offices_tags_and_manifests(demo, git_home,
     page = (tmp_path / "halaman" / "kantor" / "contoh.md").read_text(encoding="utf-8")
     assert ('<td>2025</td><td><code>lakip-2025</code></td><td><span class="pt-lencana pt-sah">sah</span>'
             in page)
+
+
+def test_portal_replaces_only_a_folder_it_made(city: Kota_, tmp_path: Path) -> None:
+    """--out may name a web root: a folder of someone else's files is refused and left whole (an
+    index.html in it proves nothing); lakip's own portal, marked when it was built, is replaced."""
+    from generator.data.errors import UsageError
+    from generator.store import OWNED_MARK
+    from generator.workflow.portal import build_portal
+
+    www = tmp_path / "www"
+    (www / "sub").mkdir(parents=True)
+    for name, text in {"index.html": "x", "laporan-penting.docx": "penting", "sub/data.txt": "x"}.items():
+        (www / name).write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError) as refused:
+        build_portal(city.daftar, city.hasil, www)
+    assert refused.value.pesan == (
+        f"folder '{www}' berisi berkas lain dan bukan portal yang dibuat lakip (tidak ada berkas "
+        f"{OWNED_MARK}); lakip tidak menghapusnya. Pilih folder baru atau kosong, atau kosongkan "
+        "folder itu sendiri")
+    assert sorted(p.relative_to(www).as_posix() for p in www.rglob("*")) == [
+        "index.html", "laporan-penting.docx", "sub", "sub/data.txt"]
+
+    portal = tmp_path / "portal"
+    build_portal(city.daftar, city.hasil, portal)
+    (portal / "lama.txt").write_text("sisa build lalu", encoding="utf-8")
+    build_portal(city.daftar, city.hasil, portal)  # its own portal: replaced whole
+    assert (portal / OWNED_MARK).is_file() and not (portal / "lama.txt").exists()

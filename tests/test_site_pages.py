@@ -226,3 +226,28 @@ def test_site_names_from_mkdocs_yml_show_as_text_never_as_markup(sample: Path, t
             "&amp; Co") in index
     assert 'aria-label="LAKIP &#x27;' not in index  # quotes: escaped once, as &quot;
     assert "LAKIP &quot; onmouseover=&quot;alert(1)&quot; x=&quot;" in index
+
+
+def test_build_replaces_only_a_site_folder_it_made(sample: Path, tmp_path: Path) -> None:
+    """`out/site` that holds someone else's files is refused and left whole; lakip's own site,
+    marked when it was built, is replaced by the next build."""
+    from generator.store import OWNED_MARK
+    from tests.conftest import run
+
+    (sample / "mkdocs.yml").write_text("site_name: Uji\n", encoding="utf-8")
+    site = tmp_path / "out" / "site"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("situs kantor yang lain", encoding="utf-8")
+    result = run("build", "--repo", sample, "--out", tmp_path / "out", "--format", "site")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"lakip: galat: folder '{site}' berisi berkas lain dan bukan situs yang dibuat lakip (tidak ada "
+        f"berkas {OWNED_MARK}); lakip tidak menghapusnya. Pilih folder baru atau kosong, atau kosongkan "
+        "folder itu sendiri\n")
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+
+    (site / "index.html").unlink()
+    for _ in range(2):  # an empty folder, then lakip's own site
+        result = run("build", "--repo", sample, "--out", tmp_path / "out", "--format", "site")
+        assert result.code == 0, result.err
+    assert (site / OWNED_MARK).is_file()

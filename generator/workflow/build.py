@@ -81,12 +81,17 @@ def run_build(root: Path, out: Path, tahun: int | None = None,
 
     `jobs` > 1 runs independent builders in separate processes (outputs.run); each document
     output whose inputs did not change is reused from the store (workflow/reuse.py)."""
-    from generator.store import UnsafePath, check_folder
+    from generator.store import UnsafePath, check_folder, check_replaceable
 
     try:  # an --out that is a file, a device or a symlink is refused before any work is done
         check_folder(out)
     except UnsafePath as e:
         raise UsageError(f"folder keluaran --out tidak dapat dipakai: {e.pesan}") from None
+    if "site" in formats:
+        try:  # and so is an out/site of someone else's files, which the site would replace
+            check_replaceable(out / "site", "situs")
+        except UnsafePath as e:
+            raise UsageError(e.pesan) from None
     progress("memuat dan memeriksa data")
     snapshot = gather(root, tahun, ref=ref)
     job = Job(snapshot, out, progress)

@@ -327,12 +327,12 @@ def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None) 
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    from generator.store import UnsafePath, check_folder
+    from generator.store import UnsafePath, check_replaceable, mark_owned
     from generator.workflow.outputs import prepare_out
 
     prepare_out(site_dir.parent)
     try:
-        check_folder(site_dir)
+        check_replaceable(site_dir, "situs")
     except UnsafePath as e:
         raise UsageError(e.pesan) from None
     fresh = Path(tempfile.mkdtemp(prefix=".situs-", dir=site_dir.parent))
@@ -344,6 +344,7 @@ def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None) 
             if plugin is not None:
                 plugin.snapshot = snapshot
             build(config)
+        mark_owned(fresh, "Situs")
         if site_dir.exists():
             shutil.rmtree(site_dir)  # a real folder (checked above); rmtree never follows links
         fresh.rename(site_dir)

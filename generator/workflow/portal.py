@@ -171,24 +171,22 @@ def build_portal(daftar: Daftar, hasil: list[Hasil], out: Path, now: dt.datetime
     from mkdocs.exceptions import MkDocsException
 
     from generator.render.portal import write_pages
-    from generator.store import UnsafePath, check_folder
+    from generator.store import UnsafePath, check_replaceable, mark_owned
     from generator.workflow.outputs import prepare_out
 
     out = out if out.is_absolute() else Path.cwd() / out
     prepare_out(out.parent)
     try:
-        check_folder(out)
+        check_replaceable(out, "portal")
     except UnsafePath as e:
         raise UsageError(e.pesan) from None
-    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
-        raise UsageError(f"folder '{out}' berisi berkas lain dan bukan portal lakip; pilih folder "
-                         "baru atau kosong")
     data = portal_data(daftar, hasil, now)
     fresh = Path(tempfile.mkdtemp(prefix=".portal-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="lakip-portal-halaman-") as pages:
             written = write_pages(data, Path(pages))
             build(_config(daftar, data, written, Path(pages), fresh))
+        mark_owned(fresh, "Portal")
         if out.exists():
             shutil.rmtree(out)
         fresh.rename(out)
