@@ -532,3 +532,16 @@ def test_a_missing_logo_is_a_warning(sample: Path) -> None:
 def test_a_logo_that_cannot_be_used_is_an_error(sample: Path, path: str, message: str) -> None:
     line, _ = edit(sample, INSTANSI, LOGO_LINE, f"logo: {path}\n")
     assert only_galat(sample) == f"{INSTANSI}:{line}:7: {message}"
+
+
+def test_a_value_with_line_breaks_stays_on_its_issue_line(sample: Path) -> None:
+    """A value from the data cannot start a line of its own in the report: in a CI log such a line
+    could pose as another file's error or as a workflow command."""
+    line, col = edit(sample, "content/2025/bidang/koperasi.yaml", "nilai: 62.40",
+                     'nilai: "62,4%\\n::error file=x::disuntik\\u202e 100%"', occurrence=1)
+    result = run("validate", "--repo", sample)
+    assert result.code == 1
+    assert result.out == (
+        f"content/2025/bidang/koperasi.yaml:{line}:{col + 7}: galat: nilai IKU-1 berupa teks "
+        '"62,4%\\n::error file=x::disuntik\\u202e 100%" sehingga capaian tidak dapat dihitung dengan '
+        "rumus (petunjuk: nyatakan 'capaian' (angka persen) dan 'catatan' cara menghitungnya)\n")

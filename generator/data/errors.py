@@ -25,6 +25,17 @@ class Location:
         return self.path
 
 
+_ESCAPES = {**{c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7f, 0xa0)) if c != 0x09},
+            0x0a: "\\n", 0x0d: "\\r",
+            **{c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202a, 0x202f), *range(0x2066, 0x206a))}}
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: control characters (C0 but tab, DEL, C1), Unicode line separators and
+    bidi controls written as escapes (`\\n`, `\\x1b`, `\\u202e`)."""
+    return text.translate(_ESCAPES)
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem found in the data: where (`loc`), how bad (`tingkat`: galat blocks builds and steps,
@@ -42,9 +53,11 @@ class Issue:
         return self.tingkat == GALAT
 
     def format(self) -> str:
-        """"path:line:col: galat: pesan (petunjuk: ...)": the line `lakip validate` prints."""
+        """"path:line:col: galat: pesan (petunjuk: ...)": the line `lakip validate` prints, always
+        one line: control and bidi characters that came from the data are shown escaped, so a
+        value cannot start a forged line (or a CI workflow command) in a log."""
         hint = f" (petunjuk: {self.petunjuk})" if self.petunjuk else ""
-        return f"{self.loc}: {self.tingkat}: {self.pesan}{hint}"
+        return one_line(f"{self.loc}: {self.tingkat}: {self.pesan}{hint}")
 
     def sort_key(self) -> tuple:
         """Order of the report: by file, line, column, then level and message."""
