@@ -613,3 +613,12 @@ def test_markdown_drops_protocol_relative_links_and_survives_bombs() -> None:
     for bomb in ("[" * 20000 + "x", "- " * 3000 + "x", ">" * 5000 + " <script>x</script>"):
         assert "<script>" not in str(markdown_html(bomb))
     assert time.monotonic() - start < 5  # Python-Markdown alone: minutes, or RecursionError
+
+
+def test_a_failing_git_command_is_named_past_its_config_options(tmp_path: Path) -> None:
+    from generator.data.errors import Refused
+    from generator.git import Git
+
+    with pytest.raises(Refused) as refused:
+        Git(tmp_path).run("-c", "gpg.format=ssh", "-c", "user.signingkey=/tidak/ada.pub", "log", "-1")
+    assert refused.value.pesan.startswith("git log gagal: fatal: not a git repository")

@@ -68,6 +68,15 @@ def _environment(extra: dict | None) -> dict[str, str]:
     return env
 
 
+def _subcommand(args: tuple[str, ...]) -> str:
+    """The git command a call runs (`commit-tree`), past the `-c key=value` options a caller puts
+    first: what a failure message names."""
+    rest = list(args)
+    while len(rest) > 1 and rest[0] == "-c":
+        rest = rest[2:]
+    return rest[0] if rest else "git"
+
+
 class Git:
     """git in the repository at `root`, with the safe overrides on every call."""
 
@@ -87,7 +96,7 @@ class Git:
             raise Refused("program git tidak ditemukan; pasang git terlebih dahulu") from None
         if check and done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip()
-            raise Refused(f"git {args[0]} gagal: {message}")
+            raise Refused(f"git {_subcommand(args)} gagal: {message}")
         return done.stdout
 
     def call(self, *args: str, env: dict | None = None) -> tuple[int, str, str]:
