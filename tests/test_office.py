@@ -102,6 +102,8 @@ def test_workflow_files_are_valid_yaml_and_their_commands_pass(tmp_path: Path, g
     assert github["jobs"]["terbitkan"]["if"] == (
         "github.ref == 'refs/heads/main' && vars.LAKIP_TERBITKAN == 'github-pages'")
     assert "terbitkan" not in forgejo["jobs"]
+    assert [s["run"] for s in fj_steps if s.get("name") == "Periksa data"] == [
+        "lakip validate --format github || { lakip validate; exit 1; }"]
     distinct = [list(c) for c in dict.fromkeys(tuple(c) for c in gh_commands + gl_commands)]
     assert len(distinct) == 5  # both validate formats, then the same verify/build commands once
     for args in distinct:
