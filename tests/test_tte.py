@@ -322,9 +322,10 @@ def test_someone_elses_certificate_is_refused_and_nothing_written(ready, pki, tm
     _stdin(monkeypatch, FRASA)
     result = run("tte", "--repo", ready.root, "--p12", sekretaris, "--frasa-stdin", "--out", tmp_path / "out")
     assert result.code == 1
-    assert result.err.splitlines()[-1] == (
-        "  tte-tidak-sah: sertifikat milik Bambang (bambang.setiawan@diskopukmperin.example.go.id), bukan "
-        f"penanda tangan langkah pengesahan {KADIS} <{KADIS_REPO_EMAIL}>")
+    assert result.err == (
+        f"lakip: galat: sertifikat di {sekretaris} milik Bambang (bambang.setiawan@diskopukmperin.example."
+        f"go.id), bukan penanda tangan langkah pengesahan {KADIS} <{KADIS_REPO_EMAIL}>; tidak ada berkas "
+        "yang ditulis\n")
     assert not (tmp_path / "out" / "lakip-2025-tte.pdf").exists()
 
 

@@ -164,6 +164,13 @@ def tanda_tangani(root: Path, tahun: int | None, out: Path, *, frasa: bytes, p12
         except OSError as e:
             raise UsageError(f"berkas PKCS#12 '{p12}' tidak dapat dibaca: {e.strerror or e}") from None
         signer = pdf_tte.load_p12(data, frasa)  # a wrong passphrase stops here, before any build
+        emails, niks = pdf_tte.identitas(signer.signing_cert)
+        if penanda.email.lower() not in emails and not (penanda.nik and penanda.nik in niks):
+            owner = ", ".join((*emails, *niks)) or "tanpa e-mail atau NIK"
+            nama = signer.signing_cert.subject.native.get("common_name", "?")
+            raise Refused(f"sertifikat di {p12 if isinstance(p12, Path) else 'PKCS#12'} milik {nama} "
+                          f"({owner}), bukan penanda tangan langkah pengesahan {penanda.nama} "
+                          f"<{penanda.email}>; tidak ada berkas yang ditulis")
     elif not bsre:
         raise UsageError("pilih salah satu: --p12 BERKAS atau --bsre URL")
     nik = nik or penanda.nik
