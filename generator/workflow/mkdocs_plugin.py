@@ -92,8 +92,8 @@ class LakipPlugin(BasePlugin[LakipConfig]):
             raise PluginError(f"lakip: {e.pesan}") from None
 
     def on_serve(self, server, config, builder):
-        """After the first build, with the socket listening: guard the Host header, watch the
-        repository's folders, and tell `lakip serve` the address (its `ready` callback)."""
+        """After the first build: guard the Host header, watch the repository's folders, and tell
+        `lakip serve` the address (its `ready` callback) once the socket listens."""
         host, port = server.server_address[:2]
         server.set_app(host_guard(server.get_app(), host, port))
         root = self._root(config)
@@ -102,7 +102,15 @@ class LakipPlugin(BasePlugin[LakipConfig]):
                 server.watch(str(root / folder))
         ready = _READY.pop(str(root), None)
         if ready is not None:
-            ready(f"http://{f'[{host}]' if ':' in host else host}:{port}/")
+            # MkDocs binds and listens only after on_serve (LiveReloadServer.serve): say the
+            # address once the socket listens, so whoever reads it can connect at once.
+            activate = server.server_activate
+
+            def activated() -> None:
+                activate()
+                ready(f"http://{f'[{host}]' if ':' in host else host}:{port}/")
+
+            server.server_activate = activated
         return server
 
 
