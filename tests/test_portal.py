@@ -197,8 +197,8 @@ def test_exports_from_ci_are_read_checked_and_missing_ones_listed(city: Kota_, t
                                         encoding="utf-8")
     read = {h.kantor.id: h for h in collect(daftar, ekspor_dir=tmp_path)}
     assert read["selesai"].ekspor is not None and read["langkah4"].ekspor is not None
-    assert read["palsu"].alasan == ("ekspor palsu.json tidak sesuai skema: dokumen/status: 'SAH' is not "
-                                    "one of ['FINAL', 'DRAF']")
+    assert read["palsu"].alasan == ("ekspor palsu.json tidak sesuai skema: dokumen/status: nilai teks "
+                                    '"SAH" tidak dikenal; diharapkan salah satu dari: "FINAL", "DRAF"')
     assert read["rusak"].alasan == (f"ekspor rusak.json tidak ada di {tmp_path} (log CI: git log gagal: "
                                     "fatal: bad object)")
 
@@ -216,15 +216,20 @@ def test_portal_yaml_errors_name_file_line_field_expected_and_found(tmp_path: Pa
                     encoding="utf-8")
     result = run("portal", "--daftar", path, "--out", tmp_path / "situs")
     assert result.code == 1
+    # schema errors and cross-rule errors (the duplicate id, the unknown office) all at once
     assert result.out.splitlines() == [
+        f"{path}:3:11: galat: 'kantor[2]': id 'dinas-a' sudah dipakai kantor[1] (petunjuk: setiap "
+        "kantor perlu id sendiri (tulis id: ... bila namanya mirip))",
         f"{path}:5:36: galat: 'kantor[3].akar': teks \"XYZ\" tidak sesuai format; diharapkan id commit "
         "git (7-64 angka heksadesimal huruf kecil) (petunjuk: contoh: 3f2a9c1d0b)",
         f"{path}:6:10: galat: 'tenggat': tanggal teks \"31-03-2026\" tidak sah; diharapkan TTTT-BB-HH "
         "(petunjuk: contoh: 2025-02-03)",
         f"{path}:8:36: galat: 'iku_kota[1].aturan': nilai teks \"total\" tidak dikenal; diharapkan salah "
         "satu dari: jumlah, rata-rata, kantor",
+        f"{path}:8:61: galat: 'iku_kota[1].sumber[1].kantor': kantor 'a' tidak ada di daftar kantor "
+        "(petunjuk: id yang ada: dinas-a, dinas-c)",
     ]
-    assert result.err == f"lakip: galat: {path}: 3 galat; portal tidak dibangun\n"
+    assert result.err == f"lakip: galat: {path}: 5 galat; portal tidak dibangun\n"
     path.write_text("kantor:\n"
                     "  - {nama: Dinas A, repo: a}\n"
                     "  - {nama: Dinas A, repo: b}\n"
@@ -240,6 +245,28 @@ def test_portal_yaml_errors_name_file_line_field_expected_and_found(tmp_path: Pa
         f"{path}:5:62: galat: 'iku_kota[1].sumber[1].kantor': kantor 'b' tidak ada di daftar kantor "
         "(petunjuk: id yang ada: dinas-a)",
     ]
+    assert not (tmp_path / "situs").exists()
+    path.write_text("kantor:\n"
+                    "  - {nama: Dinas A, repo: a, cabang: --output=/tmp/x}\n"
+                    "  - {nama: Dinas B, repo: b, cabang: fitur..lama}\n"
+                    "  - {nama: Dinas C, repo: c, cabang: fitur/baru-2}\n", encoding="utf-8")
+    result = run("portal", "--daftar", path, "--out", tmp_path / "situs")
+    assert result.out.splitlines() == [
+        f"{path}:2:38: galat: 'kantor[1].cabang': teks \"--output=/tmp/x\" tidak boleh diawali '-'; "
+        "diharapkan nama cabang git, misalnya main",
+        f"{path}:3:38: galat: 'kantor[2].cabang': teks \"fitur..lama\" bukan nama cabang git yang sah "
+        "(tanpa '..', '@{', '//', '/' atau '.' di awal/akhir, bagian yang diawali '.' atau diakhiri "
+        "'.lock'); diharapkan nama cabang git, misalnya main",
+    ]
+    path.write_text("kantor: " + "[" * 2000, encoding="utf-8")
+    result = run("portal", "--daftar", path, "--out", tmp_path / "situs")
+    assert result.out.splitlines() == [
+        f"{path}:1:1008: galat: sintaks YAML salah: struktur YAML terlalu dalam bersarang (petunjuk: "
+        "periksa indentasi, tanda ':' dan tanda kutip di sekitar baris ini)"]
+    result = run("portal", "--daftar", tmp_path / "tidak-ada.yaml", "--out", tmp_path / "situs")
+    assert result.out.splitlines() == [
+        f"{tmp_path / 'tidak-ada.yaml'}: galat: daftar kantor tidak dapat dibaca: berkas atau folder "
+        "tidak ada"]
     assert not (tmp_path / "situs").exists()
     path.write_text("kantor:\n  - {nama: Dinas A, repo: a}\n", encoding="utf-8")
     result = run("portal", "--daftar", path, "--out", tmp_path / "situs", "--pada", "20-02-2026")
@@ -279,6 +306,37 @@ def test_ci_files_have_a_matrix_entry_per_office_and_pass_values_by_environment(
     scripts += [line for job in ("ekspor", "portal") for line in gl[job]["script"]]
     assert all("${{" not in s for s in scripts)  # office values arrive as environment variables
     assert gl["ekspor"]["artifacts"]["when"] == "always"
+
+
+def test_portal_yaml_refuses_values_github_or_gitlab_would_expand(tmp_path: Path, git_home) -> None:
+    """Matrix values are written as they are into both CI files, where GitHub expands `${{ }}`
+    and GitLab `$VAR`: such a value is refused and neither file is written (review 1 item 15)."""
+    import yaml
+
+    root = tmp_path / "portal"
+    assert run("init", "--portal", root).code == 0
+    files = (root / ".github/workflows/portal.yml", root / ".gitlab-ci.yml")
+    before = [f.read_bytes() for f in files]
+    (root / "portal.yaml").write_text(
+        "kantor:\n"
+        "  - {nama: Dinas A, repo: 'https://git.example.go.id/${{ secrets.GITHUB_TOKEN }}.git'}\n"
+        "  - {nama: Dinas B, repo: b, cabang: $CI_JOB_TOKEN}\n", encoding="utf-8")
+    result = run("portal", "--daftar", root / "portal.yaml", "--ci", root)
+    path = root / "portal.yaml"
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        f"{path}:2:27: galat: 'kantor[1].repo': teks \"https://git.example.go.id/${{{{ secrets.GITHUB_TOKEN "
+        "}}.git\" tidak boleh memuat '$' (akan diartikan sebagai variabel oleh GitHub Actions/GitLab CI); "
+        "diharapkan alamat clone atau folder tanpa '$'",
+        f"{path}:3:38: galat: 'kantor[2].cabang': teks \"$CI_JOB_TOKEN\" tidak boleh memuat '$' (akan "
+        "diartikan sebagai variabel oleh GitHub Actions/GitLab CI); diharapkan nama cabang git, "
+        "misalnya main",
+    ]
+    assert [f.read_bytes() for f in files] == before
+    # what is accepted reaches both forges' matrices with no '$' in any value
+    gh = yaml.safe_load(files[0].read_text(encoding="utf-8"))["jobs"]["ekspor"]["strategy"]["matrix"]
+    gl = yaml.safe_load(files[1].read_text(encoding="utf-8"))["ekspor"]["parallel"]["matrix"]
+    assert all("$" not in v for row in [*gh["include"], *gl] for v in row.values())
 
 
 def _run_script(script: str, cwd: Path, env: dict[str, str]) -> int:
@@ -464,3 +522,34 @@ def test_portal_replaces_only_a_folder_it_made(city: Kota_, tmp_path: Path) -> N
     (portal / "lama.txt").write_text("sisa build lalu", encoding="utf-8")
     build_portal(city.daftar, city.hasil, portal)  # its own portal: replaced whole
     assert (portal / OWNED_MARK).is_file() and not (portal / "lama.txt").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
+def test_portal_search_works_when_opened_as_files(city40) -> None:
+    """The portal copied to a file share and opened as files (file://, no server): search finds
+    an office, with no request outside the portal's folder (review 1 item 6; issue 16 item 5)."""
+    from playwright.sync_api import sync_playwright
+
+    folder = city40[0] / "situs"
+    assert (folder / "search" / "search_index.js").read_bytes().startswith(b"var __index = ")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        page = chromium.new_page()
+        errors: list[str] = []
+        requests: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((folder / "index.html").as_uri())
+        page.wait_for_load_state("networkidle")
+        page.keyboard.press("/")
+        page.keyboard.type("peran-salah", delay=40)  # the forged step 6 shown only on k05's page
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=10000)
+        href = results.first.locator("a").first.get_attribute("href")
+        chromium.close()
+    assert href.startswith(f"{folder.as_uri()}/kantor/k05.html"), href
+    assert errors == []
+    assert [u for u in requests if not u.startswith((folder.as_uri(), "data:", "about:"))] == []

@@ -123,3 +123,22 @@ class DataInvalid(LakipError):
 
 class InternalError(LakipError):
     """A bug of lakip, not of the user or the data (exit 3)."""
+
+
+_OS_REASONS = {
+    "ENOENT": "berkas atau folder tidak ada", "EACCES": "izin ditolak", "EPERM": "izin ditolak",
+    "EISDIR": "yang ditunjuk adalah folder, bukan berkas", "ENOTDIR": "bagian jalurnya bukan folder",
+    "ENOSPC": "ruang disk penuh", "EROFS": "sistem berkas hanya-baca", "ELOOP": "terlalu banyak symlink",
+    "ENAMETOOLONG": "nama terlalu panjang", "EEXIST": "sudah ada", "EIO": "galat masukan/keluaran disk",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """An OSError in Indonesian ("berkas atau folder tidak ada" for ENOENT), never the English
+    strerror; an errno without a translation is named by its code (e.g. "galat sistem EBUSY")."""
+    import errno
+
+    code = errno.errorcode.get(e.errno or 0)
+    if code is None:
+        return "galat sistem"
+    return _OS_REASONS.get(code, f"galat sistem {code}")

@@ -36,6 +36,7 @@ _TRANSLATIONS = [
     ("expected a single document", "berkas berisi lebih dari satu dokumen YAML (ada '---' kedua)"),
     ("but found another document", "berkas berisi lebih dari satu dokumen YAML (ada '---' kedua)"),
     ("found duplicate anchor", "anchor YAML ganda"),
+    ("exceeded maximum nesting depth", "struktur YAML terlalu dalam bersarang"),  # libyaml's limit
 ]
 _SYNTAX_HINT = "periksa indentasi, tanda ':' dan tanda kutip di sekitar baris ini"
 

@@ -264,7 +264,7 @@ def contexts(p: Portal) -> dict[str, dict]:
 
 def write_pages(p: Portal, docs_dir: Path) -> list[str]:
     """Render every page into `docs_dir` (a folder lakip made); returns the page names."""
-    from generator.render.templates import environment, render
+    from generator.render.templates import DEFAULTS, environment, render
     from generator.store import write_file
 
     env = environment()
@@ -279,6 +279,10 @@ def write_pages(p: Portal, docs_dir: Path) -> list[str]:
         written.append(f"{name}.md")
     css = env.loader.get_source(env, "portal/portal.css")[0]
     write_file(docs_dir, docs_dir / "assets" / "portal.css", css)
+    # search over file:// as on the office site (lakip's own script, see workflow/mkdocs_plugin.py)
+    from generator.render.site import WORKER
+
+    write_file(docs_dir, docs_dir / "assets" / WORKER, (DEFAULTS / "site" / WORKER).read_bytes())
     return written
 
 

@@ -43,8 +43,39 @@ def schema_errors(data: object) -> list[str]:
     found = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = "/".join(str(p) for p in error.absolute_path) or "(akar)"
-        found.append(f"{where}: {error.message}")
+        found.append(f"{where}: {_schema_message(error)}")
     return found
+
+
+def _schema_message(error) -> str:
+    """A jsonschema error of an export in Indonesian (expected, found), never its English text."""
+    from generator.data.schema import _TYPE_WORDS, describe
+
+    kind, want, value = error.validator, error.validator_value, error.instance
+    if kind == "type":
+        wanted = [want] if isinstance(want, str) else list(want)
+        return (f"diharapkan {' atau '.join(_TYPE_WORDS.get(w, w) for w in wanted)}, "
+                f"ditemukan {describe(value)}")
+    if kind == "enum":
+        return (f"nilai {describe(value)} tidak dikenal; diharapkan salah satu dari: "
+                f"{', '.join(json.dumps(o, ensure_ascii=False) for o in want)}")
+    if kind == "const":
+        return f"diharapkan {json.dumps(want, ensure_ascii=False)}, ditemukan {describe(value)}"
+    if kind == "required":
+        return "kunci wajib tidak ada: " + ", ".join(k for k in want if k not in value)
+    if kind == "additionalProperties":
+        known = error.schema.get("properties", {})
+        return "kunci tidak dikenal: " + ", ".join(str(k) for k in value if k not in known)
+    if kind == "pattern":
+        return f"{describe(value)} tidak sesuai pola {want}"
+    if kind in ("minimum", "maximum"):
+        edge = "paling kecil" if kind == "minimum" else "paling besar"
+        return f"diharapkan {edge} {want}, ditemukan {describe(value)}"
+    if kind in ("minItems", "maxItems", "minLength", "maxLength"):
+        edge = "paling sedikit" if kind.startswith("min") else "paling banyak"
+        unit = "butir" if kind.endswith("Items") else "karakter"
+        return f"diharapkan {edge} {want} {unit}, ditemukan {len(value)}"
+    return f"tidak sesuai aturan skema '{kind}' (ditemukan {describe(value)})"
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -55,9 +55,7 @@ class LakipPlugin(BasePlugin[LakipConfig]):
         # repo_url/edit_uri are for lakip's "sunting" links (office_edit_base); given to Material
         # they would add a repository widget that calls the forge's API from every browser
         config.repo_url = config.edit_uri = None
-        # search from a file share (file://): the worker shim before Material's bundle
-        polyfills = config.extra.get("polyfills") or []
-        config.extra["polyfills"] = [*polyfills, "assets/lakip-worker.js"]
+        file_search(config)
         return config
 
     @event_priority(-100)  # after the search plugin wrote search_index.json
@@ -65,14 +63,7 @@ class LakipPlugin(BasePlugin[LakipConfig]):
         """The search index also as a script, which Material's search loads when the site is
         opened as files (a page on file:// may not fetch JSON); Material's offline plugin does
         the same but adds a shim from the internet (site_templates/site/lakip-worker.js)."""
-        from generator.store import read_file, write_file
-
-        site = Path(config.site_dir)
-        try:
-            index = read_file(site, site / "search" / "search_index.json")
-        except (FileNotFoundError, UnsafePath):
-            return  # no search plugin
-        write_file(site, site / "search" / "search_index.js", b"var __index = " + index)
+        write_search_script(Path(config.site_dir))
 
     def on_pre_build(self, config) -> None:
         from generator.render import site
@@ -112,6 +103,26 @@ class LakipPlugin(BasePlugin[LakipConfig]):
 
             server.server_activate = activated
         return server
+
+
+def file_search(config) -> None:
+    """Let Material's search work from a file share (file://): the worker shim
+    (render/site.py WORKER, which the pages must hold as `assets/lakip-worker.js`) is loaded
+    before Material's bundle. Used by the office site's plugin and the city portal."""
+    polyfills = config.extra.get("polyfills") or []
+    config.extra["polyfills"] = [*polyfills, "assets/lakip-worker.js"]
+
+
+def write_search_script(site: Path) -> None:
+    """Write `search/search_index.js` (the index as a script) beside the search plugin's
+    `search_index.json` in the built `site`; nothing when there is no search index."""
+    from generator.store import read_file, write_file
+
+    try:
+        index = read_file(site, site / "search" / "search_index.json")
+    except (FileNotFoundError, UnsafePath):
+        return  # no search plugin
+    write_file(site, site / "search" / "search_index.js", b"var __index = " + index)
 
 
 def host_guard(app, host: str, port: int):

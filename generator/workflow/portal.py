@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from generator.data.daftar import Daftar, Kantor, is_url
-from generator.data.errors import LakipError, Refused, UsageError
+from generator.data.errors import LakipError, Refused, UsageError, os_reason
 from generator.render.portal import Hasil, Portal, aggregate, rollup
 
 MAX_EKSPOR = 20_000_000  # bytes; an office's export is tens of kilobytes
@@ -38,7 +38,7 @@ def write_json(out: Path, text: str) -> Path:
     except UnsafePath as e:
         raise UsageError(e.pesan) from None
     except OSError as e:
-        raise UsageError(f"'{out}' tidak dapat ditulis: {e.strerror or e}") from None
+        raise UsageError(f"'{out}' tidak dapat ditulis: {os_reason(e)}") from None
     return out
 
 
@@ -89,14 +89,22 @@ def read_export(kantor: Kantor, folder: Path, tahun: int | None) -> Hasil:
         data = read_file(folder, path)
     except FileNotFoundError:
         return Hasil(kantor, None, f"ekspor {path.name} tidak ada di {folder}" + _log_reason(folder, kantor))
-    except (UnsafePath, OSError) as e:
-        return Hasil(kantor, None, f"ekspor {path.name} tidak dapat dibaca: {getattr(e, 'pesan', e)}")
+    except UnsafePath as e:
+        return Hasil(kantor, None, f"ekspor {path.name} tidak dapat dibaca: {e.pesan}")
+    except OSError as e:
+        return Hasil(kantor, None, f"ekspor {path.name} tidak dapat dibaca: {os_reason(e)}")
     if len(data) > MAX_EKSPOR:
         return Hasil(kantor, None, f"ekspor {path.name} lebih dari {MAX_EKSPOR // 1_000_000} MB")
     try:
         value = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as e:
-        return Hasil(kantor, None, f"ekspor {path.name} bukan JSON yang sah: {e}")
+    except UnicodeDecodeError:
+        return Hasil(kantor, None, f"ekspor {path.name} bukan teks UTF-8")
+    except json.JSONDecodeError as e:
+        return Hasil(kantor, None,
+                     f"ekspor {path.name} bukan JSON yang sah (baris {e.lineno}, kolom {e.colno})")
+    except (ValueError, RecursionError):
+        return Hasil(kantor, None, f"ekspor {path.name} bukan JSON yang sah (terlalu dalam bersarang "
+                                   "atau angka terlalu panjang)")
     problems = schema_errors(value)
     if problems:
         more = f" (dan {len(problems) - 3} lagi)" if len(problems) > 3 else ""
@@ -172,6 +180,7 @@ def build_portal(daftar: Daftar, hasil: list[Hasil], out: Path, now: dt.datetime
 
     from generator.render.portal import write_pages
     from generator.store import UnsafePath, check_replaceable, mark_owned
+    from generator.workflow.mkdocs_plugin import write_search_script
     from generator.workflow.outputs import prepare_out
 
     out = out if out.is_absolute() else Path.cwd() / out
@@ -186,6 +195,7 @@ def build_portal(daftar: Daftar, hasil: list[Hasil], out: Path, now: dt.datetime
         with tempfile.TemporaryDirectory(prefix="lakip-portal-halaman-") as pages:
             written = write_pages(data, Path(pages))
             build(_config(daftar, data, written, Path(pages), fresh))
+        write_search_script(fresh)
         mark_owned(fresh, "Portal")
         if out.exists():
             shutil.rmtree(out)
@@ -208,7 +218,7 @@ def _config(daftar: Daftar, data: Portal, written: list[str], docs: Path, site: 
     from mkdocs.config import load_config
 
     from generator.render.templates import DEFAULTS
-    from generator.workflow.mkdocs_plugin import theme_text
+    from generator.workflow.mkdocs_plugin import file_search, theme_text
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
@@ -216,5 +226,7 @@ def _config(daftar: Daftar, data: Portal, written: list[str], docs: Path, site: 
     if "iku-kota.md" in written:
         nav.append({"IKU Kota": "iku-kota.md"})
     nav.append({"Kantor": [{theme_text(h.kantor.nama): f"kantor/{h.kantor.id}.md"} for h in data.hasil]})
-    return load_config(config_file=str(DEFAULTS / "portal" / "mkdocs.yml"), docs_dir=str(docs),
-                       site_dir=str(site), site_name=theme_text(daftar.judul), nav=nav)
+    config = load_config(config_file=str(DEFAULTS / "portal" / "mkdocs.yml"), docs_dir=str(docs),
+                         site_dir=str(site), site_name=theme_text(daftar.judul), nav=nav)
+    file_search(config)
+    return config
