@@ -150,3 +150,41 @@ def test_invalid_data_still_updates_the_site_but_not_the_documents(tmp_path: Pat
                                         "dokumen baru dibangun setelah data valid.")
     assert (root / "out/site/data-bidang.html").is_file()
     assert not (root / "out/lakip-2026.pdf").exists()
+
+
+def test_ci_installs_lakip_only_from_a_source_the_office_pins(tmp_path: Path, git_home: Path) -> None:
+    """Review 1 item 3: never `pip install` the unclaimed PyPI name `lakip` (dependency confusion)."""
+    from packaging.requirements import Requirement
+
+    target = tmp_path / "kantor"
+    assert run("init", target, "--tahun", "2026").code == 0
+    text = (target / "requirements.txt").read_text(encoding="utf-8")
+    [line] = [x for x in text.splitlines() if x.strip() and not x.startswith("#")]
+    requirement = Requirement(line)
+    assert (requirement.name, requirement.url) == (
+        "lakip", "git+https://GANTI-ALAMAT-FORGE/GANTI-ORGANISASI/lakip@GANTI-COMMIT-40-HEKSA")
+    github = yaml.safe_load((target / ".github/workflows/lakip.yml").read_text(encoding="utf-8"))
+    forgejo = yaml.safe_load((target / ".forgejo/workflows/lakip.yml").read_text(encoding="utf-8"))
+    gitlab = yaml.safe_load((target / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    def install(workflow: dict) -> str:
+        return next(s["run"] for s in workflow["jobs"]["periksa"]["steps"] if s.get("name") == "Pasang lakip")
+
+    scripts = {"github": install(github), "forgejo": install(forgejo),
+               "gitlab": "\n".join(gitlab["periksa"]["before_script"])}
+    filled = text.replace(line, "lakip @ git+https://forge.kantor.go.id/ti/lakip@" + "a" * 40)
+    for forge, script in scripts.items():
+        pip_lines = [x.strip() for x in script.splitlines() if "pip install" in x and "grep" not in x]
+        assert pip_lines and all(x.endswith("pip install -r requirements.txt") for x in pip_lines), forge
+        [guard] = [x.strip() for x in script.splitlines() if "grep" in x]
+        (target / "requirements.txt").write_text(text, encoding="utf-8")
+        refused = subprocess.run(["bash", "-eo", "pipefail", "-c", guard], cwd=target,
+                                 capture_output=True, text=True)
+        message = ("requirements.txt belum diisi: ganti GANTI-... dengan sumber lakip milik kantor "
+                   "(lihat komentar di berkas itu)")
+        assert refused.returncode == 1, forge
+        assert (refused.stdout + refused.stderr).strip() in (
+            message, f"::error file=requirements.txt::{message}"), forge
+        (target / "requirements.txt").write_text(filled, encoding="utf-8")
+        passed = subprocess.run(["bash", "-eo", "pipefail", "-c", guard], cwd=target,
+                                capture_output=True, text=True)
+        assert (passed.returncode, passed.stdout, passed.stderr) == (0, "", ""), forge

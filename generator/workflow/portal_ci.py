@@ -17,6 +17,7 @@ import yaml
 
 from generator import __version__
 from generator.data.daftar import Daftar
+from generator.workflow.install import INSTALL, REQUIREMENTS
 
 GITHUB = ".github/workflows/portal.yml"
 GITLAB = ".gitlab-ci.yml"
@@ -32,7 +33,6 @@ EKSPOR_SCRIPT = (
     '  cat "ekspor/$ID.log" >&2; exit 1\n'
     'fi\n')
 PORTAL_SCRIPT = "lakip portal --daftar portal.yaml --ekspor ekspor --out situs\n"
-INSTALL = "pip install -r requirements.txt"
 _HEADER = ("# Dibuat oleh `lakip portal --daftar portal.yaml --ci .` dari portal.yaml; jalankan ulang "
            "perintah itu\n# setelah daftar kantor berubah (lakip {versi}).\n")
 
@@ -160,7 +160,7 @@ def init_portal(target: Path) -> Path:
     if daftar is None:
         raise DataInvalid("portal.yaml contoh tidak sah: " + "; ".join(i.format() for i in issues))
     write_ci(daftar, target)
-    (target / "requirements.txt").write_text(f"lakip=={__version__}\n", encoding="utf-8")
+    (target / "requirements.txt").write_text(REQUIREMENTS, encoding="utf-8")
     (target / ".gitignore").write_text("ekspor/\nsitus/\n", encoding="utf-8")
     git = Git(target)
     git.run("init", "-q", "-b", "main")

@@ -9,13 +9,13 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator import __version__
 from generator.data import model as m
 from generator.data.errors import DataInvalid, UsageError
 from generator.git import Git
 from generator.git import identity as git_identity
 from generator.render.templates import DEFAULTS
 from generator.template import template_dir
+from generator.workflow.install import REQUIREMENTS
 
 KANTOR = DEFAULTS / "kantor"
 PROJECT = template_dir()
@@ -142,9 +142,7 @@ def init(target: Path, tahun: int | None = None) -> Path:
     (target / ".lakip/situs").mkdir(parents=True, exist_ok=True)
     (target / ".lakip/situs/.gitignore").write_text("*\n!.gitignore\n", encoding="utf-8")
     (target / ".gitignore").write_text(_IGNORE, encoding="utf-8")
-    (target / "requirements.txt").write_text(
-        f"# lakip, the version this repository was made with; point it at your office's mirror if needed\n"
-        f"lakip=={__version__}\n", encoding="utf-8")
+    (target / "requirements.txt").write_text(REQUIREMENTS, encoding="utf-8")
 
     git = Git(target)
     git.run("init", "-q", "-b", "main")
