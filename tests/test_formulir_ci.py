@@ -65,7 +65,9 @@ def step_script(office: Path, workflow: str) -> str:
     steps = yaml.safe_load((office / workflow).read_text(encoding="utf-8"))["jobs"]["periksa"]["steps"]
     [step] = [s for s in steps if s.get("name") == "Impor formulir Excel yang diunggah"]
     assert step["if"] == "github.event_name == 'pull_request'"
-    assert step["env"] == {"BASIS": "origin/${{ github.base_ref }}", "CABANG": "${{ github.head_ref }}"}
+    assert step["env"] == {"BASIS": "origin/${{ github.base_ref }}", "CABANG": "${{ github.head_ref }}",
+                           "FORK": "${{ github.event.pull_request.head.repo.full_name != "
+                                   "github.repository }}"}
     return step["run"]
 
 
@@ -138,3 +140,26 @@ def test_the_gitlab_job_runs_the_same_import(uploaded) -> None:
     assert after != before
     assert yaml.safe_load(git(server, "show", f"{after}:{DATA}"))["realisasi"]["IKU-1"]["nilai"] == 90
     shutil.rmtree(clone)
+
+
+def test_a_fork_pull_request_is_checked_out_from_the_fork_and_never_pushed_to(uploaded) -> None:
+    """Review 1 item 4: validate the fork's head; the base repository's token pushes nothing."""
+    office, server, clone, fill = uploaded
+    for workflow in (".github/workflows/lakip.yml", ".forgejo/workflows/lakip.yml"):
+        steps = yaml.safe_load((office / workflow).read_text(encoding="utf-8"))["jobs"]["periksa"]["steps"]
+        assert steps[0]["with"]["repository"] == (
+            "${{ github.event.pull_request.head.repo.full_name || github.repository }}")
+        assert steps[0]["with"]["ref"] == "${{ github.head_ref || github.ref }}"
+    fill({"F5": 87.5, "G5": "Capaian tinggi.", "H5": "Pertahankan."})
+    runner_clone(server, clone)
+    before = git(server, "rev-parse", BRANCH).strip()
+    done = run_step(step_script(office, ".github/workflows/lakip.yml"), clone,
+                    {"BASIS": "origin/main", "CABANG": BRANCH, "FORK": "true"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert [lines[0], lines[-1]] == [
+        f"{FORM}: 3 isian ditulis ke {DATA}",
+        "::warning title=lakip impor::pull request dari fork: data formulir diperiksa tetapi tidak di-commit "
+        "ke cabang fork; jalankan lakip impor di komputer lalu push hasilnya"]
+    assert git(server, "rev-parse", BRANCH).strip() == before
+    assert run("validate", "--repo", clone).code == 0  # the next steps check the imported data
