@@ -163,3 +163,22 @@ def test_a_fork_pull_request_is_checked_out_from_the_fork_and_never_pushed_to(up
         "ke cabang fork; jalankan lakip impor di komputer lalu push hasilnya"]
     assert git(server, "rev-parse", BRANCH).strip() == before
     assert run("validate", "--repo", clone).code == 0  # the next steps check the imported data
+
+
+def test_a_form_uploaded_under_another_bidangs_name_is_refused_and_nothing_written(uploaded) -> None:
+    """Review 1 item 8: koperasi.xlsx filled for sekretariat must not write sekretariat.yaml."""
+    from generator.workflow.impor_ci import import_changed
+
+    office, server, clone, fill = uploaded
+    fill({"F5": 87.5})
+    wrong = "content/2026/formulir/koperasi.xlsx"
+    git(office, "mv", FORM, wrong)
+    git(office, "commit", "-q", "-m", "Unggah formulir dengan nama lain")
+    git(office, "push", "-q", "origin", BRANCH)
+    runner_clone(server, clone)
+    done = import_changed(clone, "origin/main")
+    assert done.refused == [(wrong, f"formulir {wrong} berisi data bidang sekretariat tahun 2026, tetapi "
+                                    "nama berkasnya menyebut bidang koperasi tahun 2026; tidak diimpor "
+                                    f"(petunjuk: unggah formulir ini sebagai {FORM})")]
+    assert (done.imported, done.staged) == ([], [])
+    assert git(clone, "status", "--porcelain") == ""  # sekretariat.yaml untouched

@@ -272,8 +272,12 @@ def _lembar(ws: Worksheet, lembar: Lembar, rows: list[dict[str, Any]], sub: str,
     ws.protection.sheet, ws.protection.formatColumns, ws.protection.formatRows = True, False, False
 
 
-def import_form(root: Path, form: Path) -> ImportResult:
-    """Write the filled cells of `form` into its bidang's YAML; refuse rather than guess."""
+def import_form(root: Path, form: Path, named: tuple[str, str, int] | None = None) -> ImportResult:
+    """Write the filled cells of `form` into its bidang's YAML; refuse rather than guess.
+
+    `named` (repository path, bidang, tahun) is what the form's location says
+    (content/<tahun>/formulir/<bidang>.xlsx in CI): a form filled for another bidang or year is
+    refused with UsageError before anything is written (review 1 item 8)."""
     _inspect(form)  # before openpyxl loads it whole: size, extent, formulas without a value
     try:  # whatever openpyxl trips on (not a zip, not a workbook), the user needs the same advice
         wb = load_workbook(form, data_only=True)
@@ -281,6 +285,11 @@ def import_form(root: Path, form: Path) -> ImportResult:
         raise UsageError(f"formulir '{form}' tidak dapat dibuka: bukan berkas Excel (.xlsx) atau "
                          "berkasnya rusak") from e
     bidang, tahun, rel, sha = _meta(wb, form)
+    if named is not None and (named[1], named[2]) != (bidang, tahun):
+        where, nama_bidang, nama_tahun = named
+        raise UsageError(f"formulir {where} berisi data bidang {bidang} tahun {tahun}, tetapi nama "
+                         f"berkasnya menyebut bidang {nama_bidang} tahun {nama_tahun}; tidak diimpor "
+                         f"(petunjuk: unggah formulir ini sebagai content/{tahun}/formulir/{bidang}.xlsx)")
     path = root / rel
     try:  # never through a symlink: the repository's bidang/ might point at the user's files
         before = read_file(root, path)

@@ -57,7 +57,8 @@ def import_changed(root: Path, since: str) -> ImporCI:
             done.refused.append((rel, f"formulir {rel} tidak ada di folder kerja (atau berupa symlink)"))
             continue
         try:
-            result = import_form(root, path)
+            _, tahun, _, name = rel.split("/")
+            result = import_form(root, path, (rel, name.removesuffix(".xlsx"), int(tahun)))
             done.imported.append((rel, result.path.relative_to(root).as_posix(), result))
         except LakipError as e:  # FormError names every bad cell (Realisasi!F7 ...)
             done.refused.append((rel, e.pesan))
