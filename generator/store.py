@@ -252,9 +252,20 @@ def cache_folder() -> Path:
     return user_cache_path("lakip", appauthor=False)
 
 
-def _mac_key(folder: Path) -> bytes | None:
-    """The random key that signs this user's cache files; made on first use (mode 0600)."""
-    path = folder / _KEY_FILE
+def key_folder() -> Path:
+    """Where the key that signs this user's cache files lives (platformdirs' user state folder,
+    `$XDG_STATE_HOME/lakip` on Linux): never inside the cache folder, so whoever can write the
+    cache (a CI cache restored from another branch, a copied folder) cannot sign what it plants."""
+    from platformdirs import user_state_path
+
+    return user_state_path("lakip", appauthor=False)
+
+
+def _mac_key(cache: Path) -> bytes | None:
+    """The random key that signs the files of the cache folder `cache`; made on first use (mode
+    0600) in `key_folder()`, one per cache folder."""
+    folder = key_folder()
+    path = folder / f"{_KEY_FILE}-{hashlib.sha256(str(cache.resolve()).encode()).hexdigest()[:16]}"
     try:
         data = read_file(folder, path)
         if len(data) == 32:

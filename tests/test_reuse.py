@@ -151,3 +151,26 @@ def test_the_cache_switch_turns_stored_outputs_off(sample: Path, tmp_path: Path,
     assert REUSED not in lines
     assert not (tmp_path / "cache/lakip/keluaran").exists() or not os.listdir(
         tmp_path / "cache/lakip/keluaran")
+
+
+def test_fontconfig_setup_and_system_libraries_are_part_of_the_output_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF rendered under another fontconfig setup is another PDF: FONTCONFIG_FILE (and the file
+    it names) changes the key, as the C libraries and Python do (review: a stale PDF was served)."""
+    from generator.workflow import reuse
+
+    def key() -> str:
+        reuse.system_digest.cache_clear()
+        return reuse.system_digest()
+
+    monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+    before = key()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text("<fontconfig/>\n", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    named = key()
+    conf.write_text("<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir></fontconfig>\n",
+                    encoding="utf-8")
+    edited = key()
+    monkeypatch.delenv("FONTCONFIG_FILE")
+    assert len({before, named, edited}) == 3 and key() == before

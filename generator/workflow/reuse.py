@@ -158,7 +158,29 @@ def output_key(job: Job, name: str) -> str:
     if "inputs" not in job.keys:
         job.keys["inputs"] = inputs_digest(snap)
     return digest("lakip-keluaran", name, str(snap.tahun), repr(snap.state), job.keys["inputs"],
-                  code_digest(), library_versions(), fonts_digest())
+                  code_digest(), library_versions(), fonts_digest(), system_digest())
+
+
+@cache
+def system_digest() -> str:
+    """What of the machine renders besides Python packages and font files: the Python version,
+    the C libraries WeasyPrint loads (pango, harfbuzz, harfbuzz-subset, cairo: their file names,
+    which carry the soname version) and fontconfig's environment (FONTCONFIG_FILE, _PATH,
+    _SYSROOT and the file named). A change renders again; the archive manifest records the same
+    environment (render.document.environment)."""
+    import ctypes.util
+    import platform
+
+    parts = [platform.python_version()]
+    for library in ("pango-1.0", "pangoft2-1.0", "harfbuzz", "harfbuzz-subset", "cairo", "fontconfig"):
+        parts.append(f"{library}={ctypes.util.find_library(library)}")
+    for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT"):
+        value = os.environ.get(name, "")
+        parts.append(f"{name}={value}")
+        if value and os.path.isfile(value):
+            with open(value, "rb") as f:
+                parts.append(hashlib.sha256(f.read()).hexdigest())
+    return digest(*parts)
 
 
 def reuse(job: Job, name: str, render: Callable[[], bytes]) -> bytes:
