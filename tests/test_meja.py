@@ -97,7 +97,9 @@ def test_token_host_cookie_and_csrf_are_checked(office: Office) -> None:
         assert rebinding.status == 403
         assert alerts(rebinding.text) == ["Alamat (Host) tidak dikenal: meja kerja hanya menjawab "
                                           f"http://127.0.0.1:{desk.port}/"]
-        cookie = login(desk)
+        probe = request(desk, "HEAD", f"/?{urlsplit(desk.url).query}")  # review 1 item 12
+        assert (probe.status, probe.getheader("Set-Cookie"), probe.text) == (200, None, "")
+        cookie = login(desk)  # the token still works after the HEAD
         again = request(desk, "GET", f"/?{urlsplit(desk.url).query}")  # the token works once
         assert again.status == 403
         page = request(desk, "GET", "/", cookie=cookie)

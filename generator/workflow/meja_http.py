@@ -233,7 +233,9 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = parse_qs(url.query)
         if url.path == "/" and "token" in query:
-            if self.meja.use_token(query["token"][0]):
+            if self.command == "HEAD":  # a link preview or a HEAD probe must not spend the one-time token
+                self._answer(HTTPStatus.OK, b"")
+            elif self.meja.use_token(query["token"][0]):
                 cookie = (f"{self.meja.cookie}={self.meja.session}; Path=/; HttpOnly; SameSite=Strict")
                 self._redirect("/", {"Set-Cookie": cookie})
             else:
