@@ -176,6 +176,14 @@ def _tag_by_another_role(office: Office) -> None:
                env=actor_env(office.actors["jafung"], "2026-02-12T09:45:00" + WITA))
 
 
+def _extra_files(office: Office) -> None:
+    (office.root / "arsip/2025/lampiran.txt").write_text("tidak diarsipkan\n", encoding="utf-8")
+    (office.root / "arsip/2025/passwd").symlink_to("/etc/passwd")
+    office.run("add", "arsip/2025/lampiran.txt", "arsip/2025/passwd")
+    office.run("commit", "-q", "-m", "tambah ke arsip",
+               env=actor_env(office.actors["tim-kerja"], "2026-03-02T09:00:00" + WITA))
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("rendered_once")
 @pytest.mark.parametrize(("tamper", "expected"), [
@@ -187,7 +195,10 @@ def _tag_by_another_role(office: Office) -> None:
     (_tag_by_another_role, [("tag-tidak-sah", f"tag lakip-2025 ditandatangani {JAFUNG}, yang tidak "
                                               "memegang peran tim-kerja (pelaksana langkah terakhir) pada "
                                               "tanggal tag")]),
-], ids=["byte-pdf", "hash-manifest", "tag-tanpa-tanda-tangan", "tag-peran-lain"])
+    (_extra_files, [("arsip-diubah", "lakip-2025: arsip/2025/lampiran.txt di HEAD tidak tercatat di "
+                                     "manifest"),
+                    ("arsip-diubah", "lakip-2025: arsip/2025/passwd di HEAD tidak tercatat di manifest")]),
+], ids=["byte-pdf", "hash-manifest", "tag-tanpa-tanda-tangan", "tag-peran-lain", "berkas-tambahan"])
 def test_tampering_is_found_without_rebuilding(office: Office, tamper, expected) -> None:
     root = archived(office)
     assert check_archives(root, rebuild=False).temuan == []  # registers the tag as first seen

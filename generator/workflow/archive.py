@@ -424,6 +424,16 @@ def stored_findings(git: Git, tag: Tag, manifest: dict, trusted_message: bool = 
             if _sha256(data) != sha:
                 finding(f"{folder}/{name} di {where} tidak sama dengan hash di manifest")
                 break
+    # Nothing may sit beside what the manifest lists: an added file (or a symlink) in the folder
+    # would be offered as archived although nobody signed it.
+    listed = {*stored_files(manifest), manifest_path(tahun).rsplit("/", 1)[-1]}
+    for where, rev in ((tag.name, tag.commit), ("HEAD", head)):
+        if rev is None:
+            continue
+        out = git.run("ls-tree", "-r", "-z", "--name-only", rev, "--", f"{folder}/", check=False)
+        for rel in sorted(p for p in out.decode("utf-8", "replace").split("\0") if p):
+            if rel.removeprefix(f"{folder}/") not in listed:
+                finding(f"{rel} di {where} tidak tercatat di manifest")
     if head and head != tag.commit:
         at_head = git.run("cat-file", "blob", f"{head}:{manifest_path(tahun)}", check=False)
         if at_head != raw:
