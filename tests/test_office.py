@@ -188,3 +188,25 @@ def test_ci_installs_lakip_only_from_a_source_the_office_pins(tmp_path: Path, gi
         passed = subprocess.run(["bash", "-eo", "pipefail", "-c", guard], cwd=target,
                                 capture_output=True, text=True)
         assert (passed.returncode, passed.stdout, passed.stderr) == (0, "", ""), forge
+
+
+def test_a_missing_signing_key_file_is_a_signing_problem(tmp_path: Path, git_home: Path) -> None:
+    """Review 1 item 9: shown before any decision (desk, lakip step), not as git's English error."""
+    from generator.git import Git
+    from generator.sop.record import signing_problems
+
+    repo, _ = load_repo(ROOT)
+    import dataclasses
+
+    from generator.data.model import KunciSsh
+
+    first = next(iter(repo.personil))
+    key = KunciSsh("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA", first.loc)
+    person = dataclasses.replace(first, kunci=(key,))
+    subprocess.run(["git", "init", "-q", str(tmp_path / "r")], check=True)
+    git = Git(tmp_path / "r")
+    missing = tmp_path / "tidak-ada" / "id_ed25519"
+    env = {"GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "gpg.format", "GIT_CONFIG_VALUE_0": "ssh",
+           "GIT_CONFIG_KEY_1": "user.signingkey", "GIT_CONFIG_VALUE_1": str(missing)}
+    assert signing_problems(git, person, dt.date(2026, 2, 1), env) == [
+        f"berkas kunci penandatangan git (user.signingkey) {missing} tidak ditemukan atau tidak dapat dibaca"]

@@ -178,7 +178,13 @@ def _signing_problems(git: Git, person: m.Personil, day: dt.date, env: dict | No
     if config("gpg.format") != "ssh" or not config("user.signingkey"):
         return ["penandatanganan SSH belum diatur (petunjuk: git config gpg.format ssh dan "
                 "git config user.signingkey ~/.ssh/id_ed25519.pub)"]
-    key = _public_key(config("user.signingkey"))
+    setting = config("user.signingkey") or ""
+    key = _public_key(setting)
+    if key is None and not setting.startswith("key::") and not any(
+            p.is_file() for p in (Path(setting).expanduser(), Path(setting + ".pub").expanduser())):
+        # git would fail later with an English "Couldn't load public key" (review 1 item 9)
+        return [f"berkas kunci penandatangan git (user.signingkey) {setting} tidak ditemukan atau "
+                "tidak dapat dibaca"]
     if key is not None and person.key_on(m.key_fingerprint(" ".join(key)), day) is None:
         return [f"kunci penandatangan git (user.signingkey) bukan kunci {person.nama} yang "
                 f"terdaftar dan berlaku pada {day.isoformat()} di sop/personil.yaml"]
