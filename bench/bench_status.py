@@ -3,7 +3,7 @@
     python bench/bench_status.py [--commits 20000] [--steps 500] [--keep DIR] [--json]
 
 History 2021-01 .. 2026-02: ordinary commits of bidang staff (git fast-import) interleaved with
-complete, signed SOP runs 2021-2025 recorded by generator.sop.record.record (the path of `lakip step`).
+complete, signed SOP runs 2021-2025 recorded by generator.workflow.step.step (the path of `lakip step`).
 Times raw `git log`, CLI start-up, `lakip status --json` cold and warm; counts ssh-keygen calls.
 """
 
@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from generator.data.load import load_repo
 from generator.git import Git, step_commits
 from generator.git.log import _STEP_FIELDS
-from generator.sop.record import record
 from generator.sop.worktime import from_sop
 from generator.workflow import demo
+from generator.workflow.step import step as record
 
 WITA = dt.timezone(dt.timedelta(hours=8))
 START = dt.date(2021, 1, 4)
