@@ -91,3 +91,12 @@ def test_console_script_runs_on_the_project(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert (done.returncode, json.loads(done.stdout)) == (0, [])
     assert done.stderr == ""  # JSON mode prints only JSON
+
+
+def test_verify_arsip_refuses_akar_instead_of_ignoring_it(sample: Path) -> None:
+    result = run("verify", "--repo", sample, "--arsip", "--akar", "zzz")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "lakip: galat: --akar tidak dapat dipakai bersama --arsip: arsip diperiksa dari akar kepercayaan "
+        "yang tercatat di manifest tiap tahun (petunjuk: jalankan lakip verify --akar <commit> untuk "
+        "riwayat SOP, lalu lakip verify --arsip)\n")

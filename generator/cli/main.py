@@ -339,6 +339,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from generator.sop.progress import progress
 
     if args.arsip:
+        if args.akar:  # silently ignoring it would tell an auditor their root was used
+            raise UsageError("--akar tidak dapat dipakai bersama --arsip: arsip diperiksa dari akar "
+                             "kepercayaan yang tercatat di manifest tiap tahun (petunjuk: jalankan "
+                             "lakip verify --akar <commit> untuk riwayat SOP, lalu lakip verify --arsip)")
         return _verify_archives(args)
     result = progress(find_repo_root(args.repo), args.tahun, akar=args.akar)
     found = result.status.temuan
