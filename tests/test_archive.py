@@ -270,7 +270,7 @@ def test_demo_verifies_without_harfbuzz_subset_and_with_only_dejavu(demo, tmp_pa
     hidden from WeasyPrint) and fontconfig offers only DejaVu (no fonts-liberation2): no finding,
     the byte differences are the note `lingkungan-berbeda` naming what differs."""
     dejavu = Path("/usr/share/fonts/truetype/dejavu")
-    if not dejavu.is_dir():
+    if not dejavu.is_dir() and not os.environ.get("CI"):  # CI installs it: there its absence fails
         pytest.skip("fonts-dejavu-core tidak terpasang")
     root = tmp_path / "kantor"
     shutil.copytree(demo[0], root, symlinks=True)
