@@ -134,6 +134,18 @@ def mark_owned(path: Path, what: str) -> None:
                                    "build; jangan menyimpan berkas lain di sini.\n", encoding="utf-8")
 
 
+def swap_in(fresh: Path, target: Path, what: str) -> None:
+    """Replace `target` (checked by `check_replaceable`) with the folder `fresh` lakip just built
+    beside it, marking it as lakip's own (`mark_owned`): a failed build never gets here, so the
+    previous folder stays as it was. rmtree never follows links."""
+    import shutil
+
+    mark_owned(fresh, what)
+    if target.exists():
+        shutil.rmtree(target)
+    fresh.rename(target)
+
+
 def make_dirs(base: Path, path: Path) -> None:
     """Create `path` (inside `base`) and its parents without following any symlink below `base`.
 

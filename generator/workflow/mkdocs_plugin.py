@@ -346,7 +346,7 @@ def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None) 
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    from generator.store import UnsafePath, check_replaceable, mark_owned
+    from generator.store import UnsafePath, check_replaceable, swap_in
     from generator.workflow.outputs import prepare_out
 
     prepare_out(site_dir.parent)
@@ -363,10 +363,7 @@ def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None) 
             if plugin is not None:
                 plugin.snapshot = snapshot
             build(config)
-        mark_owned(fresh, "Situs")
-        if site_dir.exists():
-            shutil.rmtree(site_dir)  # a real folder (checked above); rmtree never follows links
-        fresh.rename(site_dir)
+        swap_in(fresh, site_dir, "Situs")
     except MkDocsException as e:
         raise Refused(f"situs gagal dibangun: {e}") from None
     finally:

@@ -179,7 +179,7 @@ def build_portal(daftar: Daftar, hasil: list[Hasil], out: Path, now: dt.datetime
     from mkdocs.exceptions import MkDocsException
 
     from generator.render.portal import write_pages
-    from generator.store import UnsafePath, check_replaceable, mark_owned
+    from generator.store import UnsafePath, check_replaceable, swap_in
     from generator.workflow.mkdocs_plugin import write_search_script
     from generator.workflow.outputs import prepare_out
 
@@ -196,10 +196,7 @@ def build_portal(daftar: Daftar, hasil: list[Hasil], out: Path, now: dt.datetime
             written = write_pages(data, Path(pages))
             build(_config(daftar, data, written, Path(pages), fresh))
         write_search_script(fresh)
-        mark_owned(fresh, "Portal")
-        if out.exists():
-            shutil.rmtree(out)
-        fresh.rename(out)
+        swap_in(fresh, out, "Portal")
     except MkDocsException as e:
         raise Refused(f"portal gagal dibangun: {e}") from None
     finally:
