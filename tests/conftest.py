@@ -121,8 +121,10 @@ def office(tmp_path: Path, git_home: Path, recordings):
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
-    """`lakip demo` run once per test run, with what it printed; tests only read it, or copy it
-    (`shutil.copytree(..., symlinks=True)`) before they change anything.
+    """`lakip demo --tte` run once per test run, with what it printed; tests only read it, or
+    copy it (`shutil.copytree(..., symlinks=True)`) before they change anything. With `--tte`
+    (the plain demo plus a sop/ commit of the TTE trust root and the signed PDF, stored by step 11)
+    one demo serves the demo's, the archive's and the TTE's tests.
 
     The suite runs on pytest-xdist workers, each with its own session: the first worker to ask
     makes the demo in the folder all workers' temporary folders share, under a lock, and the
@@ -147,7 +149,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
                 for key, value in {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
                                    "GIT_CONFIG_NOSYSTEM": "1"}.items():
                     mp.setenv(key, value)
-                result = run("demo", target)
+                result = run("demo", target, "--tte")
             printed.write_text(json.dumps([result.code, result.out, result.err]), encoding="utf-8")
     code, out, err = json.loads(printed.read_text(encoding="utf-8"))
     return target, Result(code, out, err)
@@ -166,12 +168,19 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
     documents several times; with this fixture only the first build of each HTML renders."""
     from generator.render import document, docx
 
-    real_pdf, real_docx = document.pdf_layout, docx.docx_bytes
+    real_plain, real_arsip, real_docx = document.Laid.plain, document.Laid.arsip, docx.docx_bytes
 
-    def pdf_layout(html: str) -> document.PdfLayout:
-        key = "pdf|" + hashlib.sha256(html.encode("utf-8")).hexdigest()
+    def plain(self: document.Laid) -> document.Pdf:
+        key = "pdf|" + hashlib.sha256(self.html.encode("utf-8")).hexdigest()
         if key not in _RENDERED:
-            _RENDERED[key] = real_pdf(html)
+            _RENDERED[key] = real_plain(self)
+        return _RENDERED[key]
+
+    def arsip(self: document.Laid, lampiran=()) -> document.Pdf:
+        extra = "|".join(f"{a.nama}:{hashlib.sha256(a.data).hexdigest()}" for a in lampiran)
+        key = f"arsip|{extra}|" + hashlib.sha256(self.html.encode("utf-8")).hexdigest()
+        if key not in _RENDERED:
+            _RENDERED[key] = real_arsip(self, lampiran)
         return _RENDERED[key]
 
     def docx_bytes(html: str, meta) -> bytes:
@@ -180,18 +189,9 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
             _RENDERED[key] = real_docx(html, meta)
         return _RENDERED[key]
 
-    real_render = document.render_pdf
-
-    def render_pdf(html: str, lampiran=(), arsip: bool = False):
-        extra = "|".join(f"{a.nama}:{hashlib.sha256(a.data).hexdigest()}" for a in lampiran)
-        key = f"render|{arsip}|{extra}|" + hashlib.sha256(html.encode("utf-8")).hexdigest()
-        if key not in _RENDERED:
-            _RENDERED[key] = real_render(html, lampiran, arsip)
-        return _RENDERED[key]
-
-    monkeypatch.setattr(document, "render_pdf", render_pdf)  # the archive's PDF/A copy
-    # document.pdf_pages, document.pdf and the builders' Job.layout all go through it
-    monkeypatch.setattr(document, "pdf_layout", pdf_layout)
+    # every PDF goes through a Laid: document.render_pdf, pdf_pages, pdf and the builders' Job.laid
+    monkeypatch.setattr(document.Laid, "plain", plain)
+    monkeypatch.setattr(document.Laid, "arsip", arsip)  # the archive's PDF/A copy
     monkeypatch.setattr(docx, "docx_bytes", docx_bytes)  # write_docx goes through it too
 
 

@@ -237,10 +237,11 @@ class PdfLayout:
     kotak: dict[str, tuple[int, float, float, float, float]]
 
 
-def pdf_layout(html: str) -> PdfLayout:
-    """WeasyPrint once (`render_pdf`): the PDF bytes (`pdf_pages` is this; `lakip tte` signs
-    exactly what the build makes) and the page and box of the elements that need them."""
-    result = render_pdf(html)
+def pdf_layout(html: str | Laid) -> PdfLayout:
+    """WeasyPrint once (`render_pdf`, or the plain write of a `Laid` the caller keeps): the PDF
+    bytes (`pdf_pages` is this; `lakip tte` signs exactly what the build makes) and the page and
+    box of the elements that need them."""
+    result = (html if isinstance(html, Laid) else Laid(html)).plain()
     return PdfLayout(result.data, result.pages, result.kotak)
 
 
@@ -281,55 +282,101 @@ def render_pdf(html: str, lampiran: tuple[Lampiran, ...] = (), arsip: bool = Fal
 
     `arsip=True` writes the PDF/A-3b archive copy, tagged for accessibility (`pdf_tags`), with
     `lampiran` attached as associated files dated like the document (DESIGN §7)."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
+    laid = Laid(html)
+    return laid.arsip(lampiran) if arsip else laid.plain()
 
-    from generator.render import fonts
 
-    # Inline SVG (the charts) is drawn through fontconfig's default configuration, not the
-    # document's @font-face ones: the shipped families are registered there too.
-    fonts.register_default()
-    # @font-face rules of a user stylesheet take effect only through a shared FontConfiguration
-    config = FontConfiguration()
-    faces = weasyprint.CSS(string=fonts.face_css(), url_fetcher=fonts.fetcher(), font_config=config)
-    document = weasyprint.HTML(string=html, url_fetcher=fonts.fetcher()).render(
-        stylesheets=[faces], font_config=config)
-    pages: dict[str, int] = {}
-    kotak: dict[str, tuple[int, float, float, float, float]] = {}
-    px = 0.75  # CSS px -> PDF points
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            pages.setdefault(anchor, number)
-        if TTE_RUANG in page.anchors and TTE_RUANG not in kotak:
-            # WeasyPrint's layout boxes (Page._page_box) hold each element's border box.
-            for box in page._page_box.descendants():
-                element = getattr(box, "element", None)
-                if element is not None and element.get("id") == TTE_RUANG:
-                    x, y = box.border_box_x(), box.border_box_y()
-                    w, h = box.border_width(), box.border_height()
-                    kotak[TTE_RUANG] = (number - 1, x * px, (page.height - y - h) * px,
-                                        (x + w) * px, (page.height - y) * px)
-                    break
-    moment = _moment(document.metadata.modified or document.metadata.created)
-    options: dict = {}
-    if arsip:
-        stamp = moment.replace(tzinfo=None) if moment else dt.datetime(1970, 1, 1)
-        options = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "attachments": [
-            weasyprint.Attachment(string=item.data, name=item.nama, description=item.keterangan,
-                                  created=stamp, modified=stamp, relationship=item.hubungan)
-            for item in lampiran], "finisher": _once_each_associated_file}
-    epoch = str(int(moment.timestamp())) if moment else "0"
-    with _EPOCH_LOCK:
-        before = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = epoch
-        try:
-            data = document.write_pdf(**options)
-        finally:
-            if before is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = before
-    return Pdf(data, pages, fonts.used(document), kotak)
+class Laid:
+    """One WeasyPrint layout of one HTML (the costly half of a PDF), written as the plain PDF and
+    as the PDF/A archive copy without laying the document out twice (issue 18: nothing rendered
+    twice; `lakip archive` and `verify --arsip` need both). Each write gives the bytes a fresh
+    `render_pdf` gives. Not thread-safe: one builder owns it."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self._document = None
+        self._pages: dict[str, int] = {}
+        self._kotak: dict[str, tuple[int, float, float, float, float]] = {}
+        self._plain: Pdf | None = None
+        self._arsip_written = False
+
+    def plain(self) -> Pdf:
+        """The PDF `lakip build` writes (memoised)."""
+        if self._plain is None:
+            if self._arsip_written:
+                # A PDF/A write leaves its sRGB output intent on WeasyPrint's document (measured
+                # with WeasyPrint 70): a plain PDF written after it would carry it too.
+                self._document = None
+            self._plain = self._write()
+        return self._plain
+
+    def arsip(self, lampiran: tuple[Lampiran, ...] = ()) -> Pdf:
+        """The PDF/A-3b copy with `lampiran` attached (see `render_pdf`)."""
+        result = self._write(lampiran, arsip=True)
+        self._arsip_written = True
+        return result
+
+    def _lay_out(self):
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        from generator.render import fonts
+
+        if self._document is not None:
+            return self._document
+        # Inline SVG (the charts) is drawn through fontconfig's default configuration, not the
+        # document's @font-face ones: the shipped families are registered there too.
+        fonts.register_default()
+        # @font-face rules of a user stylesheet take effect only through a shared FontConfiguration
+        config = FontConfiguration()
+        faces = weasyprint.CSS(string=fonts.face_css(), url_fetcher=fonts.fetcher(), font_config=config)
+        document = weasyprint.HTML(string=self.html, url_fetcher=fonts.fetcher()).render(
+            stylesheets=[faces], font_config=config)
+        pages: dict[str, int] = {}
+        kotak: dict[str, tuple[int, float, float, float, float]] = {}
+        px = 0.75  # CSS px -> PDF points
+        for number, page in enumerate(document.pages, start=1):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+            if TTE_RUANG in page.anchors and TTE_RUANG not in kotak:
+                # WeasyPrint's layout boxes (Page._page_box) hold each element's border box.
+                for box in page._page_box.descendants():
+                    element = getattr(box, "element", None)
+                    if element is not None and element.get("id") == TTE_RUANG:
+                        x, y = box.border_box_x(), box.border_box_y()
+                        w, h = box.border_width(), box.border_height()
+                        kotak[TTE_RUANG] = (number - 1, x * px, (page.height - y - h) * px,
+                                            (x + w) * px, (page.height - y) * px)
+                        break
+        self._document, self._pages, self._kotak = document, pages, kotak
+        return document
+
+    def _write(self, lampiran: tuple[Lampiran, ...] = (), arsip: bool = False) -> Pdf:
+        import weasyprint
+
+        from generator.render import fonts
+
+        document = self._lay_out()
+        moment = _moment(document.metadata.modified or document.metadata.created)
+        options: dict = {}
+        if arsip:
+            stamp = moment.replace(tzinfo=None) if moment else dt.datetime(1970, 1, 1)
+            options = {"pdf_variant": "pdf/a-3b", "pdf_tags": True, "attachments": [
+                weasyprint.Attachment(string=item.data, name=item.nama, description=item.keterangan,
+                                      created=stamp, modified=stamp, relationship=item.hubungan)
+                for item in lampiran], "finisher": _once_each_associated_file}
+        epoch = str(int(moment.timestamp())) if moment else "0"
+        with _EPOCH_LOCK:
+            before = os.environ.get("SOURCE_DATE_EPOCH")
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
+            try:
+                data = document.write_pdf(**options)
+            finally:
+                if before is None:
+                    os.environ.pop("SOURCE_DATE_EPOCH", None)
+                else:
+                    os.environ["SOURCE_DATE_EPOCH"] = before
+        return Pdf(data, dict(self._pages), fonts.used(document), dict(self._kotak))
 
 
 def _once_each_associated_file(_document, pdf) -> None:

@@ -118,7 +118,7 @@ def _pdfa(bundle: Bundle) -> dict[str, bytes]:
         document.Lampiran("persetujuan.json", record_bytes(bundle.persetujuan),
                           "Catatan persetujuan: akar kepercayaan, commit langkah, penanda tangan, "
                           "sidik jari konten"))
-    result = document.render_pdf(bundle.job.html, lampiran, arsip=True)
+    result = bundle.job.laid.arsip(lampiran)  # the layout the PDF was written from, if any
     bundle.fonts = result.fonts
     return {pdfa_name(bundle.tahun): result.data}
 

@@ -93,13 +93,22 @@ class Job:
         return None
 
     @cached_property
+    def laid(self):
+        """The document laid out by WeasyPrint once (`document.Laid`): the pdf builder writes it,
+        the archive writes its PDF/A copy from the same layout."""
+        from generator.render import document
+
+        return document.Laid(self.html)
+
+    @cached_property
     def pdf_pages(self) -> tuple[bytes, dict[str, int]]:
         """The document's PDF and the page of every anchor in it: the pdf builder writes the
         bytes, the docx builder pre-fills its table of contents with the pages (so a DOCX alone
         still renders the PDF once)."""
         from generator.render import document
 
-        return document.pdf_pages(self.html)
+        layout = document.pdf_layout(self.laid)
+        return layout.pdf, layout.pages
 
     def meta(self, title: str, header: str, **kwargs):
         from generator.render.docx import Meta
