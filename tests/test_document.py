@@ -25,12 +25,15 @@ CHAPTERS = ["KATA PENGANTAR", "DAFTAR ISI", "IKHTISAR EKSEKUTIF", "BAB I", "PEND
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample (a plain folder, not a git repository) built once for this module."""
+    """The sample (a plain folder, not a git repository) built once for this module: a fresh
+    serial render (no stored output is used or stored), which the parallel-build test compares
+    with."""
     repo = tmp_path_factory.mktemp("sampel") / "repo"
     shutil.copytree(ROOT / "content", repo / "content")
     shutil.copytree(ROOT / "sop", repo / "sop")
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    mp.setenv("LAKIP_TANPA_CACHE", "1")
     try:
         run_build(repo, repo / "out", 2025)
     finally:
@@ -126,6 +129,31 @@ def test_docx_has_real_word_structure(built: Path) -> None:
     header = document.sections[0].header.paragraphs[0].text
     assert "DRAF · CONTOH" in header
     assert document.core_properties.created.isoformat().startswith("2026-02-20T02:00:00")
+
+
+@pytest.mark.slow
+def test_reused_and_parallel_documents_are_byte_identical_to_a_fresh_serial_render(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Content-addressed outputs (issue 18; moved here from test_reuse): builders in parallel
+    write the bytes one process writes, and an unchanged key reuses them. The fresh serial render
+    is this module's build (`built`), so the documents render twice here, not three times."""
+    from tests.test_reuse import _build
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # nothing stored by other builds
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # the date of `built`
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "sop", root / "sop")
+    lines, parallel = _build(root, tmp_path / "a", DOCUMENTS, jobs=2)
+    assert not [line for line in lines if "dipakai ulang" in line]
+    lines, reused = _build(root, tmp_path / "b", DOCUMENTS, jobs=2)
+    assert sorted(line for line in lines if "dipakai ulang" in line) == [
+        f"{kind} tidak berubah: dipakai ulang dari penyimpanan (tanpa render)"
+        for kind in ("DOCX", "HTML", "PDF", "surat pengantar")]
+    fresh = {p.name: p.read_bytes() for p in built.iterdir() if p.is_file()}
+    assert sorted(fresh) == ["lakip-2025.docx", "lakip-2025.html", "lakip-2025.pdf",
+                             "surat-pengantar-2025.docx", "surat-pengantar-2025.pdf"]
+    assert parallel == reused == fresh
 
 
 def test_surat_pengantar(built: Path) -> None:

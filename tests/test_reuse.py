@@ -1,6 +1,7 @@
 """Content-addressed outputs (issue 18): an unchanged key reuses the stored bytes, byte-identical
 to a fresh render; a change to any kind of input renders again (never stale); builders in
-parallel write the same bytes as one process."""
+parallel write the same bytes as one process (that test is in test_document.py, whose module
+build is the fresh serial render it compares with)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import pytest
 
 from generator.workflow import reuse
 from generator.workflow.build import run_build
-from generator.workflow.outputs import DOCUMENTS
 from tests.conftest import edit, run
 
 REUSED = "HTML tidak berubah: dipakai ulang dari penyimpanan (tanpa render)"
@@ -116,23 +116,6 @@ def test_a_stored_output_edited_by_someone_else_is_not_served(
     stored[0].write_bytes(data.replace(b"LAPORAN KINERJA", b"LAPORAN PALSU", 1))
     lines, again = _build(sample, tmp_path / "out")
     assert REUSED not in lines and again == first
-
-
-@pytest.mark.slow
-def test_reused_and_parallel_documents_are_byte_identical_to_a_fresh_serial_render(
-        office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    root = office.root
-    lines, parallel = _build(root, tmp_path / "a", DOCUMENTS, jobs=2)
-    assert not [line for line in lines if "dipakai ulang" in line]
-    lines, reused = _build(root, tmp_path / "b", DOCUMENTS, jobs=2)
-    assert sorted(line for line in lines if "dipakai ulang" in line) == [
-        f"{kind} tidak berubah: dipakai ulang dari penyimpanan (tanpa render)"
-        for kind in ("DOCX", "HTML", "PDF", "surat pengantar")]
-    fresh = _fresh(root, tmp_path / "c", monkeypatch, DOCUMENTS)
-    assert sorted(fresh) == ["lakip-2025.docx", "lakip-2025.html", "lakip-2025.pdf",
-                             "surat-pengantar-2025.docx", "surat-pengantar-2025.pdf"]
-    assert parallel == reused == fresh
 
 
 def test_jobs_must_be_positive(sample: Path) -> None:

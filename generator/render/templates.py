@@ -99,6 +99,37 @@ class _OfficeLoader(jinja2.BaseLoader):
         return text, None, lambda: False  # never reused across edits: re-read on each load
 
 
+class _CompiledInMemory(jinja2.BytecodeCache):
+    """Templates compiled once per process, kept in memory only, for every environment made by
+    `environment()` (they all compile alike: same class, options and filter names). Keyed by the
+    template's name and the SHA-1 of its source (Jinja's bucket checksum), so an edited template,
+    an office's override or another tree's copy compiles anew. Nothing is written or read from
+    disk: the code objects are the ones this process compiled from the source it just read.
+    Compiling the document templates costs about a second; `lakip meja`, `lakip serve` and the
+    portal render them again and again in one process."""
+
+    LIMIT = 512  # entries; an office editing its overrides in a long `lakip serve` adds a few each
+
+    def __init__(self) -> None:
+        from collections import OrderedDict
+        from types import CodeType
+
+        self.code: OrderedDict[tuple[str, str], CodeType] = OrderedDict()
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.code.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[(bucket.key, bucket.checksum)] = bucket.code
+        while len(self.code) > self.LIMIT:
+            self.code.popitem(last=False)
+
+
+_COMPILED = _CompiledInMemory()
+
+
 def environment(root: Path | None = None, overrides: dict[str, str] | None = None) -> jinja2.Environment:
     """Templates of the office's site_templates/ first, then lakip's defaults, in Jinja's
     SandboxedEnvironment (templates cannot reach Python internals: `cycler.__init__.__globals__`
@@ -112,9 +143,11 @@ def environment(root: Path | None = None, overrides: dict[str, str] | None = Non
     else:
         loader = defaults
     # Sandboxed: the office's templates come from the repository, which is data (DESIGN §5); no
-    # bytecode cache, since loading compiled templates is loading code.
+    # bytecode cache on disk, since loading compiled templates from a file is loading code (the
+    # in-memory one holds only what this process compiled).
     env = SandboxedEnvironment(
         loader=loader,
+        bytecode_cache=_COMPILED,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg", "md"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
