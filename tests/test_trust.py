@@ -23,9 +23,10 @@ NOW = "2026-02-13T10:00:00"
 
 
 @pytest.fixture(scope="module")
-def base7(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Actor]]:
-    """One office with steps 1-7 recorded through `lakip step`, made once for this module (real
-    keys, real signed commits); tests work on copies of it."""
+def base7(tmp_path_factory: pytest.TempPathFactory, recordings) -> tuple[Path, dict[str, Actor]]:
+    """One office with steps 1-7 recorded through `lakip step` (real keys, real signed commits),
+    copied from the session's recordings (which record it when no test of this worker has yet);
+    tests work on copies of it."""
     home = tmp_path_factory.mktemp("home")
     (home / ".gitconfig").write_text("", encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
@@ -35,7 +36,7 @@ def base7(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Act
         for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE", "GIT_COMMITTER_NAME",
                     "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE", "GIT_DIR", "GIT_WORK_TREE"):
             mp.delenv(var, raising=False)
-        office = Office.create(tmp_path_factory.mktemp("dasar") / "kantor")
+        office = Office.create(tmp_path_factory.mktemp("dasar") / "kantor", recordings)
         office.run_until(7)
     return office.root, office.actors
 
