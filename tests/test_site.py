@@ -8,6 +8,7 @@ import http.server
 import os
 import shutil
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.slow,
 PAGES = ["index", "alur-sop", "data-bidang", "capaian", "capaian-2024", "rencana-aksi", "lke", "reviu",
          "dokumen", "arsip",
          "riwayat", "unduh/lakip-2025"]
+SCREENSHOTS = ("index", "alur-sop")
 XSS_NOTE = """---
 langkah: 6
 peran: jafung
@@ -87,17 +89,63 @@ def open_page(browser, width: int = 1280):
     return page
 
 
-def test_every_page_loads_offline_without_errors(site, browser) -> None:
-    base, _ = site
+@dataclass
+class Visit:
+    """What one page of the tour showed (the tests below assert on it)."""
+
+    status: int
+    xss: object  # window.__xss after the page settled: a planted script that ran sets it
+    article: str  # the text of the page's <article> ("" when it has none)
+    facts: dict = field(default_factory=dict)  # what a test needs of this page in particular
+
+
+@pytest.fixture(scope="module")
+def tour(site, browser) -> tuple[dict[str, Visit], list[str], list[str]]:
+    """Every page of the site visited once, in one page object at 1280 px, as a reader clicks
+    through it: (what each page showed, the console errors, every URL requested). Loading a
+    Material page costs chromium about a second of CPU, so the tests that look at these pages
+    (planted scripts, the home page, the flowchart, the wide screenshots) read this one visit
+    instead of loading the pages again."""
+    base, out = site
     page = open_page(browser)
+    visits: dict[str, Visit] = {}
     for name in PAGES:
         response = page.goto(f"{base}/{name}.html")
         page.wait_for_load_state("networkidle")
-        assert response.status == 200, name
-    assert page.errors == []
-    foreign = [u for u in page.requests if not u.startswith(base) and not u.startswith("data:")]
-    assert foreign == []
+        article = page.locator("article")  # the download page is a plain page without one
+        visit = Visit(response.status, page.evaluate("window.__xss"),
+                      article.inner_text() if article.count() else "")
+        if name == "reviu":
+            visit.facts["javascript_links"] = page.locator("article a[href^='javascript:']").count()
+        if name == "alur-sop":
+            lanes = page.locator("svg.lk-bagan g.lane")
+            visit.facts.update(
+                lanes=[lanes.nth(i).get_attribute("data-peran") for i in range(lanes.count())],
+                steps=page.locator("svg.lk-bagan g.langkah").count(),
+                decisions=page.locator("svg.lk-bagan polygon").count(),
+                revisi=page.locator("svg.lk-bagan .lk-alur-revisi").count())
+        if name in SCREENSHOTS:
+            visit.facts["screenshot"] = screenshot(page, out, name, 1280)
+        visits[name] = visit
     page.close()
+    return visits, page.errors, page.requests
+
+
+def screenshot(page, out: Path, name: str, width: int) -> tuple[Path, int]:
+    """A full-page screenshot of the page shown, and how far it scrolls sideways (px)."""
+    shot = out / f"layar-{name}-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    return shot, page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_every_page_loads_offline_without_errors(site, tour) -> None:
+    base, _ = site
+    visits, errors, requests = tour
+    for name in PAGES:
+        assert visits[name].status == 200, name
+    assert errors == []
+    foreign = [u for u in requests if not u.startswith(base) and not u.startswith("data:")]
+    assert foreign == []
 
 
 def test_search_typed_with_the_keyboard_finds_bidang_data(site, browser) -> None:
@@ -134,57 +182,44 @@ def test_search_works_when_the_site_is_opened_as_files(site, browser) -> None:
     page.close()
 
 
-def test_flowchart_has_a_lane_per_role_and_every_step(site, browser) -> None:
-    base, _ = site
-    page = open_page(browser)
-    page.goto(f"{base}/alur-sop.html")
-    lanes = page.locator("svg.lk-bagan g.lane")
-    assert [lanes.nth(i).get_attribute("data-peran") for i in range(lanes.count())] == [
-        "tim-kerja", "jafung", "sekretaris", "kepala-dinas"]
-    steps = page.locator("svg.lk-bagan g.langkah")
-    assert steps.count() == 11
-    assert page.locator("svg.lk-bagan polygon").count() == 3  # decisions at steps 6, 7, 8
-    assert page.locator("svg.lk-bagan .lk-alur-revisi").count() == 3
-    page.close()
+def test_flowchart_has_a_lane_per_role_and_every_step(tour) -> None:
+    flowchart = tour[0]["alur-sop"].facts  # counted on the tour's visit of alur-sop
+    assert flowchart["lanes"] == ["tim-kerja", "jafung", "sekretaris", "kepala-dinas"]
+    assert flowchart["steps"] == 11
+    assert flowchart["decisions"] == 3  # decisions at steps 6, 7, 8
+    assert flowchart["revisi"] == 3
 
 
-def test_planted_scripts_do_not_run(site, browser) -> None:
-    base, _ = site
-    page = open_page(browser)
+def test_planted_scripts_do_not_run(tour) -> None:
+    visits = tour[0]  # each page loaded and settled (networkidle) on the tour
     for name in ("reviu", "capaian", "unduh/lakip-2025"):
-        page.goto(f"{base}/{name}.html")
-        page.wait_for_load_state("networkidle")
-        assert page.evaluate("window.__xss") is None, name
-    page.goto(f"{base}/reviu.html")
-    assert "<script>window.__xss" in page.locator("article").inner_text()  # shown as text
-    assert page.locator("article a[href^='javascript:']").count() == 0
-    page.close()
+        assert visits[name].xss is None, name
+    assert "<script>window.__xss" in visits["reviu"].article  # shown as text
+    assert visits["reviu"].facts["javascript_links"] == 0
 
 
-def test_home_page_shows_progress_and_who_acts(site, browser) -> None:
-    base, _ = site
-    page = open_page(browser)
-    page.goto(f"{base}/index.html")
-    text = page.locator("article").inner_text()
+def test_home_page_shows_progress_and_who_acts(tour) -> None:
+    text = tour[0]["index"].article
     assert "11/11 langkah selesai" in text
     assert "Semua langkah SOP selesai." in text
     assert "Pengumpulan data bidang" in text  # the late step 4 is listed
     # the fixture changed content after step 8 without committing: the site must not say FINAL
     assert "DRAF" in text and "FINAL" not in text
-    page.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_screenshots(site, browser, width: int, tmp_path_factory) -> None:
+def test_screenshots(site, browser, tour, width: int) -> None:
     base, out = site
-    page = open_page(browser, width)
-    for name in ("index", "alur-sop"):
-        page.goto(f"{base}/{name}.html")
-        page.wait_for_load_state("networkidle")
-        shot = out / f"layar-{name}-{width}.png"
-        page.screenshot(path=str(shot), full_page=True)
+    if width == 1280:  # the tour's page is 1280 px wide and took these
+        shots = {name: tour[0][name].facts["screenshot"] for name in SCREENSHOTS}
+    else:
+        page = open_page(browser, width)
+        shots = {}
+        for name in SCREENSHOTS:
+            page.goto(f"{base}/{name}.html")
+            page.wait_for_load_state("networkidle")
+            shots[name] = screenshot(page, out, name, width)
+        page.close()
+    for name, (shot, overflow) in shots.items():
         assert shot.stat().st_size > 10_000
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{name} scrolls sideways at {width}px"
-    page.close()
-
