@@ -171,7 +171,8 @@ def test_a_refused_decision_changes_nothing_and_keeps_the_text(office: Office) -
 @pytest.mark.slow
 @pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                     reason="Debian chromium is not installed (CI installs it)")
-def test_review_round_trip_in_chromium(office: Office, tmp_path: Path) -> None:
+def test_review_round_trip_in_chromium(office: Office, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import run
@@ -189,6 +190,16 @@ def test_review_round_trip_in_chromium(office: Office, tmp_path: Path) -> None:
     penutup = root / "content/2025/narasi/penutup.md"
     penutup.write_text(penutup.read_text(encoding="utf-8") + "\nDraf kalimat baru.\n", encoding="utf-8")
     wip = office.run("status", "--porcelain", "--untracked-files=all")
+
+    from generator.render import document
+
+    real_pdf_pages, layouts = document.pdf_pages, []
+
+    def pdf_pages(html: str):
+        layouts.append(1)
+        return real_pdf_pages(html)
+
+    monkeypatch.setattr(document, "pdf_pages", pdf_pages)
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
@@ -223,6 +234,9 @@ def test_review_round_trip_in_chromium(office: Office, tmp_path: Path) -> None:
         assert html.headers["content-security-policy"].startswith("sandbox; default-src 'none';")
         response = page.request.get(f"http://127.0.0.1:{desk.port}/draf-lakip-2025.pdf", timeout=180_000)
         assert response.status == 200 and response.body()[:5] == b"%PDF-"
+        # the same draft downloaded again: the desk serves the PDF it laid out, not a second layout
+        again = page.request.get(f"http://127.0.0.1:{desk.port}/draf-lakip-2025.pdf", timeout=180_000)
+        assert again.body() == response.body() and layouts == [1]
         # revisi without a note: refused by the checks of `lakip step`, in Indonesian
         message = decide(page, "revisi")
         assert ("keputusan 'revisi' memerlukan catatan reviu baru di content/2025/reviu/ "

@@ -269,11 +269,25 @@ def draft_html(root: Path, tahun: int) -> str:
     return Job(snapshot, root / "out").html
 
 
-def draft_pdf(root: Path, tahun: int) -> bytes:
-    """The same document as PDF (WeasyPrint). Raises DataInvalid like draft_html."""
+def draft_pdf(root: Path, tahun: int, memo: dict[str, bytes] | None = None) -> bytes:
+    """The same document as PDF (WeasyPrint). Raises DataInvalid like draft_html.
+
+    `memo` (the desk's own dict) keeps the last PDF under the SHA-256 of its HTML: the PDF is a
+    function of that HTML, so a reviewer who downloads the same draft again (or a browser that
+    asks twice) gets it at once instead of waiting for another layout of several seconds."""
+    import hashlib
+
     from generator.render import document
 
-    return document.pdf_pages(draft_html(root, tahun))[0]
+    html = draft_html(root, tahun)
+    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    if memo is not None and key in memo:
+        return memo[key]
+    data = document.pdf_pages(html)[0]
+    if memo is not None:
+        memo.clear()  # one draft at a time: the previous one is no longer what the index holds
+        memo[key] = data
+    return data
 
 
 def pesan(error: LakipError) -> str:

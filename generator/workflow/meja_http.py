@@ -54,6 +54,7 @@ class Meja:
         self.lock = threading.Lock()  # one git write at a time
         self.pesan: list[tuple[str, str]] = []  # (jenis: ok|tolak, text) shown once on the next page
         self.isian: dict[str, str] = {}  # a refused form's fields, offered again
+        self.draf_pdf: dict[str, bytes] = {}  # the last draft PDF, by its HTML (meja.draft_pdf)
         self.server: ThreadingHTTPServer | None = None
         self.token_url = self._token
 
@@ -256,7 +257,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _document(self, pdf: bool) -> None:
         try:
             with self.meja.lock:
-                body = (meja.draft_pdf(self.meja.root, self.meja.tahun) if pdf
+                body = (meja.draft_pdf(self.meja.root, self.meja.tahun, self.meja.draf_pdf) if pdf
                         else meja.draft_html(self.meja.root, self.meja.tahun).encode("utf-8"))
         except LakipError as e:
             self._refuse(HTTPStatus.CONFLICT, "Draft belum dapat dibuat: " + meja.pesan(e))
