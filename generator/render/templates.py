@@ -6,7 +6,11 @@ with lakip by name, as an MkDocs theme's custom_dir does.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from pathlib import Path
+from types import CodeType
+from typing import ClassVar
 
 import jinja2
 import nh3
@@ -99,35 +103,33 @@ class _OfficeLoader(jinja2.BaseLoader):
         return text, None, lambda: False  # never reused across edits: re-read on each load
 
 
-class _CompiledInMemory(jinja2.BytecodeCache):
-    """Templates compiled once per process, kept in memory only, for every environment made by
-    `environment()` (they all compile alike: same class, options and filter names). Keyed by the
-    template's name and the SHA-1 of its source (Jinja's bucket checksum), so an edited template,
-    an office's override or another tree's copy compiles anew. Nothing is written or read from
-    disk: the code objects are the ones this process compiled from the source it just read.
-    Compiling the document templates costs about a second; `lakip meja`, `lakip serve` and the
-    portal render them again and again in one process."""
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, compiling each template once per process.
 
+    Compiling the document templates costs about half a second of every HTML render, paid again
+    by each environment (each build, each draft at `lakip meja`, each portal page). Compiled code
+    is kept here, in this process's memory only, under everything compiling depends on: the
+    template's name and file name, the SHA-256 of its source (an edited template, an office's
+    override or another tree's copy compiles anew) and the names of the filters and tests (checked
+    while compiling; callers add their own). Every environment comes from `environment()`, so
+    the other options are the same. Nothing compiled is ever written to or read from a file: that
+    would be loading code from a place someone else may write (tests/test_hardening.py)."""
+
+    _compiled: ClassVar[OrderedDict[tuple, CodeType]] = OrderedDict()
     LIMIT = 512  # entries; an office editing its overrides in a long `lakip serve` adds a few each
 
-    def __init__(self) -> None:
-        from collections import OrderedDict
-        from types import CodeType
-
-        self.code: OrderedDict[tuple[str, str], CodeType] = OrderedDict()
-
-    def load_bytecode(self, bucket) -> None:
-        code = self.code.get((bucket.key, bucket.checksum))
-        if code is not None:
-            bucket.code = code
-
-    def dump_bytecode(self, bucket) -> None:
-        self.code[(bucket.key, bucket.checksum)] = bucket.code
-        while len(self.code) > self.LIMIT:
-            self.code.popitem(last=False)
-
-
-_COMPILED = _CompiledInMemory()
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[override]
+        if raw or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)
+        key = (name, filename, defer_init, tuple(sorted(self.filters)), tuple(sorted(self.tests)),
+               hashlib.sha256(source.encode("utf-8")).hexdigest())
+        code = self._compiled.get(key)
+        if code is None:
+            code = super().compile(source, name, filename, raw, defer_init)
+            self._compiled[key] = code
+            while len(self._compiled) > self.LIMIT:
+                self._compiled.popitem(last=False)
+        return code
 
 
 def environment(root: Path | None = None, overrides: dict[str, str] | None = None) -> jinja2.Environment:
@@ -143,11 +145,10 @@ def environment(root: Path | None = None, overrides: dict[str, str] | None = Non
     else:
         loader = defaults
     # Sandboxed: the office's templates come from the repository, which is data (DESIGN §5); no
-    # bytecode cache on disk, since loading compiled templates from a file is loading code (the
-    # in-memory one holds only what this process compiled).
-    env = SandboxedEnvironment(
+    # compiled templates on disk, since loading them is loading code (_Sandbox keeps in memory
+    # only what this process compiled).
+    env = _Sandbox(
         loader=loader,
-        bytecode_cache=_COMPILED,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg", "md"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
