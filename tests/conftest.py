@@ -131,10 +131,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     others wait for it and read it."""
     import fcntl
     import json
-    import os
 
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared = _shared_base(tmp_path_factory)
     target, printed = shared / "demo" / "kantor", shared / "demo" / "keluaran.json"
     with open(shared / "demo.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
@@ -158,36 +156,78 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
 _RENDERED: dict[str, Any] = {}
 
 
+def _shared_folder(factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder every xdist worker of this run sees (in the parent of the workers' base folders)."""
+    folder = _shared_base(factory) / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _shared_base(factory: pytest.TempPathFactory) -> Path:
+    import os
+
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _remembered(folder: Path, key: str, make):
+    """`make()` once per test run for `key`: from this process's memory, else from the run's
+    shared folder (another worker rendered it), else made and stored there (bytes, or a
+    document.Pdf as its bytes and a JSON of the rest). Writes are atomic renames."""
+    import json
+    import os
+
+    from generator.render.document import Pdf
+
+    if key in _RENDERED:
+        return _RENDERED[key]
+    name = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    data, meta = folder / f"{name}.bin", folder / f"{name}.json"
+    if data.is_file() and (key.startswith("docx|") or meta.is_file()):
+        value = data.read_bytes()
+        if not key.startswith("docx|"):
+            rest = json.loads(meta.read_text(encoding="utf-8"))
+            value = Pdf(value, rest["pages"], rest["fonts"], {k: tuple(v) for k, v in rest["kotak"].items()})
+    else:
+        value = make()
+        temporary = f".{os.getpid()}.tmp"
+        if isinstance(value, Pdf):
+            meta.with_name(meta.name + temporary).write_text(json.dumps(
+                {"pages": value.pages, "fonts": value.fonts, "kotak": value.kotak}), encoding="utf-8")
+            os.replace(meta.with_name(meta.name + temporary), meta)
+        data.with_name(data.name + temporary).write_bytes(value.data if isinstance(value, Pdf) else value)
+        os.replace(data.with_name(data.name + temporary), data)
+    _RENDERED[key] = value
+    return value
+
+
 @pytest.fixture
-def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reuse the PDF and DOCX of an identical HTML rendered earlier in this session.
+def rendered_once(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Reuse the PDF and DOCX of an identical HTML rendered earlier in this test run (by any
+    xdist worker: they share a folder).
 
     WeasyPrint and the DOCX writer turn the same HTML into the same bytes (test_document's
-    reproducibility test checks this on two real builds), and they cost most of a build. Tests
-    whose subject is not the rendering (the archive's tags, the year's cycle) rebuild the same
-    documents several times; with this fixture only the first build of each HTML renders."""
+    reproducibility test and test_archive's rebuild from the tag check this on real builds), and
+    they cost most of a build. Tests whose subject is not the rendering (the archive's tags, the
+    year's cycle) rebuild the same documents several times; with this fixture only the first
+    build of each HTML renders."""
     from generator.render import document, docx
 
     real_plain, real_arsip, real_docx = document.Laid.plain, document.Laid.arsip, docx.docx_bytes
+    folder = _shared_folder(tmp_path_factory, "dirender")
 
     def plain(self: document.Laid) -> document.Pdf:
         key = "pdf|" + hashlib.sha256(self.html.encode("utf-8")).hexdigest()
-        if key not in _RENDERED:
-            _RENDERED[key] = real_plain(self)
-        return _RENDERED[key]
+        return _remembered(folder, key, lambda: real_plain(self))
 
     def arsip(self: document.Laid, lampiran=()) -> document.Pdf:
         extra = "|".join(f"{a.nama}:{hashlib.sha256(a.data).hexdigest()}" for a in lampiran)
         key = f"arsip|{extra}|" + hashlib.sha256(self.html.encode("utf-8")).hexdigest()
-        if key not in _RENDERED:
-            _RENDERED[key] = real_arsip(self, lampiran)
-        return _RENDERED[key]
+        return _remembered(folder, key, lambda: real_arsip(self, lampiran))
 
     def docx_bytes(html: str, meta) -> bytes:
         key = "docx|" + hashlib.sha256(f"{meta!r}\n{html}".encode()).hexdigest()
-        if key not in _RENDERED:
-            _RENDERED[key] = real_docx(html, meta)
-        return _RENDERED[key]
+        return _remembered(folder, key, lambda: real_docx(html, meta))
 
     # every PDF goes through a Laid: document.render_pdf, pdf_pages, pdf and the builders' Job.laid
     monkeypatch.setattr(document.Laid, "plain", plain)
