@@ -4,6 +4,7 @@ history)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -24,27 +25,43 @@ from tests.conftest import ROOT, run
 NOW = dt.datetime(2026, 2, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Kota_:
-    """A small city: an office whose SOP is complete (FINAL), one at step 4, one whose step 6
-    was recorded by someone without the role (forged), one whose repository is broken."""
-    folder = tmp_path_factory.mktemp("kota")
+@contextlib.contextmanager
+def _git_env(folder: Path):
+    """git isolated from the machine for a module fixture (as `git_home` does for one test)."""
     home = folder / "home"
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     (home / ".gitconfig").write_text("", encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         for key, value in {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
                            "GIT_CONFIG_NOSYSTEM": "1"}.items():
             mp.setenv(key, value)
-        k = Kota.prepare(folder)
-        k.office(7, folder / "selesai", Rencana(11, revisi=True, telat=False))
-        k.office(0, folder / "langkah4", Rencana(3, revisi=False, telat=True))
-        palsu = k.office(2, folder / "palsu", Rencana(5, revisi=False, telat=False))
+        yield
+
+
+@pytest.fixture(scope="module")
+def kota(tmp_path_factory: pytest.TempPathFactory) -> Kota:
+    """The one prepared office (keys, roster, first commit) both cities' offices are copied from."""
+    folder = tmp_path_factory.mktemp("templat")
+    with _git_env(folder):
+        return Kota.prepare(folder)
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory, kota: Kota) -> Kota_:
+    """A small city: an office whose SOP is complete (FINAL), one at step 4, one whose step 6
+    was recorded by someone without the role (forged), one whose repository is broken."""
+    folder = tmp_path_factory.mktemp("kota")
+    with _git_env(folder):
+        k = kota
+        _, _, palsu, rusak = k.offices([
+            (7, folder / "selesai", Rencana(11, revisi=True, telat=False)),
+            (0, folder / "langkah4", Rencana(3, revisi=False, telat=True)),
+            (2, folder / "palsu", Rencana(5, revisi=False, telat=False)),
+            (1, folder / "rusak", Rencana(2, revisi=False, telat=False))])
         from generator.git import Git
 
         k.step(Git(palsu), 6, "setuju", dt.datetime(2026, 2, 16, 9, 0, tzinfo=NOW.tzinfo),
                actor=k.actors["tim-kerja"], role="jafung")
-        rusak = k.office(1, folder / "rusak", Rencana(2, revisi=False, telat=False))
         (rusak / ".git" / "HEAD").write_text("bukan ref\n", encoding="utf-8")
         # one office by a clone URL (a bare clone in a temporary folder), one by a branch
         (folder / "portal.yaml").write_text(DAFTAR.replace("repo: palsu", f"repo: 'file://{palsu}'"),
@@ -351,10 +368,11 @@ def _run_script(script: str, cwd: Path, env: dict[str, str]) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("ci", ["github", "gitlab"])
-def test_ci_commands_run_locally_against_two_offices_and_a_broken_one(city: Kota_, git_home, tmp_path: Path,
-                                                                      ci: str) -> None:
-    """Each matrix job in its own workspace (as a runner), artifacts copied to the final job."""
+def test_ci_commands_run_locally_against_two_offices_and_a_broken_one(city: Kota_, git_home,
+                                                                      tmp_path: Path) -> None:
+    """Each matrix job in its own workspace (as a runner), artifacts copied to the final job; the
+    GitHub and GitLab files give each job the same script and values, so each distinct job runs
+    once and its result stands for both forges."""
     import yaml
 
     from generator.workflow.portal_ci import github, gitlab
@@ -365,56 +383,56 @@ def test_ci_commands_run_locally_against_two_offices_and_a_broken_one(city: Kota
             f"  - {{nama: Dinas Rusak, id: rusak, repo: '{city.folder / 'rusak'}'}}\n")
     (tmp_path / "portal.yaml").write_text(text, encoding="utf-8")
     daftar, _ = load_daftar(tmp_path / "portal.yaml")
-    if ci == "github":
-        spec = yaml.safe_load(github(daftar))["jobs"]
-        include = spec["ekspor"]["strategy"]["matrix"]["include"]
-        entries = [{k.upper(): v for k, v in e.items()} for e in include]
-        export = next(s["run"] for s in spec["ekspor"]["steps"] if s.get("name") == "Ekspor")
-        final = next(s["run"] for s in spec["portal"]["steps"] if s.get("name") == "Portal")
-    else:
-        spec = yaml.safe_load(gitlab(daftar))
-        entries = spec["ekspor"]["parallel"]["matrix"]
-        export, final = spec["ekspor"]["script"][0], spec["portal"]["script"][0]
-    last = tmp_path / "portal-job"
-    (last / "ekspor").mkdir(parents=True)
-    shutil.copy(tmp_path / "portal.yaml", last / "portal.yaml")
-    codes = {}
-    for entry in entries:
-        workspace = tmp_path / f"job-{entry['ID']}"
-        workspace.mkdir()
-        codes[entry["ID"]] = _run_script(export, workspace, entry)
-        for artifact in (workspace / "ekspor").iterdir():  # upload + download
-            shutil.copy(artifact, last / "ekspor" / artifact.name)
-    assert codes == {"selesai": 0, "palsu": 0, "rusak": 1}
-    assert _run_script(final, last, {}) == 0
-    index = (last / "situs" / "index.html").read_text(encoding="utf-8")
-    assert 'data-status="final"' in index and 'data-status="temuan"' in index
-    assert "ekspor rusak.json tidak ada di ekspor (log CI: fatal:" in index
-    own = json.loads((last / "ekspor" / "selesai.json").read_text(encoding="utf-8"))
-    assert own["figures"] == city.own["selesai"]
+    jobs = {}
+    for ci in ("github", "gitlab"):
+        if ci == "github":
+            spec = yaml.safe_load(github(daftar))["jobs"]
+            include = spec["ekspor"]["strategy"]["matrix"]["include"]
+            entries = [{k.upper(): v for k, v in e.items()} for e in include]
+            export = next(s["run"] for s in spec["ekspor"]["steps"] if s.get("name") == "Ekspor")
+            final = next(s["run"] for s in spec["portal"]["steps"] if s.get("name") == "Portal")
+        else:
+            spec = yaml.safe_load(gitlab(daftar))
+            entries = spec["ekspor"]["parallel"]["matrix"]
+            export, final = spec["ekspor"]["script"][0], spec["portal"]["script"][0]
+        jobs[ci] = (export, final, entries)
+    assert jobs["github"] == jobs["gitlab"]
+    for n, (export, final, entries) in enumerate(dict.fromkeys(
+            (e, f, tuple(tuple(sorted(x.items())) for x in xs)) for e, f, xs in jobs.values())):
+        entries = [dict(x) for x in entries]
+        last = tmp_path / f"portal-job-{n}"
+        (last / "ekspor").mkdir(parents=True)
+        shutil.copy(tmp_path / "portal.yaml", last / "portal.yaml")
+        codes = {}
+        for entry in entries:
+            workspace = tmp_path / f"job-{n}-{entry['ID']}"
+            workspace.mkdir()
+            codes[entry["ID"]] = _run_script(export, workspace, entry)
+            for artifact in (workspace / "ekspor").iterdir():  # upload + download
+                shutil.copy(artifact, last / "ekspor" / artifact.name)
+        assert codes == {"selesai": 0, "palsu": 0, "rusak": 1}
+        assert _run_script(final, last, {}) == 0
+        index = (last / "situs" / "index.html").read_text(encoding="utf-8")
+        assert 'data-status="final"' in index and 'data-status="temuan"' in index
+        assert "ekspor rusak.json tidak ada di ekspor (log CI: fatal:" in index
+        own = json.loads((last / "ekspor" / "selesai.json").read_text(encoding="utf-8"))
+        assert own["figures"] == city.own["selesai"]
 
 
 # ---------------------------------------------------------------- forty offices, built
 
 
 @pytest.fixture(scope="module")
-def city40(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+def city40(tmp_path_factory: pytest.TempPathFactory, kota: Kota) -> tuple[Path, list[str]]:
     """Forty generated offices (their own data and histories, from one prepared office): office 0
     stops before step 4 (step 4 runs), office 5's step 6 is forged, office 9's repository is
     broken; the portal built from them with two worker processes."""
     folder = tmp_path_factory.mktemp("kota40")
-    home = folder / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("", encoding="utf-8")
     ids = [f"k{i:02d}" for i in range(40)]
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-                           "GIT_CONFIG_NOSYSTEM": "1"}.items():
-            mp.setenv(key, value)
-        k = Kota.prepare(folder)
-        for i, office in enumerate(ids):
-            plan = {0: Rencana(3, False, True), 5: Rencana(5, False, False)}.get(i)
-            k.office(i, folder / office, plan)
+    with _git_env(folder):
+        k = kota
+        k.offices([(i, folder / office, {0: Rencana(3, False, True), 5: Rencana(5, False, False)}.get(i))
+                   for i, office in enumerate(ids)])
         from generator.git import Git
 
         k.step(Git(folder / "k05"), 6, "setuju", dt.datetime(2026, 2, 16, 9, tzinfo=NOW.tzinfo),
