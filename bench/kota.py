@@ -80,16 +80,32 @@ class Kota:
     actors: dict[str, Actor]
     sop: object  # the template's loaded SOP (generator.data.model.Sop)
     _fingerprints: dict[str, str] = field(default_factory=dict)
+    # The template's commit after each of its shared first steps (0: the first commit).
+    shared: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def prepare(cls, folder: Path) -> Kota:
-        """The one prepared office every generated office is copied from."""
+    def prepare(cls, folder: Path, shared_steps: int = 0) -> Kota:
+        """The one prepared office every generated office is copied from. With `shared_steps`
+        (at most 3: steps 1-3 come before the bidang deliver their data), the template records
+        those first steps itself and every office continues its history from there: their
+        signatures are then the same commits in every office, checked once per process by
+        the portal (`signatures` caches by commit id). The tests use it to keep forty offices
+        cheap; the benchmark does not (a real city shares no commits)."""
         git, actors, _ = prepare(folder / "templat")
+        sop, _, _ = load_definitions(FsSource(folder / "templat"))
+        kota = cls(folder / "templat", actors, sop)
+        kota.shared[0] = git.text("rev-parse", "HEAD").strip()
+        if shared_steps:
+            template = _Office(kota.template, git, kota.shared[0])
+            template.tree()
+            kota._lay_out(template, 0, Rencana(min(shared_steps, 3), revisi=False, telat=False))
+            kota._sign([template])
+            for n, (commit, _) in enumerate(template.objects, start=1):
+                kota.shared[n] = commit
         # One pack instead of a hundred loose objects: each office copies the folder.
         git.run("repack", "-a", "-d", "-q")
         shutil.rmtree(git.git_dir() / "hooks")
-        sop, _, _ = load_definitions(FsSource(folder / "templat"))
-        return cls(folder / "templat", actors, sop)
+        return kota
 
     def office(self, i: int, target: Path, rencana: Rencana | None = None) -> Path:
         """Office number `i` at `target`, with its own data and SOP history (`Rencana.untuk(i)`)."""
@@ -101,6 +117,11 @@ class Kota:
         signed in one `ssh-keygen -Y sign` per key (a process per signature is most of the cost
         of a city) and each office's commits are written by one `git hash-object`."""
         made = [self._plan(i, target, rencana or Rencana.untuk(i)) for i, target, rencana in wanted]
+        self._sign(made)
+        return [o.target for o in made]
+
+    def _sign(self, made: list[_Office]) -> None:
+        """Sign and store the laid-out steps of `made`, round by round."""
         with tempfile.TemporaryDirectory(prefix="kota-tanda-tangan-") as tmp:
             for round_ in range(max((len(o.steps) for o in made), default=0)):
                 batch = [(o, o.steps[round_]) for o in made if round_ < len(o.steps)]
@@ -111,39 +132,60 @@ class Kota:
                     o.add(_with_signature(payload, signature))
             for o in made:
                 o.write(Path(tmp))
-        return [o.target for o in made]
 
     def _plan(self, i: int, target: Path, rencana: Rencana) -> _Office:
-        """Copy the template, vary its data (the Tim Kerja commit), and lay out the office's step
-        commits: who, when, and the tree each records (the review note of a revision round and the
-        tanda terima are added in the step that needs them)."""
+        """Copy the template, vary its data (the Tim Kerja commit, after the shared steps), and
+        lay out the office's own step commits."""
         shutil.copytree(self.template, target, symlinks=True)
         git = Git(target)
+        first = min(rencana.sampai, len(self.shared) - 1)  # the template's steps this office keeps
+        office = _Office(target, git, self.shared[first])
+        if office.head != self.shared[len(self.shared) - 1]:
+            git.run("update-ref", "HEAD", office.head)
         _vary(target, i)
-        office = _Office(target, git, git.text("rev-parse", "HEAD").strip())
         git.run("add", "-A", "content")
         tim = self.actors["tim-kerja"]
-        office.add(_commit(office.tree(), office.head, tim, dt.datetime(2026, 1, 27, 10, tzinfo=START.tzinfo),
-                           f"Data kinerja {TAHUN} kantor sintetis {i}\n"))
-        sop = self.sop
-        kalender = from_sop(sop)
-        standar = {s.no: s for s in sop.langkah}
+        when = self._timeline(rencana)[first - 1] if first else dt.datetime(2026, 1, 27, 10,
+                                                                               tzinfo=START.tzinfo)
+        message = f"Data kinerja {TAHUN} kantor sintetis {i}\n"
+        office.add(_commit(office.tree(), office.head, tim, when, message))
+        self._lay_out(office, first, rencana, i)
+        return office
 
-        when = START
+    def _steps(self, rencana: Rencana) -> list[tuple[int, str]]:
+        """The steps recorded for `rencana`, in order."""
         plan = [(no, "selesai") for no in range(1, 6)]
         if rencana.revisi:
             plan += [(6, "setuju"), (7, "revisi"), (5, "selesai")]
         plan += [(6, "setuju"), (7, "setuju"), (8, "setuju"), (9, "selesai"), (10, "selesai"),
                  (11, "selesai")]
         stop = _position(plan, rencana.sampai) if rencana.sampai else 0
-        tree = office.tree_id
-        for no, keputusan in plan[:stop]:
+        return plan[:stop]
+
+    def _timeline(self, rencana: Rencana) -> list[dt.datetime]:
+        """When each step of `rencana` is recorded: half its standard time after the previous
+        one, 1.6 times it for steps 4, 5 and 9 of a late office (working time of the SOP)."""
+        sop = self.sop
+        kalender = from_sop(sop)
+        standar = {s.no: s for s in sop.langkah}
+        moments: list[dt.datetime] = []
+        for no, _ in self._steps(rencana):
             if no == 1:
-                moment = when
-            else:
-                minutes = parse_waktu(standar[no].waktu, sop.menit_per_hari)
-                factor = 1.6 if rencana.telat and no in (4, 5, 9) else 0.5
-                moment = kalender.tambah_menit(when, max(1, int(minutes * factor)))
+                moments.append(START)
+                continue
+            minutes = parse_waktu(standar[no].waktu, sop.menit_per_hari)
+            factor = 1.6 if rencana.telat and no in (4, 5, 9) else 0.5
+            moments.append(kalender.tambah_menit(moments[-1], max(1, int(minutes * factor))))
+        return moments
+
+    def _lay_out(self, office: _Office, first: int, rencana: Rencana, i: int = 0) -> None:
+        """The office's step commits after its first `first`: who, when, and the tree each
+        records (the review note of a revision round and the tanda terima are added in the step
+        that needs them)."""
+        target, git = office.target, office.git
+        tree = office.tree_id
+        steps = self._steps(rencana)
+        for (no, keputusan), moment in list(zip(steps, self._timeline(rencana), strict=True))[first:]:
             if no == 7 and keputusan == "revisi":
                 note = f"content/{TAHUN}/reviu/{moment.date()}-langkah-7-sekretaris.md"
                 path = target / note
@@ -159,8 +201,6 @@ class Kota:
                 git.run("add", f"content/{TAHUN}/pengiriman.yaml")
                 tree = office.tree()
             office.steps.append(_Step(no, keputusan, moment, tree, self.actors[ROLE[no]], ROLE[no]))
-            when = moment
-        return office
 
     def _message(self, git: Git, s: _Step) -> str:
         if s.tree not in self._fingerprints:

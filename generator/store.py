@@ -344,7 +344,10 @@ class Store:
         self.changed = True
 
     def save(self) -> None:
-        """Write the cache back (atomically); a folder that cannot be written is no error."""
+        """Write the cache back (atomically); a folder that cannot be written is no error.
+        Inside `deferred()` the write waits for its end."""
+        if _DEFERRED[0]:
+            return
         if self.folder is None or not self.changed or self._key is None:
             self.changed = False
             return
@@ -360,6 +363,23 @@ class Store:
 
 
 _OPEN: dict[tuple[Path | None, str], Store] = {}
+_DEFERRED = [0]  # depth of `deferred()` blocks
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Within the block `Store.save()` writes nothing; at its end every store changed in it is
+    written once. For a loop over many repositories in one process (the city portal): a cache
+    file is rewritten whole on each save, so saving after every file read of every office grows
+    with the square of the number of offices."""
+    _DEFERRED[0] += 1
+    try:
+        yield
+    finally:
+        _DEFERRED[0] -= 1
+        if not _DEFERRED[0]:
+            for opened in list(_OPEN.values()):
+                opened.save()
 
 
 def store(name: str) -> Store:

@@ -40,10 +40,11 @@ def _git_env(folder: Path):
 
 @pytest.fixture(scope="module")
 def kota(tmp_path_factory: pytest.TempPathFactory) -> Kota:
-    """The one prepared office (keys, roster, first commit) both cities' offices are copied from."""
+    """The one prepared office (keys, roster, first commit, SOP steps 1-3) both cities' offices
+    are copied from; each office varies its data after step 3 and records its own steps from 4."""
     folder = tmp_path_factory.mktemp("templat")
     with _git_env(folder):
-        return Kota.prepare(folder)
+        return Kota.prepare(folder, shared_steps=3)
 
 
 @pytest.fixture(scope="module")

@@ -55,10 +55,12 @@ def _clone(url: str, into: Path) -> Path:
 def export_one(kantor: Kantor, base: Path, tahun: int | None) -> Hasil:
     """The export of one office, or the reason there is none. Never raises: one broken office
     must not stop the city's portal."""
+    from generator.store import deferred
     from generator.workflow.ekspor import export
 
     try:
-        with tempfile.TemporaryDirectory(prefix="lakip-portal-") as tmp:
+        # The caches are written once per office, not after each file of it (store.deferred).
+        with deferred(), tempfile.TemporaryDirectory(prefix="lakip-portal-") as tmp:
             if is_url(kantor.repo):
                 root = _clone(kantor.repo, Path(tmp))
             else:
