@@ -276,6 +276,7 @@ def _replay_syarat(git: Git, sop: m.Sop, commits: list[RawCommit],
     refused), cached by commit id (the store is per lakip version): a commit's tree never changes."""
     cache = store("syarat")
     result: dict[str, list[str]] = {}
+    loaded: dict[tuple, tuple[m.Repo, list[Issue]]] = {}  # the same files are loaded once
     for commit in commits:
         trailers, _ = parse_trailers(commit, sop)
         if trailers is None or trailers.tahun != tahun:
@@ -288,7 +289,7 @@ def _replay_syarat(git: Git, sop: m.Sop, commits: list[RawCommit],
                      ",".join(step.syarat))
         found = cache.get(key)
         if not (isinstance(found, list) and all(isinstance(x, str) for x in found)):
-            found = _syarat_of(git, commit, step, trailers.keputusan, tahun)
+            found = _syarat_of(git, commit, step, trailers.keputusan, tahun, loaded)
             cache.put(key, found)
         if found:
             result[commit.id] = found
@@ -296,7 +297,8 @@ def _replay_syarat(git: Git, sop: m.Sop, commits: list[RawCommit],
     return result
 
 
-def _syarat_of(git: Git, commit: RawCommit, step: m.Langkah, keputusan: str, tahun: int) -> list[str]:
+def _syarat_of(git: Git, commit: RawCommit, step: m.Langkah, keputusan: str, tahun: int,
+               loaded: dict[tuple, tuple[m.Repo, list[Issue]]]) -> list[str]:
     forward = step.keputusan.get(keputusan, step.no + 1) > step.no
     needed = [x for x in step.syarat if not (x == "catatan-reviu" and forward)]
     if not needed:
@@ -315,11 +317,19 @@ def _syarat_of(git: Git, commit: RawCommit, step: m.Langkah, keputusan: str, tah
         names = git.text("ls-tree", "--name-only", commit.id, "content/").splitlines()
         prefixes = (*(n for n in names if not (n.rsplit("/", 1)[-1].isdigit()
                                              and n != f"content/{tahun}")), "sop")
-    repo, issues = load_repo(git.root, GitSource(git, commit.id, prefixes))
+    source = GitSource(git, commit.id, prefixes)
+    # Step commits that do not touch the files (most of them) have the same listing: their data
+    # is loaded and validated once (`loaded`, per progress() call).
+    key = (prefixes, needed != ["catatan-reviu"], tuple(sorted(source.blobs.items())),
+           tuple(source.links), tuple(source.bad))
+    if key not in loaded:
+        repo, issues = load_repo(git.root, source)
+        if repo.sop is not None and repo.personil is not None and needed != ["catatan-reviu"]:
+            issues = issues + validate(repo)
+        loaded[key] = (repo, issues)
+    repo, issues = loaded[key]
     if repo.sop is None or repo.personil is None:
         return ["SOP atau daftar personil di commit ini tidak dapat dibaca"]
-    if needed != ["catatan-reviu"]:
-        issues = issues + validate(repo)
     return check_syarat(replace(step, syarat=tuple(needed)), keputusan, repo, issues, tahun, changed)
 
 
