@@ -61,10 +61,10 @@ def make_city(folder: Path, offices: Path, n: int, kota: Kota) -> tuple[Path, fl
     the smaller N's offices); returns it and the seconds spent making offices."""
     start = time.perf_counter()
     lines = [f"judul: Kota Sintetis ({n} kantor)", "tenggat: 2026-03-31", "kantor:"]
+    kota.offices([(i, offices / f"kantor-{i:03d}", None) for i in range(n)
+                  if not (offices / f"kantor-{i:03d}").exists()])
     for i in range(n):
         target = offices / f"kantor-{i:03d}"
-        if not target.exists():
-            kota.office(i, target)
         lines.append(f"  - {{nama: Kantor Sintetis {i:03d}, id: k{i:03d}, repo: '{target}'}}")
     lines += ["iku_kota:", "  - {id: IKK-1, uraian: Persentase koperasi aktif, satuan: persen, target: 60,",
               "     aturan: rata-rata, sumber: [" +
