@@ -27,13 +27,30 @@ def git(repo: Path, *args: str) -> str:
                           check=True).stdout
 
 
+@pytest.fixture(scope="module")
+def initialized(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`lakip init` run once for this module (under a HOME of its own); tests copy it."""
+    home = tmp_path_factory.mktemp("home")
+    (home / ".gitconfig").write_text("", encoding="utf-8")
+    office = tmp_path_factory.mktemp("init") / "kantor"
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+                           "GIT_CONFIG_NOSYSTEM": "1"}.items():
+            mp.setenv(key, value)
+        for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE", "GIT_COMMITTER_NAME",
+                    "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE", "GIT_DIR", "GIT_WORK_TREE"):
+            mp.delenv(var, raising=False)
+        assert run("init", office, "--tahun", "2026").code == 0
+    return office
+
+
 @pytest.fixture
-def uploaded(tmp_path: Path, git_home: Path):
+def uploaded(tmp_path: Path, git_home: Path, initialized: Path):
     """A new office (lakip init) on a server, and a branch on which a bidang's staff member
     uploaded the filled form, as the forge's web UI commits it; returns (clone, server, fill)."""
     server = tmp_path / "server.git"
     office = tmp_path / "kantor"
-    assert run("init", office, "--tahun", "2026").code == 0
+    shutil.copytree(initialized, office, symlinks=True)
     git(office, "config", "user.name", "Staf Sekretariat")
     git(office, "config", "user.email", "staf@contoh.go.id")
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(server)], check=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
@@ -44,37 +45,57 @@ def _variant(sop_text: str) -> str:
     return out.getvalue()
 
 
+ROLES = {1: "kepala-dinas", 2: "sekretaris", 3: "jafung", 4: "tim-kerja", 5: "tim-kerja", 6: "jafung",
+         7: "sekretaris", 9: "kepala-dinas", 10: "jafung", 11: "tim-kerja", 12: "tim-kerja"}
+DAYS = {1: "02T08:30", 2: "02T08:40", 3: "02T09:00", 4: "03T10:00", 5: "09T14:00", 6: "10T09:00",
+        7: "10T14:00", 8: "12T10:00", 9: "13T10:00", 10: "16T09:00", 11: "16T09:30", 12: "16T09:40"}
+DECISIONS = {6: "setuju", 7: "setuju", 8: "setuju", 9: "setuju"}
+
+
+def _record(office: Office, no: int, inspektur: Actor) -> None:
+    actor = inspektur if no == 8 else office.actors[ROLES[no]]
+    record(office.root, no, DECISIONS.get(no, "selesai"), None, 2025,
+           env=actor_env(actor, f"2026-02-{DAYS[no]}:00{WITA}"))
+
+
+def until_step_7(office: Office) -> Actor:
+    """The SOP with the reviu step and the Inspektur in the roster (one commit signed by the
+    Sekretaris, a pengelola), then steps 1-7 recorded; made by the first test that asks and copied
+    for the other (the Inspektur's key lives under .git/, so copies carry it). Returns the
+    Inspektur."""
+    def key(office: Office) -> Path:
+        return office.root / ".git" / "kunci-inspektur" / "id"
+
+    def make(office: Office) -> None:
+        public = make_key(key(office), INSPEKTUR[1])
+        sekretaris = office.actors["sekretaris"]
+        sop = office.root / "sop/lakip.yaml"
+        sop.write_text(_variant(sop.read_text(encoding="utf-8")), encoding="utf-8")
+        with (office.root / "sop/personil.yaml").open("a", encoding="utf-8") as f:
+            f.write(f'\n  - nama: {INSPEKTUR[0]}\n    nip: "196905121994031007"\n    email: {INSPEKTUR[1]}\n'
+                    f"    jabatan: Inspektur\n    peran: [inspektorat]\n    bidang: []\n"
+                    f'    kunci_ssh: "{public}"\n    berlaku: {{mulai: 2025-01-01, sampai: null}}\n')
+        office.run("add", "sop")
+        office.run("commit", "-q", "-S", "-m", "SOP: reviu APIP sebagai langkah 8",
+                   env=actor_env(sekretaris, f"2026-01-27T09:00:00{WITA}"))
+        for no in range(1, 8):
+            _record(office, no, Actor(*INSPEKTUR, key(office)))
+
+    office.prepared("sop-reviu-apip-7", make)
+    return Actor(*INSPEKTUR, key(office))
+
+
 @pytest.mark.slow
 def test_an_sop_with_a_reviu_step_works_end_to_end(office: Office) -> None:
-    key = office.root.parent / "kunci-inspektur" / "id"
-    public = make_key(key, INSPEKTUR[1])
-    inspektur = Actor(*INSPEKTUR, key)
-    sekretaris = office.actors["sekretaris"]
-    sop = office.root / "sop/lakip.yaml"
-    sop.write_text(_variant(sop.read_text(encoding="utf-8")), encoding="utf-8")
-    with (office.root / "sop/personil.yaml").open("a", encoding="utf-8") as f:
-        f.write(f'\n  - nama: {INSPEKTUR[0]}\n    nip: "196905121994031007"\n    email: {INSPEKTUR[1]}\n'
-                f"    jabatan: Inspektur\n    peran: [inspektorat]\n    bidang: []\n"
-                f'    kunci_ssh: "{public}"\n    berlaku: {{mulai: 2025-01-01, sampai: null}}\n')
-    office.run("add", "sop")
-    office.run("commit", "-q", "-S", "-m", "SOP: reviu APIP sebagai langkah 8",
-               env=actor_env(sekretaris, f"2026-01-27T09:00:00{WITA}"))
-
-    roles = {1: "kepala-dinas", 2: "sekretaris", 3: "jafung", 4: "tim-kerja", 5: "tim-kerja", 6: "jafung",
-             7: "sekretaris", 9: "kepala-dinas", 10: "jafung", 11: "tim-kerja", 12: "tim-kerja"}
-    days = {1: "02T08:30", 2: "02T08:40", 3: "02T09:00", 4: "03T10:00", 5: "09T14:00", 6: "10T09:00",
-            7: "10T14:00", 8: "12T10:00", 9: "13T10:00", 10: "16T09:00", 11: "16T09:30", 12: "16T09:40"}
-    decisions = {6: "setuju", 7: "setuju", 8: "setuju", 9: "setuju"}
-    for no in range(1, 13):
-        actor = inspektur if no == 8 else office.actors[roles[no]]
+    inspektur = until_step_7(office)
+    for no in range(8, 13):
         if no == 11:
             text = (office.root / "content/2025/pengiriman.yaml").read_text(encoding="utf-8")
             (office.root / "content/2025/pengiriman.yaml").write_text(
                 text + "tanda_terima:\n  tanggal: 2026-02-16\n  penerima: Bagian Organisasi\n",
                 encoding="utf-8")
             office.run("add", "content/2025/pengiriman.yaml")
-        record(office.root, no, decisions.get(no, "selesai"), None, 2025,
-               env=actor_env(actor, f"2026-02-{days[no]}:00{WITA}"))
+        _record(office, no, inspektur)
 
     p = progress(office.root, 2025, dt.datetime(2026, 2, 17, 10, tzinfo=dt.UTC)).status
     assert (len(p.langkah), p.berjalan, p.final, p.temuan) == (12, None, True, ())
@@ -101,12 +122,7 @@ def test_an_sop_with_a_reviu_step_works_end_to_end(office: Office) -> None:
 
 
 def test_a_reviu_step_by_someone_without_the_role_is_refused(office: Office) -> None:
-    sop = office.root / "sop/lakip.yaml"
-    sop.write_text(_variant(sop.read_text(encoding="utf-8")), encoding="utf-8")
-    office.run("add", "sop")
-    office.run("commit", "-q", "-S", "-m", "SOP: reviu APIP sebagai langkah 8",
-               env=actor_env(office.actors["sekretaris"], f"2026-01-27T09:00:00{WITA}"))
-    office.run_until(7)
+    until_step_7(office)  # the same SOP and steps 1-7 as the end-to-end test
     from generator.data.errors import LakipError
 
     with pytest.raises(LakipError) as e:
