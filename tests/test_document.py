@@ -340,10 +340,50 @@ def render_docx(paths: list[Path], out: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def rendered(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def f4_letter(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The office options: F4 paper, Bookman-metric font, own margins; a Plt. signs the letter.
+    The surat pengantar made with them, as (PDF, DOCX); `rendered` converts the DOCX in the one
+    LibreOffice run of this module."""
+    import datetime as dt
+
+    from generator.data.load import load_repo
+    from generator.figures.capaian import compute
+    from generator.render import document
+    from generator.render.docx import Meta, write_docx
+    from generator.render.templates import environment
+
+    tmp_path = tmp_path_factory.mktemp("f4")
+    sample = tmp_path / "repo"
+    shutil.copytree(ROOT / "content", sample / "content")
+    shutil.copytree(ROOT / "sop", sample / "sop")
+    instansi = sample / "content/instansi.yaml"
+    instansi.write_text(instansi.read_text(encoding="utf-8") + "dokumen:\n  kertas: F4\n  huruf: bookman\n"
+                        "  margin: {atas: 2, bawah: 2, kiri: 3, kanan: 2}\n", encoding="utf-8")
+    pengiriman = sample / "content/2025/pengiriman.yaml"
+    pengiriman.write_text(pengiriman.read_text(encoding="utf-8").replace(
+        "  tembusan:", "  penandatangan: {sebagai: Plt., nama: 'Hj. Siti Rahmah, S.E., M.M.', "
+        "nip: '197805122005012003', pangkat: Pembina, golongan: IV/a}\n  tembusan:"), encoding="utf-8")
+    repo, issues = load_repo(sample)
+    assert not [i for i in issues if i.is_error], issues
+    state = document.DocumentState(draf=True, contoh=True,
+                                   tanggal=dt.datetime(2026, 2, 20, 10, tzinfo=dt.UTC), langkah_pengesahan=8)
+    logo = document.logo_uri("content/lambang.svg", (sample / "content/lambang.svg").read_bytes())
+    ctx = document.context(repo, 2025, compute(repo, 2025), state, logo)
+    html = document.render(environment(), "surat/surat-pengantar.html", ctx)
+    (tmp_path / "surat-f4.pdf").write_bytes(document.pdf(html))
+    write_docx(html, tmp_path / "surat-f4.docx", Meta("Surat", "Dinas", "", ("DRAF",), state.tanggal,
+                                                      page=ctx["halaman_surat"], letter=True))
+    return tmp_path / "surat-f4.pdf", tmp_path / "surat-f4.docx"
+
+
+@pytest.fixture(scope="module")
+def rendered(built: Path, f4_letter: tuple[Path, Path],
+             tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every DOCX of this module's tests rendered by one LibreOffice run (starting LibreOffice
+    costs more than converting a file)."""
     if NO_SOFFICE:
         pytest.skip("LibreOffice (soffice) tidak terpasang")
-    return render_docx([built / "lakip-2025.docx", built / "surat-pengantar-2025.docx"],
+    return render_docx([built / "lakip-2025.docx", built / "surat-pengantar-2025.docx", f4_letter[1]],
                        tmp_path_factory.mktemp("lo"))
 
 
@@ -457,35 +497,11 @@ def test_logo_in_the_pdf_cover_and_kop(built: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @needs_soffice
-def test_f4_bookman_letter_with_plt_signature_is_one_page(sample: Path, tmp_path: Path) -> None:
-    """The office options: F4 paper, Bookman-metric font, own margins; a Plt. signs the letter."""
-    import datetime as dt
-
-    from generator.data.load import load_repo
-    from generator.figures.capaian import compute
-    from generator.render import document
-    from generator.render.docx import Meta, write_docx
-    from generator.render.templates import environment
-
-    instansi = sample / "content/instansi.yaml"
-    instansi.write_text(instansi.read_text(encoding="utf-8") + "dokumen:\n  kertas: F4\n  huruf: bookman\n"
-                        "  margin: {atas: 2, bawah: 2, kiri: 3, kanan: 2}\n", encoding="utf-8")
-    pengiriman = sample / "content/2025/pengiriman.yaml"
-    pengiriman.write_text(pengiriman.read_text(encoding="utf-8").replace(
-        "  tembusan:", "  penandatangan: {sebagai: Plt., nama: 'Hj. Siti Rahmah, S.E., M.M.', "
-        "nip: '197805122005012003', pangkat: Pembina, golongan: IV/a}\n  tembusan:"), encoding="utf-8")
-    repo, issues = load_repo(sample)
-    assert not [i for i in issues if i.is_error], issues
-    state = document.DocumentState(draf=True, contoh=True,
-                                   tanggal=dt.datetime(2026, 2, 20, 10, tzinfo=dt.UTC), langkah_pengesahan=8)
-    logo = document.logo_uri("content/lambang.svg", (sample / "content/lambang.svg").read_bytes())
-    ctx = document.context(repo, 2025, compute(repo, 2025), state, logo)
-    html = document.render(environment(), "surat/surat-pengantar.html", ctx)
-    (tmp_path / "surat.pdf").write_bytes(document.pdf(html))
-    write_docx(html, tmp_path / "surat.docx", Meta("Surat", "Dinas", "", ("DRAF",), state.tanggal,
-                                                   page=ctx["halaman_surat"], letter=True))
-    lo = render_docx([tmp_path / "surat.docx"], tmp_path / "lo")["surat"]
-    for path in (tmp_path / "surat.pdf", lo):
+def test_f4_bookman_letter_with_plt_signature_is_one_page(f4_letter: tuple[Path, Path],
+                                                          rendered: dict[str, Path]) -> None:
+    """The office options: F4 paper, Bookman-metric font, own margins; a Plt. signs the letter
+    (made by the f4_letter fixture, its DOCX rendered with the module's others)."""
+    for path in (f4_letter[0], rendered["surat-f4"]):
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
         width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
         assert abs(width - 609.4) < 1 and abs(height - 935.4) < 1, info  # 215 x 330 mm

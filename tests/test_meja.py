@@ -18,11 +18,6 @@ from generator.workflow.meja_http import Meja
 from tests.office import Office
 
 CHROMIUM = "/usr/bin/chromium"
-TANDA_TERIMA = """
-tanda_terima:
-  tanggal: 2026-02-12
-  penerima: Rahmawati, S.Sos.
-"""
 XSS_NOTE = """---
 langkah: 6
 peran: jafung
@@ -287,14 +282,11 @@ def test_review_round_trip_in_chromium(office: Office, tmp_path: Path,
 @pytest.mark.slow
 @pytest.mark.usefixtures("rendered_once")
 def test_the_last_step_at_the_desk_is_the_archive(office: Office) -> None:
-    def make(office: Office) -> None:
-        office.run_until(9)
-        path = office.root / "content/2025/pengiriman.yaml"
-        path.write_text(path.read_text(encoding="utf-8") + TANDA_TERIMA, encoding="utf-8")
-        office.run("add", "content/2025/pengiriman.yaml")
-        office.step(10)
+    # test_archive's office at step 10 (tanda terima and its scan): the same recording, and the
+    # same documents, which rendered_once renders once when both modules share a worker
+    from tests.test_archive import until_step_10
 
-    office.prepared("meja-langkah-10", make)
+    until_step_10(office)
     desk = start(office, "tim-kerja", "2026-02-12T09:40:00")
     try:
         cookie = login(desk)
