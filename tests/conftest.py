@@ -225,6 +225,9 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         key = f"arsip|{extra}|" + hashlib.sha256(self.html.encode("utf-8")).hexdigest()
         return _remembered(folder, key, lambda: real_arsip(self, lampiran))
 
+    def pages(self: document.Laid) -> dict[str, int]:
+        return dict(plain(self).pages)
+
     def docx_bytes(html: str, meta) -> bytes:
         key = "docx|" + hashlib.sha256(f"{meta!r}\n{html}".encode()).hexdigest()
         return _remembered(folder, key, lambda: real_docx(html, meta))
@@ -232,6 +235,7 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     # every PDF goes through a Laid: document.render_pdf, pdf_pages, pdf and the builders' Job.laid
     monkeypatch.setattr(document.Laid, "plain", plain)
     monkeypatch.setattr(document.Laid, "arsip", arsip)  # the archive's PDF/A copy
+    monkeypatch.setattr(document.Laid, "pages", pages)  # a parallel build's DOCX page numbers
     monkeypatch.setattr(docx, "docx_bytes", docx_bytes)  # write_docx goes through it too
 
 

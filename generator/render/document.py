@@ -310,6 +310,14 @@ class Laid:
             self._plain = self._write()
         return self._plain
 
+    def pages(self) -> dict[str, int]:
+        """The page (1 = the cover) of every element id, from the layout alone: what the DOCX's
+        table of contents needs, before (or without) the PDF is written."""
+        if self._plain is not None:
+            return dict(self._plain.pages)
+        self._lay_out()
+        return dict(self._pages)
+
     def arsip(self, lampiran: tuple[Lampiran, ...] = ()) -> Pdf:
         """The PDF/A-3b copy with `lampiran` attached (see `render_pdf`)."""
         result = self._write(lampiran, arsip=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 from generator.render import docx_ooxml as ox
 from generator.render.docx_tables import write_table
 from generator.render.page import Halaman, halaman
+from generator.render.reproducible import reproducible_zip
 
 _SKIP_TAGS = {"head", "style", "script", "title", "meta", "link", "noscript", "template"}
 _SKIP_CLASSES = {"tanda", "tanda-atas", "judul-dokumen"}
@@ -102,7 +102,7 @@ def docx_bytes(html: str, meta: Meta) -> bytes:
     core.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
-    return _reproducible_zip(buffer.getvalue(), meta.created)
+    return reproducible_zip(buffer.getvalue(), meta.created)
 
 
 def _styles(document, meta: Meta) -> None:
@@ -566,19 +566,4 @@ def _marks(paragraph, meta: Meta) -> None:
     mark.bold = True
     mark.font.size = Pt(9)
     mark.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
-
-
-def _reproducible_zip(data: bytes, moment: dt.datetime) -> bytes:
-    """python-docx stamps every zip entry with the clock: restamp them with the document's date."""
-    stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute,
-             moment.second - moment.second % 2)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
 

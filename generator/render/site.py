@@ -38,7 +38,7 @@ class SiteData:
     final: bool = False  # the signed approval stands for exactly the content in the folder
     changes: list[ChangeEntry] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
-    documents: dict[str, Path] = field(default_factory=dict)  # file name -> built file
+    documents: dict[str, Path | None] = field(default_factory=dict)  # file name -> built file
     arsip: list[dict] = field(default_factory=list)  # workflow.archive.stored_archives(): stored files
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     notes: list[str] = field(default_factory=list)
@@ -265,7 +265,8 @@ def write(data: SiteData, docs_dir: Path) -> list[str]:
     # lakip's own script, never an office's override: the site runs it
     rendered[f"assets/{WORKER}"] = (DEFAULTS / "site" / WORKER).read_bytes()
     for file_name, path in data.documents.items():
-        rendered[f"unduh/{file_name}"] = read_file(path.parent, path)
+        # None: written by this build after the pages, its bytes copied in then (finish_site)
+        rendered[f"unduh/{file_name}"] = b"" if path is None else read_file(path.parent, path)
     for year in data.arsip:  # the stored files of verified years, read from their tags
         for stored in year["berkas"]:
             rendered[f"unduh/arsip/{year['tahun']}/{stored['nama']}"] = stored["data"]

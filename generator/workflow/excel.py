@@ -14,6 +14,7 @@ import difflib
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.representer import RoundTripRepresenter
@@ -34,6 +36,7 @@ from generator.data.errors import DataInvalid, Issue, Refused, UsageError
 from generator.data.load import CONTENT, load_repo
 from generator.data.numbers import parse_angka
 from generator.data.validate import validate
+from generator.render.reproducible import reproducible_zip
 from generator.store import UnsafePath, make_dirs, read_file, remove_file, write_file
 from generator.workflow.snapshot import Snapshot, gather
 
@@ -186,9 +189,26 @@ def form_bytes(snapshot: Snapshot, bidang: str) -> bytes:
         meta.append(row)
     meta.sheet_state, meta.protection.sheet = "veryHidden", True  # veryHidden: not even under Unhide
     _as_text(wb)
+    # The same form on every run (the website offers it; its files are compared): dated like
+    # the document (from git), else the first day after the year, never the clock.
+    moment = _form_date(snapshot)
+    wb.properties.created = wb.properties.modified = moment
     buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    # ExcelWriter, not Workbook.save: save() stamps `modified` with the clock
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return reproducible_zip(buffer.getvalue(), moment)
+
+
+def _form_date(snapshot: Snapshot) -> dt.datetime:
+    from generator.data.errors import LakipError
+
+    try:
+        moment = snapshot.state.tanggal if snapshot.is_git else None
+    except LakipError:  # no SOP history to date it: the fixed date below
+        moment = None
+    if moment is None:
+        return dt.datetime(snapshot.tahun + 1, 1, 1)
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)  # xlsx stores UTC without a zone
 
 
 def _nama(repo: m.Repo, bidang: str) -> str:

@@ -33,6 +33,7 @@ _READY: dict[str, Callable[[str], None]] = {}  # repository -> told the address 
 
 class LakipPlugin(BasePlugin[LakipConfig]):
     snapshot: Snapshot | None = None  # set by build_site for one build
+    later: tuple[str, ...] = ()  # documents this build writes after the pages (build_site)
 
     def _root(self, config) -> Path:
         here = Path(config.config_file_path).parent
@@ -77,7 +78,8 @@ class LakipPlugin(BasePlugin[LakipConfig]):
                 # so the files written here do not keep re-triggering `mkdocs serve`.
                 now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
                 snapshot = gather(root, self.config.tahun, now=now)
-            data = site_data(snapshot, dokumen if dokumen.is_absolute() else root / dokumen)
+            data = site_data(snapshot, dokumen if dokumen.is_absolute() else root / dokumen, self.later)
+            self.later = ()
             site.write(data, Path(config.docs_dir))
         except LakipError as e:
             raise PluginError(f"lakip: {e.pesan}") from None
@@ -163,10 +165,11 @@ def check_address(address: str) -> tuple[str, int]:
     return host, port
 
 
-def site_data(snapshot: Snapshot, dokumen: Path | None = None):
+def site_data(snapshot: Snapshot, dokumen: Path | None = None, later: tuple[str, ...] = ()):
     """The website's data (`site.SiteData`) from the snapshot: its repository, issues and year,
     the figures of every year, the SOP's progress and approval (when the folder is a git
-    repository), the recent changes and tags, and the built documents found in `dokumen`."""
+    repository), the recent changes and tags, and the built documents found in `dokumen`, with
+    the names in `later` (documents this build writes after the pages: `finish_site`)."""
     from generator.git import Git, changes, tags
     from generator.render.site import SiteData
 
@@ -195,6 +198,8 @@ def site_data(snapshot: Snapshot, dokumen: Path | None = None):
     if dokumen and _real_dir(dokumen):
         data.documents = {p.name: p for p in _real_files(dokumen)
                           if p.name.startswith(("lakip-", "surat-pengantar-"))}
+        data.documents.update({name: None for name in later})
+        data.documents = dict(sorted(data.documents.items()))
         signed = data.documents.get(f"lakip-{snapshot.tahun}-tte.pdf")
         if signed is not None and data.final:
             from generator.workflow.tte import status_situs
@@ -334,12 +339,15 @@ def _forms(snapshot: Snapshot) -> dict[str, bytes]:
     return forms
 
 
-def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None) -> Path:
+def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None,
+               later: tuple[str, ...] = (), swap: bool = True) -> Path:
     """Build the website of `snapshot` into a new folder beside `site_dir`, which then replaces it
     (the plugin writes the pages from the snapshot into a folder lakip makes, MkDocs the rest):
     nothing is written through a symlink, and a failed build leaves the previous site as it was.
-    `dokumen` is where the built documents to offer are. Raises UsageError for an unusable
-    folder, Refused when MkDocs fails."""
+    `dokumen` is where the built documents to offer are; the names in `later` are offered too,
+    their files copied in by `finish_site` (a parallel build writes them meanwhile), and with
+    `swap=False` the new folder is returned for it, not yet in place. Raises UsageError for an
+    unusable folder, Refused when MkDocs fails."""
     import shutil
     import tempfile
 
@@ -361,14 +369,36 @@ def build_site(snapshot: Snapshot, site_dir: Path, dokumen: Path | None = None) 
                                     site_dir=str(fresh))
             plugin = config.plugins.get("lakip")
             if plugin is not None:
-                plugin.snapshot = snapshot
+                plugin.snapshot, plugin.later = snapshot, later
             build(config)
+        if not swap:
+            built, fresh = fresh, None
+            return built
         swap_in(fresh, site_dir, "Situs")
     except MkDocsException as e:
         raise Refused(f"situs gagal dibangun: {e}") from None
     finally:
-        if fresh.exists():
+        if fresh is not None and fresh.exists():
             shutil.rmtree(fresh)
+    return site_dir
+
+
+def finish_site(built: Path, site_dir: Path, dokumen: Path, later: tuple[str, ...]) -> Path:
+    """Complete a website built with `later` documents (`build_site(..., swap=False)`): their
+    bytes, now written in `dokumen`, go to `unduh/` (where MkDocs put a placeholder of each), then
+    the folder replaces `site_dir`. The same files as a site built after the documents."""
+    import shutil
+
+    from generator.store import UnsafePath, read_file, swap_in, write_file
+
+    try:
+        for name in later:
+            write_file(built, built / "unduh" / name, read_file(dokumen, dokumen / name))
+        swap_in(built, site_dir, "Situs")
+    except (UnsafePath, OSError) as e:
+        shutil.rmtree(built, ignore_errors=True)
+        reason = getattr(e, "pesan", None) or getattr(e, "strerror", None) or e
+        raise UsageError(f"situs tidak dapat dilengkapi dengan dokumen: {reason}") from None
     return site_dir
 
 

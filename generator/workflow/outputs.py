@@ -44,6 +44,9 @@ class Job:
     notes: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)  # outputs served from the store (reuse.py)
     keys: dict[str, str] = field(default_factory=dict)  # digests shared by the outputs' keys
+    # In a builder process of a parallel build, the page numbers come from the process that lays
+    # the PDF out (`_run_lanes`); None: from this process's own layout.
+    pages_from: Callable[[], dict[str, int]] | None = None
 
     @property
     def tahun(self) -> int:
@@ -73,11 +76,15 @@ class Job:
 
         return document.render(self.env, "document/lakip.html", self.context)
 
+    def surat_asked(self) -> bool:
+        """Whether pengiriman.yaml asks for a surat pengantar."""
+        year = self.snapshot.repo.find_tahun(self.tahun)
+        return bool(year and year.pengiriman and year.pengiriman.surat_pengantar)
+
     @cached_property
     def has_surat(self) -> bool:
         """Whether pengiriman.yaml asks for a surat pengantar (else a note says why none)."""
-        year = self.snapshot.repo.find_tahun(self.tahun)
-        if year.pengiriman and year.pengiriman.surat_pengantar:
+        if self.surat_asked():
             return True
         self.notes.append(f"surat pengantar tidak dibuat: content/{self.tahun}/pengiriman.yaml belum "
                           "berisi 'surat_pengantar'")
@@ -109,6 +116,15 @@ class Job:
 
         layout = document.pdf_layout(self.laid)
         return layout.pdf, layout.pages
+
+    def page_numbers(self) -> dict[str, int]:
+        """The PDF's page of every anchor (the DOCX's table of contents): from the PDF already
+        written here, else from the layout (here, or in the process that lays it out)."""
+        if self.pages_from is not None:
+            return self.pages_from()
+        if "pdf_pages" in self.__dict__:
+            return self.pdf_pages[1]
+        return self.laid.pages()
 
     def meta(self, title: str, header: str, **kwargs):
         from generator.render.docx import Meta
@@ -167,7 +183,7 @@ def _pdf(job: Job) -> list[Path]:
     data = reuse(job, "pdf", render)
     job.check_fonts()  # the machine's fonts: said on every build, rendered or reused
     if not _reused(job, "pdf", "PDF"):
-        reuse_pages(job, lambda: job.pdf_pages[1])  # kept for a DOCX built later from the same key
+        reuse_pages(job, job.page_numbers)  # kept for a DOCX built later from the same key
     return [_write(job.path(f"lakip-{job.tahun}.pdf"), data)]
 
 
@@ -178,7 +194,7 @@ def _docx(job: Job) -> list[Path]:
         from generator.render.docx import docx_bytes  # python-docx: only when rendering
 
         html = job.html
-        pages = reuse_pages(job, lambda: job.pdf_pages[1])
+        pages = reuse_pages(job, job.page_numbers)
         job.progress("menyusun DOCX")
         nama = job.snapshot.repo.instansi.nama
         return docx_bytes(html, job.meta(f"Laporan Kinerja Instansi Pemerintah Tahun {job.tahun}",
@@ -244,10 +260,12 @@ BUILDERS: dict[str, Callable[[Job], list[Path]]] = {
     "html": _html, "pdf": _pdf, "docx": _docx, "surat": _surat, "site": _site}
 
 
-# Document builders that run in one process, in this order: the DOCX's table of contents needs
-# the PDF's page numbers, so html, pdf and docx stay together; the surat is independent of them.
-# The site comes after all of them: it offers the documents this build writes (unduh/).
-GROUPS = (("html", "pdf", "docx"), ("surat",))
+# A parallel build runs two lanes (DESIGN §8, issue 18): this process lays the report out and
+# writes the HTML and the PDF (WeasyPrint: most of a build); a forked process builds the website
+# meanwhile (its downloads copied in when the documents exist), then the surat, then the DOCX,
+# whose table of contents waits for the page numbers this process sends once the layout is done.
+LANE_SELF = ("html", "pdf")
+LANE_CHILD = ("site", "surat", "docx")
 
 
 def default_jobs() -> int:
@@ -263,22 +281,18 @@ def default_jobs() -> int:
 def run(job: Job, formats: tuple[str, ...], jobs: int = 1) -> list[Path]:
     """Run the builders of `formats`; returns the files written, in build order (FORMATS).
 
-    With `jobs` > 1 the groups of GROUPS that have work run in separate processes (forked, so
-    they share the gathered snapshot), at most `jobs` at a time; the site follows once they are
-    done. Every file is written by exactly one builder, so the files do not depend on `jobs`. A
-    build from a commit (`--ref`) runs in one process: its source is one `git cat-file` pipe,
-    which processes cannot share."""
-    groups = [[name for name in group if name in formats] for group in GROUPS]
-    groups = [group for group in groups if group]
-    written: dict[str, list[Path]] = {}
-    if jobs > 1 and len(groups) > 1 and job.snapshot.commit is None and _can_fork():
-        written = _run_parallel(job, groups, jobs)
+    With `jobs` > 1 and something to render, the builders run in two lanes (LANE_SELF here,
+    LANE_CHILD in a forked process that shares the gathered snapshot). Every file is written by
+    exactly one builder and the website gets the same bytes either way, so the files do not
+    depend on `jobs`. A build from a commit (`--ref`) runs in one process: its source is one
+    `git cat-file` pipe, which processes cannot share; so does a build whose documents are all
+    stored (nothing to overlap: the website may then stay as it is, reuse.site_unchanged)."""
+    if jobs > 1 and job.snapshot.commit is None and _can_fork() and _renders(job, formats):
+        written = _run_lanes(job, formats)
     else:
-        for group in groups:
-            for name in group:
-                written[name] = BUILDERS[name](job)
-    if "site" in formats:
-        written["site"] = BUILDERS["site"](job)
+        written = {name: BUILDERS[name](job) for name in FORMATS if name in formats and name != "site"}
+        if "site" in formats:
+            written["site"] = BUILDERS["site"](job)
     return [path for name in FORMATS for path in written.get(name, [])]
 
 
@@ -288,33 +302,27 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _run_group(job: Job, names: list[str]) -> tuple[str, object]:
-    """Run the builders `names`: ("ok", (paths by builder, new notes, new reused)) or
-    ("galat", the error): a LakipError as it is (its message travels; it is rebuilt from it),
-    anything else as an InternalError naming it."""
-    from generator.data.errors import InternalError, LakipError
+def _renders(job: Job, formats: tuple[str, ...]) -> bool:
+    """Whether a document of `formats` will be rendered (its stored bytes are not there), with
+    work for both lanes."""
+    from generator.workflow.reuse import stored
 
-    notes_before, reused_before = len(job.notes), len(job.reused)
-    try:
-        written = {name: BUILDERS[name](job) for name in names}
-        return "ok", (written, job.notes[notes_before:], job.reused[reused_before:])
-    except LakipError as e:  # raised again by the parent, as a serial build would raise it
-        return "galat", e
-    except Exception as e:
-        return "galat", InternalError(f"{type(e).__name__}: {e}")
+    if not any(name in formats for name in LANE_SELF) or not any(name in formats for name in LANE_CHILD):
+        return False
+    names = {"pdf": ("pdf",), "docx": ("docx",), "surat": ("surat-pdf", "surat-docx")}
+    return any(not stored(job, key) for name in formats for key in names.get(name, ()))
 
 
-def _run_parallel(job: Job, groups: list[list[str]], jobs: int) -> dict[str, list[Path]]:
-    """The first group in this process, each other group (at most `jobs` - 1 at a time) in a
-    forked child that inherits the job; children send their progress lines and their result
-    through one queue, which a thread here reads, so every progress line is written by this
-    process, whole and in the order it came."""
+def _run_lanes(job: Job, formats: tuple[str, ...]) -> dict[str, list[Path]]:
+    """LANE_SELF here, LANE_CHILD in a forked child that sends its progress lines and its result
+    through one queue, which a thread here reads (every progress line is written by this
+    process, whole). Notes come out in FORMATS order, as a serial build gives them."""
     import contextlib
     import multiprocessing
     import threading
 
-    from generator.data.errors import InternalError
-    from generator.workflow.reuse import inputs_digest
+    from generator.data.errors import InternalError, LakipError
+    from generator.workflow.reuse import inputs_digest, reuse_pages
 
     # Worked out once, before the fork, so that no child repeats it: the document state (git
     # history), the digest of the inputs (reuse.py keys) and the year's figures. A year whose
@@ -324,61 +332,125 @@ def _run_parallel(job: Job, groups: list[list[str]], jobs: int) -> dict[str, lis
     job.keys.setdefault("inputs", inputs_digest(snap))
     with contextlib.suppress(ValueError, KeyError, AttributeError):
         snap.figures()
+        if "surat" in formats or "docx" in formats:
+            job.context  # noqa: B018 -- the documents' context, which both lanes use
     prepare_out(job.out)
+    early = "site" in formats and _site_early(job, formats)
     ctx = multiprocessing.get_context("fork")
     queue = ctx.SimpleQueue()
-    results: dict[int, tuple[str, object]] = {}
+    receive, send = ctx.Pipe(duplex=False)
+    pages_needed = "docx" in formats and "pdf" in formats
+    results: dict[str, object] = {}
     show = job.progress
 
     def read() -> None:
         while (message := queue.get()) is not None:
-            kind, index, value = message
+            kind, value = message
             if kind == "baris":
                 show(value)
             else:
-                results[index] = value
+                results["anak"] = value
 
-    def child(index: int, names: list[str]) -> None:
-        job.progress = lambda line: queue.put(("baris", index, line))
-        queue.put(("hasil", index, _run_group(job, names)))
+    def lane(names: list[str], run_one: Callable[[str], list[Path]]) -> tuple[Exception | None, dict]:
+        """(None, or the error that stopped the lane, raised again by the parent as a serial
+        build would raise it; what was built before it)."""
+        done: dict[str, tuple[list[Path], list[str], list[str]]] = {}
+        try:
+            for name in names:
+                notes, reused = len(job.notes), len(job.reused)
+                done[name] = (run_one(name), job.notes[notes:], job.reused[reused:])
+            return None, done
+        except LakipError as e:  # its message travels; it is rebuilt from it
+            return e, done
+        except Exception as e:
+            return InternalError(f"{type(e).__name__}: {e}"), done
+
+    def child() -> None:
+        job.progress = lambda line: queue.put(("baris", line))
+        if pages_needed:
+            job.pages_from = receive.recv
+        names = [n for n in LANE_CHILD if n in formats and (n != "site" or early)]
+        queue.put(("hasil", lane(names, lambda n: _site_first(job, formats) if n == "site"
+                                 else BUILDERS[n](job))))
+
+    def parent(name: str) -> list[Path]:
+        if name == "pdf" and pages_needed:
+            job.html  # noqa: B018 -- its progress line comes before the layout's
+            send.send(reuse_pages(job, job.page_numbers))  # the child's DOCX waits for them
+        return BUILDERS[name](job)
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
+    process = ctx.Process(target=child, daemon=True)
     try:
-        waiting = list(enumerate(groups))[1:]
-        running: list[tuple[int, multiprocessing.process.BaseProcess]] = []
-        while waiting and len(running) < jobs - 1:
-            index, names = waiting.pop(0)
-            process = ctx.Process(target=child, args=(index, names), daemon=True)
-            process.start()
-            running.append((index, process))
-        results[0] = _run_group(job, groups[0])
-        while running or waiting:
-            index, process = running.pop(0)
-            process.join()
-            if waiting:  # a slot is free again
-                more, names = waiting.pop(0)
-                started = ctx.Process(target=child, args=(more, names), daemon=True)
-                started.start()
-                running.append((more, started))
-            if process.exitcode != 0:
-                results.setdefault(index, ("galat", InternalError(
-                    f"proses pembangun {'+'.join(groups[index])} berhenti (kode keluar "
-                    f"{process.exitcode})")))
+        process.start()
+        mine = lane([n for n in LANE_SELF if n in formats], parent)
+        if mine[0] is not None and pages_needed:
+            with contextlib.suppress(OSError):
+                send.close()  # the child's wait for page numbers ends (EOFError) instead of hanging
+        process.join()
     finally:
         queue.put(None)
         reader.join()
-    written_by: dict[str, list[Path]] = {}
-    for index in range(len(groups)):  # in group order: notes come out as a serial build gives them
-        kind, value = results.get(index, ("galat", InternalError(
-            f"proses pembangun {'+'.join(groups[index])} tidak mengirim hasil")))
-        if kind == "galat":
-            raise value  # type: ignore[misc]
-        written, notes, reused = value  # type: ignore[misc]
-        written_by.update(written)
-        job.notes += [note for note in notes if note not in job.notes]  # as one process says it once
-        job.reused += reused
-    return written_by
+    theirs = results.get("anak") or (InternalError(
+        f"proses pembangun {'+'.join(LANE_CHILD)} berhenti (kode keluar {process.exitcode})"), {})
+    if mine[0] is not None or theirs[0] is not None:  # type: ignore[index]
+        if "site" in theirs[1]:  # type: ignore[index,operator]
+            import shutil
+
+            shutil.rmtree(theirs[1]["site"][0][0], ignore_errors=True)  # type: ignore[index]
+        raise mine[0] or theirs[0]  # type: ignore[misc,index]
+    done = {**mine[1], **theirs[1]}  # type: ignore[dict-item,index]
+    written: dict[str, list[Path]] = {}
+    for name in FORMATS:
+        if name in done:
+            paths, notes, reused = done[name]
+            written[name] = paths
+            job.notes += [note for note in notes if note not in job.notes]  # said once, as one process does
+            job.reused += reused
+    if "site" in formats and not early:
+        written["site"] = BUILDERS["site"](job)
+    elif "site" in written:
+        written["site"] = _site_finish(job, written["site"], formats)
+    return written
+
+
+def _site_early(job: Job, formats: tuple[str, ...]) -> bool:
+    """Whether the website can be built beside the documents: it offers them by name only,
+    and their bytes are copied in afterwards. Not when the output folder holds a TTE-signed PDF,
+    whose status on the site compares it with the PDF this build writes."""
+    office = job.snapshot.root / "mkdocs.yml"
+    signed = job.out / f"lakip-{job.tahun}-tte.pdf"
+    return office.is_file() and not office.is_symlink() and not signed.exists()
+
+
+def _later_documents(job: Job, formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The files the document builders of this build write into the output folder."""
+    t = job.tahun
+    names = {"html": (f"lakip-{t}.html",), "pdf": (f"lakip-{t}.pdf",), "docx": (f"lakip-{t}.docx",),
+             "surat": (f"surat-pengantar-{t}.pdf", f"surat-pengantar-{t}.docx") if job.surat_asked() else ()}
+    return tuple(name for fmt in DOCUMENTS if fmt in formats for name in names[fmt])
+
+
+def _site_first(job: Job, formats: tuple[str, ...]) -> list[Path]:
+    """The website built (not yet in place) while the documents are written: a new folder
+    beside OUT/site, which `_site_finish` completes and swaps in."""
+    from generator.workflow.mkdocs_plugin import build_site
+
+    job.progress("membangun situs (MkDocs)")
+    return [build_site(job.snapshot, job.out / "site", dokumen=job.out,
+                       later=_later_documents(job, formats), swap=False)]
+
+
+def _site_finish(job: Job, built: list[Path], formats: tuple[str, ...]) -> list[Path]:
+    """The documents just written copied into the early-built website, which then replaces
+    OUT/site; its files are recorded under the site's key (reuse.py), as a serial build does."""
+    from generator.workflow.mkdocs_plugin import finish_site
+    from generator.workflow.reuse import remember_site, site_key
+
+    site = finish_site(built[0], job.out / "site", job.out, _later_documents(job, formats))
+    remember_site(job, site_key(job), site)
+    return [site]
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -198,6 +198,11 @@ def reuse(job: Job, name: str, render: Callable[[], bytes]) -> bytes:
     return data
 
 
+def stored(job: Job, name: str) -> bool:
+    """Whether a build would serve output `name` from the store (`reuse` would not render it)."""
+    return _stored(job) and blobs().get(output_key(job, name)) is not None
+
+
 def reuse_pages(job: Job, compute: Callable[[], dict[str, int]]) -> dict[str, int]:
     """The PDF's page of every anchor (for the DOCX's table of contents), kept beside the PDF
     under the PDF's key, so a DOCX built while the PDF is reused needs no PDF layout."""
