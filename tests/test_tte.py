@@ -271,6 +271,16 @@ def pki_root(office) -> bytes:
     return (office.root / ANCHOR).read_bytes()
 
 
+def test_an_account_in_the_bsre_address_is_refused_and_never_shown(ready, monkeypatch):
+    _stdin(monkeypatch, FRASA)
+    result = run("tte", "--repo", ready.root, "--bsre", "http://esign:rahasia-server@127.0.0.1:9/",
+                 "--frasa-stdin")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("lakip: galat: --bsre tidak boleh memuat akun (nama pengguna atau sandi sebelum "
+                          "'@'): 'http://127.0.0.1:9/'; berikan akun esign-client lewat variabel lingkungan "
+                          "LAKIP_BSRE_PENGGUNA dan LAKIP_BSRE_SANDI\n")
+
+
 def test_passphrase_is_never_an_argument(ready, repo_p12):
     for wrong, count in ((("--frasa", FRASA), 2), (("--frasa-stdin", FRASA), 1), ((FRASA,), 1)):
         result = run("tte", "--repo", ready.root, "--p12", repo_p12, *wrong)

@@ -173,6 +173,8 @@ def tanda_tangani(root: Path, tahun: int | None, out: Path, *, frasa: bytes, p12
                           f"<{penanda.email}>; tidak ada berkas yang ditulis")
     elif not bsre:
         raise UsageError("pilih salah satu: --p12 BERKAS atau --bsre URL")
+    else:
+        check_bsre_url(bsre)
     nik = nik or penanda.nik
     if bsre and not nik:
         raise UsageError(f"NIK {penanda.nama} tidak diketahui: isi 'nik' di sop/personil.yaml atau "
@@ -242,8 +244,7 @@ def kirim_bsre(url: str, pdf: bytes, nik: str, frasa: bytes, kotak: pdf_tte.Kota
     signed PDF: the response body, or, when the answer is JSON with `id_dokumen`, the file from
     `/api/sign/download/<id>`. Raises Refused with the esign-client's own message (never the
     request, which holds the passphrase)."""
-    if not url.lower().startswith(("http://", "https://")):
-        raise UsageError(f"--bsre harus alamat http:// atau https://, ditemukan '{url}'")
+    check_bsre_url(url)
     base = url.rstrip("/")
     fields = {"nik": nik, "passphrase": frasa.decode("utf-8"), "tampilan": "visible", "image": "true",
               "page": str(kotak.halaman + 1), "xAxis": f"{kotak.x0:.0f}", "yAxis": f"{kotak.y0:.0f}",
@@ -272,6 +273,23 @@ def kirim_bsre(url: str, pdf: bytes, nik: str, frasa: bytes, kotak: pdf_tte.Kota
     code = answer.get("status_code")
     raise Refused(f"esign-client menolak (HTTP {status}{f', kode {code}' if code else ''}): "
                   f"{message or 'jawaban bukan PDF'}; tidak ada berkas yang ditulis")
+
+
+def check_bsre_url(url: str) -> None:
+    """An esign-client address: http(s), without an account in it (`user:sandi@host` would be
+    echoed in progress and error lines and kept in shell history; the account comes from
+    LAKIP_BSRE_PENGGUNA and LAKIP_BSRE_SANDI). Raises UsageError naming the address without
+    anything before an `@`."""
+    scheme, separator, rest = url.partition("://")
+    netloc, slash, path = rest.partition("/")
+    account = "@" in netloc
+    shown = f"{scheme}{separator}{netloc.rpartition('@')[2]}{slash}{path}"
+    if account:
+        raise UsageError(f"--bsre tidak boleh memuat akun (nama pengguna atau sandi sebelum '@'): "
+                         f"'{shown}'; berikan akun esign-client lewat variabel lingkungan "
+                         "LAKIP_BSRE_PENGGUNA dan LAKIP_BSRE_SANDI")
+    if not url.lower().startswith(("http://", "https://")):
+        raise UsageError(f"--bsre harus alamat http:// atau https://, ditemukan '{shown}'")
 
 
 def _http(request: urllib.request.Request, timeout: float) -> tuple[int, dict, bytes]:
