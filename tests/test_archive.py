@@ -293,6 +293,28 @@ def test_demo_verifies_without_harfbuzz_subset_and_with_only_dejavu(demo, tmp_pa
     assert summary == "Tidak ada temuan: 1 arsip utuh dan isinya sama dengan hasil bangun ulang dari tag-nya."
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")
+def test_lakip_step_of_the_last_step_is_the_archive(office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lakip step 11` does what the desk does with the last step: `lakip archive`, so that the
+    step is never recorded without the stored documents and the tag."""
+    until_step_10(office)
+    for key, value in actor_env(office.actors["tim-kerja"], "2026-02-12T09:40:00" + WITA).items():
+        monkeypatch.setenv(key, value)
+    head = office.run("rev-parse", "HEAD")
+    wrong = run("step", "11", "--keputusan", "revisi", "--repo", office.root)
+    assert (wrong.code, wrong.err) == (2, "lakip: galat: langkah 11 (arsip) hanya berkeputusan 'selesai', "
+                                          "bukan 'revisi'\n")
+    assert office.run("rev-parse", "HEAD") == head
+    result = run("step", "11", "--keputusan", "selesai", "--repo", office.root, "-m", "Arsip")
+    assert result.code == 0, result.err
+    assert result.err.splitlines()[0] == ("catatan: langkah 11 adalah pengarsipan: dicatat oleh lakip "
+                                          "archive (dokumen, manifest dan tag arsip)")
+    assert result.out.startswith("Arsip lakip-2025 dibuat (tag ditandatangani): langkah 11 dicatat di ")
+    assert sorted(p.name for p in (office.root / "arsip" / "2025").iterdir()) == STORED
+    assert office.run("tag", "--list").split() == ["lakip-2025"]
+
+
 def test_archive_refuses_before_the_last_step(office: Office) -> None:
     from generator.workflow.archive import archive
 

@@ -467,10 +467,20 @@ def _cmd_tte(args: argparse.Namespace) -> int:
 
 def _cmd_step(args: argparse.Namespace) -> int:
     from generator.cli import views as report
+    from generator.workflow.archive import is_archive_step
     from generator.workflow.step import step
 
     _check_catatan(args.catatan)
-    done = step(find_repo_root(args.repo), args.no, args.keputusan, args.catatan, args.tahun)
+    root = find_repo_root(args.repo)
+    if is_archive_step(root, args.no, args.tahun):
+        if args.keputusan not in (None, "selesai"):
+            raise UsageError(f"langkah {args.no} (arsip) hanya berkeputusan 'selesai', bukan "
+                             f"'{args.keputusan}'")
+        print(f"catatan: langkah {args.no} adalah pengarsipan: dicatat oleh lakip archive (dokumen, "
+              "manifest dan tag arsip)", file=sys.stderr)
+        args.tte = None
+        return _cmd_archive(args)
+    done = step(root, args.no, args.keputusan, args.catatan, args.tahun)
     for note in done.notes:
         print(f"catatan: {note}", file=sys.stderr)
     print(report.recorded_text(done))

@@ -223,6 +223,17 @@ def approval_record(state: Progress, tahun: int) -> dict:
     }
 
 
+def is_archive_step(root: Path, no: int, tahun: int | None = None, env: dict | None = None) -> bool:
+    """Whether step `no` is the SOP's last step, which `archive` records (DESIGN §7): `lakip step`
+    and the desk hand it to `archive`, so that it never goes without the stored documents."""
+    from generator.sop.progress import progress
+
+    git = open_repo(root)
+    ident = identity(git, env)
+    sop = progress(root, tahun, ident.waktu if ident else None).sop
+    return bool(sop.langkah) and no == sop.langkah[-1].no
+
+
 def archive(root: Path, tahun: int | None = None, catatan: str | None = None, env: dict | None = None,
             report: Callable[[str], None] = lambda _: None, tte: Path | None = None) -> Archived:
     """Step 11: store the year's documents in `arsip/<tahun>/` with manifest.json, record the last

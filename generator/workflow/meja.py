@@ -200,12 +200,6 @@ class Keputusan:
     tag: str | None = None  # the archive tag, when the decision was the last step (`lakip archive`)
 
 
-def _is_last_step(root: Path, git: Git, no: int, tahun: int, env: dict | None) -> bool:
-    ident = identity(git, env)
-    sop = progress(root, tahun, ident.waktu if ident else None).sop
-    return bool(sop.langkah) and no == sop.langkah[-1].no
-
-
 def putuskan(root: Path, no: int, keputusan: str, tahun: int, catatan: str = "", judul: str = "",
              isi: str = "", env: dict | None = None) -> Keputusan:
     """Record step `no` with `keputusan` by the person git names, through `workflow.step.step` (the
@@ -218,9 +212,10 @@ def putuskan(root: Path, no: int, keputusan: str, tahun: int, catatan: str = "",
     isi = periksa_teks("isi catatan reviu", isi)
     git = open_repo(root)
     if not isi.strip():
-        if _is_last_step(root, git, no, tahun, env):
+        from generator.workflow.archive import archive, is_archive_step
+
+        if is_archive_step(root, no, tahun, env):
             # The last step is the archive (`lakip archive`): manifest, step commit, tag lakip-<tahun>.
-            from generator.workflow.archive import archive
 
             done = archive(root, tahun, catatan or None, env=env)
             return Keputusan(done.recorded, None, done.tag)
