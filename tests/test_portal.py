@@ -461,6 +461,11 @@ def test_forty_offices_table_equals_each_offices_own_status_and_figures(city40, 
     page = html.fromstring((folder / "situs" / "index.html").read_bytes())
     rows = {tr.get("id"): tr for tr in page.xpath('//table[@id="kantor"]/tbody/tr')}
     assert list(rows) == ids
+    from generator.store import deferred
+
+    with deferred():  # 39 `lakip figures` in one process: the caches are written once, at the end
+        own_figures = {office: json.loads(run("figures", "--repo", folder / office, "--json").out)
+                       for office in ids if office != "k09"}
     for office in ids:
         cells = [" ".join(td.text_content().split()) for td in rows[office].xpath("td")]
         if office == "k09":
@@ -474,7 +479,7 @@ def test_forty_offices_table_equals_each_offices_own_status_and_figures(city40, 
         done = plan.sampai + (office == "k05")
         running = done + 1 if done < 11 else None
         final = done >= 8
-        own = json.loads(run("figures", "--repo", folder / office, "--json").out)
+        own = own_figures[office]
         step = f"langkah {running} berjalan" if running else "selesai"
         assert cells[2].startswith(f"{done}/11 · {step}"), (office, cells)
         assert cells[4].startswith("FINAL" if final else "DRAF"), (office, cells)
