@@ -103,9 +103,9 @@ class Visit:
 def tour(site, browser) -> tuple[dict[str, Visit], list[str], list[str]]:
     """Every page of the site visited once, in one page object at 1280 px, as a reader clicks
     through it: (what each page showed, the console errors, every URL requested). Loading a
-    Material page costs chromium about a second of CPU, so the tests that look at these pages
-    (planted scripts, the home page, the flowchart, the wide screenshots) read this one visit
-    instead of loading the pages again."""
+    Material page costs chromium half a second to a second of CPU, so the tests that look at
+    these pages (planted scripts, the home page, the flowchart, the wide screenshots) read this
+    one visit instead of loading the pages again."""
     base, out = site
     page = open_page(browser)
     visits: dict[str, Visit] = {}
