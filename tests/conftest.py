@@ -147,6 +147,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
                 for key, value in {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
                                    "GIT_CONFIG_NOSYSTEM": "1"}.items():
                     mp.setenv(key, value)
+                # The demo renders its final PDF for the TTE and again for the archive: once here.
+                _render_once(mp, _shared_folder(tmp_path_factory, "dirender"))
                 result = run("demo", target, "--tte")
             printed.write_text(json.dumps([result.code, result.out, result.err]), encoding="utf-8")
     code, out, err = json.loads(printed.read_text(encoding="utf-8"))
@@ -201,6 +203,51 @@ def _remembered(folder: Path, key: str, make):
     return value
 
 
+# The latest WeasyPrint layouts made in this process, by the SHA-256 of their HTML: a PDF/A copy of
+# an HTML whose plain PDF was rendered here is written from the same layout, as `lakip archive`
+# does with its own Job.laid.
+_LAID: dict[str, Any] = {}
+
+
+def _render_once(mp: pytest.MonkeyPatch, folder: Path) -> None:
+    """Patch the renderers so that each distinct HTML is rendered once per test run (`_remembered`
+    in `folder`); see `rendered_once`."""
+    from generator.render import document, docx
+
+    real_plain, real_arsip, real_docx = document.Laid.plain, document.Laid.arsip, docx.docx_bytes
+
+    def plain(self: document.Laid) -> document.Pdf:
+        html = hashlib.sha256(self.html.encode("utf-8")).hexdigest()
+
+        def make() -> document.Pdf:
+            made = real_plain(self)
+            _LAID[html] = self
+            while len(_LAID) > 4:
+                _LAID.pop(next(iter(_LAID)))
+            return made
+
+        return _remembered(folder, "pdf|" + html, make)
+
+    def arsip(self: document.Laid, lampiran=()) -> document.Pdf:
+        html = hashlib.sha256(self.html.encode("utf-8")).hexdigest()
+        extra = "|".join(f"{a.nama}:{hashlib.sha256(a.data).hexdigest()}" for a in lampiran)
+        laid = _LAID.get(html, self)
+        return _remembered(folder, f"arsip|{extra}|{html}", lambda: real_arsip(laid, lampiran))
+
+    def pages(self: document.Laid) -> dict[str, int]:
+        return dict(plain(self).pages)
+
+    def docx_bytes(html: str, meta) -> bytes:
+        key = "docx|" + hashlib.sha256(f"{meta!r}\n{html}".encode()).hexdigest()
+        return _remembered(folder, key, lambda: real_docx(html, meta))
+
+    # every PDF goes through a Laid: document.render_pdf, pdf_pages, pdf and the builders' Job.laid
+    mp.setattr(document.Laid, "plain", plain)
+    mp.setattr(document.Laid, "arsip", arsip)  # the archive's PDF/A copy
+    mp.setattr(document.Laid, "pages", pages)  # a parallel build's DOCX page numbers
+    mp.setattr(docx, "docx_bytes", docx_bytes)  # write_docx goes through it too
+
+
 @pytest.fixture
 def rendered_once(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Reuse the PDF and DOCX of an identical HTML rendered earlier in this test run (by any
@@ -211,32 +258,7 @@ def rendered_once(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     they cost most of a build. Tests whose subject is not the rendering (the archive's tags, the
     year's cycle) rebuild the same documents several times; with this fixture only the first
     build of each HTML renders."""
-    from generator.render import document, docx
-
-    real_plain, real_arsip, real_docx = document.Laid.plain, document.Laid.arsip, docx.docx_bytes
-    folder = _shared_folder(tmp_path_factory, "dirender")
-
-    def plain(self: document.Laid) -> document.Pdf:
-        key = "pdf|" + hashlib.sha256(self.html.encode("utf-8")).hexdigest()
-        return _remembered(folder, key, lambda: real_plain(self))
-
-    def arsip(self: document.Laid, lampiran=()) -> document.Pdf:
-        extra = "|".join(f"{a.nama}:{hashlib.sha256(a.data).hexdigest()}" for a in lampiran)
-        key = f"arsip|{extra}|" + hashlib.sha256(self.html.encode("utf-8")).hexdigest()
-        return _remembered(folder, key, lambda: real_arsip(self, lampiran))
-
-    def pages(self: document.Laid) -> dict[str, int]:
-        return dict(plain(self).pages)
-
-    def docx_bytes(html: str, meta) -> bytes:
-        key = "docx|" + hashlib.sha256(f"{meta!r}\n{html}".encode()).hexdigest()
-        return _remembered(folder, key, lambda: real_docx(html, meta))
-
-    # every PDF goes through a Laid: document.render_pdf, pdf_pages, pdf and the builders' Job.laid
-    monkeypatch.setattr(document.Laid, "plain", plain)
-    monkeypatch.setattr(document.Laid, "arsip", arsip)  # the archive's PDF/A copy
-    monkeypatch.setattr(document.Laid, "pages", pages)  # a parallel build's DOCX page numbers
-    monkeypatch.setattr(docx, "docx_bytes", docx_bytes)  # write_docx goes through it too
+    _render_once(monkeypatch, _shared_folder(tmp_path_factory, "dirender"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
