@@ -15,6 +15,7 @@ import hashlib
 import io
 import re
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -261,16 +262,25 @@ def _lembar(ws: Worksheet, lembar: Lembar, rows: list[dict[str, Any]], sub: str,
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[get_column_letter(c)].width = kol.lebar
     ws.row_dimensions[HEADER_ROW].height = 32
+    # openpyxl hashes every style object assigned to a cell to find it in the workbook's lists
+    # (two thirds of making a form); a cell styled like an earlier one of its column gets a copy
+    # of that cell's style indices instead: the same workbook, without the hashing.
+    styled: dict[tuple[int, bool], Any] = {}
     for r, row in enumerate(rows, FIRST_ROW):
         for c, kol in enumerate(lembar.kolom, 1):
             value = row.get(kol.kunci)  # Decimal as int or float: Excel stores binary doubles
             if isinstance(value, Decimal):
                 value = int(value) if value == value.to_integral_value() else float(value)
             cell = ws.cell(r, c, value)
+            unlocked = bool(kol.isian) and kol.kunci not in row.get(_TERKUNCI, ())
+            if (c, unlocked) in styled:
+                cell._style = copy(styled[c, unlocked])
+                continue
             cell.number_format, cell.border = kol.format, _GARIS
             cell.alignment = Alignment(wrap_text=kol.bungkus, vertical="top")
-            if kol.isian and kol.kunci not in row.get(_TERKUNCI, ()):
+            if unlocked:
                 cell.protection, cell.fill = Protection(locked=False), _ISIAN
+            styled[c, unlocked] = copy(cell._style)
         # Excel does not grow rows for wrapped text written by a program: estimate the height.
         lines = max([1, *(len(str(row.get(k.kunci) or "")) // int(k.lebar * 1.1) + 1
                           for k in lembar.kolom if k.bungkus)])
