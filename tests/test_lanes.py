@@ -20,6 +20,17 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.mark.usefixtures("rendered_once")
 def test_a_parallel_build_writes_the_same_files_as_a_serial_one(office: Office, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import types
+
+    from generator.workflow import snapshot
+
+    class Moment(dt.datetime):  # both builds at one moment: the pages show step 4's elapsed time
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 2, 4, 2, 0, tzinfo=dt.UTC).astimezone(tz)
+
+    monkeypatch.setattr(snapshot, "dt", types.SimpleNamespace(**{**vars(dt), "datetime": Moment}))
     office.run_until(3)  # step 4 runs: the website offers the bidang's forms too
     monkeypatch.setenv("LAKIP_TANPA_CACHE", "1")  # nothing stored: both builds render everything
     serial = run("build", "--repo", office.root, "--out", tmp_path / "serial", "--jobs", "1")
@@ -53,5 +64,26 @@ def test_a_failed_document_leaves_no_half_built_site(office: Office, tmp_path: P
     monkeypatch.setitem(outputs.BUILDERS, "docx", broken)  # fails in the forked lane
     result = run("build", "--repo", office.root, "--out", tmp_path / "out", "--jobs", "2")
     assert (result.code, result.err.splitlines()[-1]) == (1, "lakip: galat: DOCX rusak (uji)")
+    assert not (tmp_path / "out" / "site").exists()
+    assert not list((tmp_path / "out").glob(".situs-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("rendered_once")
+def test_a_failed_pdf_stops_the_other_lane_too(office: Office, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forked lane's DOCX waits for page numbers from the PDF's layout here: when the PDF
+    fails first, it ends (its pipe closed) instead of waiting forever."""
+    from generator.data.errors import Refused
+    from generator.render import document
+
+    def broken(self):
+        raise Refused("PDF rusak (uji)")
+
+    office.run_until(3)
+    monkeypatch.setenv("LAKIP_TANPA_CACHE", "1")
+    monkeypatch.setattr(document.Laid, "pages", broken)  # before any page number is sent
+    result = run("build", "--repo", office.root, "--out", tmp_path / "out", "--jobs", "2")
+    assert (result.code, result.err.splitlines()[-1]) == (1, "lakip: galat: PDF rusak (uji)")
     assert not (tmp_path / "out" / "site").exists()
     assert not list((tmp_path / "out").glob(".situs-*"))

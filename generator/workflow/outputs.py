@@ -366,12 +366,25 @@ def _run_lanes(job: Job, formats: tuple[str, ...]) -> dict[str, list[Path]]:
             return InternalError(f"{type(e).__name__}: {e}"), done
 
     def child() -> None:
+        send.close()  # this end is the parent's: a parent that stops sending must mean EOF here
         job.progress = lambda line: queue.put(("baris", line))
+        pages: list[dict[str, int]] = []
+
+        def page_numbers() -> dict[str, int]:
+            if not pages:
+                pages.append(receive.recv())
+            return pages[0]
+
         if pages_needed:
-            job.pages_from = receive.recv
+            job.pages_from = page_numbers
         names = [n for n in LANE_CHILD if n in formats and (n != "site" or early)]
-        queue.put(("hasil", lane(names, lambda n: _site_first(job, formats) if n == "site"
-                                 else BUILDERS[n](job))))
+        result = lane(names, lambda n: _site_first(job, formats) if n == "site" else BUILDERS[n](job))
+        if pages_needed and not pages:
+            # The parent sends the page numbers whatever happens here (a stored DOCX needs none):
+            # read them, so that its send never waits on a full pipe.
+            with contextlib.suppress(EOFError, OSError):
+                page_numbers()
+        queue.put(("hasil", result))
 
     def parent(name: str) -> list[Path]:
         if name == "pdf" and pages_needed:
@@ -384,10 +397,9 @@ def _run_lanes(job: Job, formats: tuple[str, ...]) -> dict[str, list[Path]]:
     process = ctx.Process(target=child, daemon=True)
     try:
         process.start()
+        receive.close()  # the child's end
         mine = lane([n for n in LANE_SELF if n in formats], parent)
-        if mine[0] is not None and pages_needed:
-            with contextlib.suppress(OSError):
-                send.close()  # the child's wait for page numbers ends (EOFError) instead of hanging
+        send.close()  # a child still waiting for page numbers gets EOF instead of waiting forever
         process.join()
     finally:
         queue.put(None)
