@@ -385,13 +385,7 @@ def deferred() -> Iterator[None]:
 def store(name: str) -> Store:
     """The cache `name` of this user, opened once per process (and per cache folder, so tests
     that change XDG_CACHE_HOME get their own). `LAKIP_TANPA_CACHE=1` turns every cache off."""
-    folder: Path | None = None if os.environ.get("LAKIP_TANPA_CACHE") else cache_folder()
-    if folder is not None:
-        try:
-            os.makedirs(folder, exist_ok=True)
-            folder = folder.resolve()
-        except OSError:
-            folder = None  # a user who cannot write the cache folder runs without caches
+    folder = _usable_cache_folder()
     key = (folder, name)
     if key not in _OPEN:
         _OPEN[key] = Store(name, folder)
@@ -473,11 +467,17 @@ class Blobs:
 
 def blobs() -> Blobs:
     """This user's stored outputs (`LAKIP_TANPA_CACHE=1`: none)."""
-    folder: Path | None = None if os.environ.get("LAKIP_TANPA_CACHE") else cache_folder()
-    if folder is not None:
-        try:
-            os.makedirs(folder, exist_ok=True)
-            folder = folder.resolve()
-        except OSError:
-            folder = None
-    return Blobs(folder)
+    return Blobs(_usable_cache_folder())
+
+
+def _usable_cache_folder() -> Path | None:
+    """The cache folder, made and resolved; None with `LAKIP_TANPA_CACHE=1` or when it cannot be
+    made (a user who cannot write it runs without caches)."""
+    if os.environ.get("LAKIP_TANPA_CACHE"):
+        return None
+    folder = cache_folder()
+    try:
+        os.makedirs(folder, exist_ok=True)
+        return folder.resolve()
+    except OSError:
+        return None

@@ -335,7 +335,7 @@ def _run_lanes(job: Job, formats: tuple[str, ...]) -> dict[str, list[Path]]:
         if "surat" in formats or "docx" in formats:
             job.context  # noqa: B018 -- the documents' context, which both lanes use
     prepare_out(job.out)
-    early = "site" in formats and _site_early(job, formats)
+    early = "site" in formats and _site_early(job)
     ctx = multiprocessing.get_context("fork")
     queue = ctx.SimpleQueue()
     receive, send = ctx.Pipe(duplex=False)
@@ -427,7 +427,7 @@ def _run_lanes(job: Job, formats: tuple[str, ...]) -> dict[str, list[Path]]:
     return written
 
 
-def _site_early(job: Job, formats: tuple[str, ...]) -> bool:
+def _site_early(job: Job) -> bool:
     """Whether the website can be built beside the documents: it offers them by name only,
     and their bytes are copied in afterwards. Not when the output folder holds a TTE-signed PDF,
     whose status on the site compares it with the PDF this build writes."""

@@ -73,15 +73,7 @@ def code_digest() -> str:
 @cache
 def library_versions() -> str:
     """`name=version` of each library in LIBRARIES, one a line (`-` when not installed)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in LIBRARIES:
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=-")
-    return "\n".join(found)
+    return _versions(LIBRARIES)
 
 
 @cache
@@ -278,6 +270,7 @@ def site_key(job: Job) -> str:
 
 @cache
 def _versions(names: tuple[str, ...]) -> str:
+    """`name=version` of each of `names`, one a line (`-` when not installed)."""
     from importlib.metadata import PackageNotFoundError, version
 
     found = []
