@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from types import CodeType
 
+from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -28,6 +30,31 @@ class LakipConfig(base.Config):
 
 
 _PAGES: dict[str, str] = {}  # repository -> the folder lakip made for its pages (this process)
+
+
+class _CompiledTemplates(BytecodeCache):
+    """The theme's templates compiled once per process: a Jinja bytecode cache kept in memory.
+
+    MkDocs makes a new Jinja environment for every build, which compiles Material's templates
+    again (about 45 of them, most of a second): each `lakip serve` rebuild, each site of a
+    process that builds several. Jinja keys a template by its name and file and hands over the
+    source's checksum, so a template whose source changed is compiled again; nothing is stored
+    on disk."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, tuple[str, CodeType]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self.code.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_THEME_CODE = _CompiledTemplates()
 _READY: dict[str, Callable[[str], None]] = {}  # repository -> told the address once serving
 
 
@@ -58,6 +85,11 @@ class LakipPlugin(BasePlugin[LakipConfig]):
         config.repo_url = config.edit_uri = None
         file_search(config)
         return config
+
+    def on_env(self, env, config, files):
+        """The theme's compiled templates come from this process's earlier builds (_CompiledTemplates)."""
+        env.bytecode_cache = _THEME_CODE
+        return env
 
     @event_priority(-100)  # after the search plugin wrote search_index.json
     def on_post_build(self, config) -> None:
