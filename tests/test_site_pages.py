@@ -148,7 +148,12 @@ def test_serve_prints_the_address_it_answers_on(sample: Path) -> None:
     with socket.socket() as probe:  # a free port now; lakip binds it a moment later
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--repo", str(sample),
+    # As typed in a terminal, where Ctrl+C always raises KeyboardInterrupt: a process started in
+    # the background by a non-interactive shell (a CI runner's, or `pytest &`) inherits SIGINT
+    # ignored, and Python then leaves it ignored, so the SIGINT below would do nothing.
+    interactive = ("import runpy, signal, sys\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+                   "sys.argv[0] = 'lakip'\nrunpy.run_module('generator', run_name='__main__')\n")
+    process = subprocess.Popen([sys.executable, "-c", interactive, "serve", "--repo", str(sample),
                                 "--alamat", f"127.0.0.1:{port}"], cwd=ROOT, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -160,7 +165,12 @@ def test_serve_prints_the_address_it_answers_on(sample: Path) -> None:
             assert "<h1 id=\"lakip-2025\">LAKIP 2025</h1>" in page.read().decode("utf-8")
     finally:
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        try:
+            _, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()  # no server left behind by a failed run
+            process.communicate()
+            raise
     assert process.returncode == 0
     assert err.splitlines()[0] == f"Membangun pratinjau situs {sample} ..."
     assert "Traceback" not in err
