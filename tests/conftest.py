@@ -175,7 +175,10 @@ def _shared_base(factory: pytest.TempPathFactory) -> Path:
 def _remembered(folder: Path, key: str, make):
     """`make()` once per test run for `key`: from this process's memory, else from the run's
     shared folder (another worker rendered it), else made and stored there (bytes, or a
-    document.Pdf as its bytes and a JSON of the rest). Writes are atomic renames."""
+    document.Pdf as its bytes and a JSON of the rest). A lock per key makes a worker that asks
+    while another renders the same HTML wait for it instead of rendering it too (both workers
+    share two cores). Writes are atomic renames."""
+    import fcntl
     import json
     import os
 
@@ -185,20 +188,23 @@ def _remembered(folder: Path, key: str, make):
         return _RENDERED[key]
     name = hashlib.sha256(key.encode("utf-8")).hexdigest()
     data, meta = folder / f"{name}.bin", folder / f"{name}.json"
-    if data.is_file() and (key.startswith("docx|") or meta.is_file()):
-        value = data.read_bytes()
-        if not key.startswith("docx|"):
-            rest = json.loads(meta.read_text(encoding="utf-8"))
-            value = Pdf(value, rest["pages"], rest["fonts"], {k: tuple(v) for k, v in rest["kotak"].items()})
-    else:
-        value = make()
-        temporary = f".{os.getpid()}.tmp"
-        if isinstance(value, Pdf):
-            meta.with_name(meta.name + temporary).write_text(json.dumps(
-                {"pages": value.pages, "fonts": value.fonts, "kotak": value.kotak}), encoding="utf-8")
-            os.replace(meta.with_name(meta.name + temporary), meta)
-        data.with_name(data.name + temporary).write_bytes(value.data if isinstance(value, Pdf) else value)
-        os.replace(data.with_name(data.name + temporary), data)
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if data.is_file() and (key.startswith("docx|") or meta.is_file()):
+            value = data.read_bytes()
+            if not key.startswith("docx|"):
+                rest = json.loads(meta.read_text(encoding="utf-8"))
+                value = Pdf(value, rest["pages"], rest["fonts"],
+                            {k: tuple(v) for k, v in rest["kotak"].items()})
+        else:
+            value = make()
+            temporary = f".{os.getpid()}.tmp"
+            if isinstance(value, Pdf):
+                meta.with_name(meta.name + temporary).write_text(json.dumps(
+                    {"pages": value.pages, "fonts": value.fonts, "kotak": value.kotak}), encoding="utf-8")
+                os.replace(meta.with_name(meta.name + temporary), meta)
+            data.with_name(data.name + temporary).write_bytes(value.data if isinstance(value, Pdf) else value)
+            os.replace(data.with_name(data.name + temporary), data)
     _RENDERED[key] = value
     return value
 
