@@ -157,3 +157,48 @@ def test_fontconfig_setup_and_system_libraries_are_part_of_the_output_key(
     edited = key()
     monkeypatch.delenv("FONTCONFIG_FILE")
     assert len({before, named, edited}) == 3 and key() == before
+
+
+def test_the_websites_excel_forms_are_reused_until_their_inputs_change(
+        office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The step-4 forms the website offers (one workbook per bidang) come from the store while
+    their inputs are unchanged, byte-identical to a fresh one; a change to the data, the roster or
+    the form's date makes them again."""
+    from generator.workflow import excel, mkdocs_plugin
+    from generator.workflow.snapshot import gather
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    office.run_until(3)  # step 4 runs: the site offers the forms
+    made: list[str] = []
+    real = excel.form_bytes
+    monkeypatch.setattr(excel, "form_bytes", lambda snap, bidang: made.append(bidang) or real(snap, bidang))
+
+    def forms() -> dict[str, bytes]:
+        made.clear()
+        return mkdocs_plugin._forms(gather(office.root, 2025))
+
+    def fresh() -> dict[str, bytes]:
+        with monkeypatch.context() as m:
+            m.setenv("LAKIP_TANPA_CACHE", "1")
+            return mkdocs_plugin._forms(gather(office.root, 2025))
+
+    first = forms()
+    bidang = sorted(first)
+    assert len(bidang) > 1 and sorted(made) == bidang
+    assert forms() == first and made == []  # nothing written again
+    assert fresh() == first
+
+    edit(office.root, "content/2025/bidang/koperasi.yaml", "Jumlah koperasi aktif naik",
+         "Diubah untuk uji. Jumlah koperasi aktif naik")
+    data = forms()
+    assert sorted(made) == bidang and data == fresh() and data["koperasi"] != first["koperasi"]
+    roster = office.root / "sop/personil.yaml"
+    roster.write_text(roster.read_text(encoding="utf-8") + "# diubah\n", encoding="utf-8")
+    assert forms() == data and sorted(made) == bidang  # made again (same bytes: a comment)
+    monkeypatch.setattr(excel, "form_date", lambda snap: __import__("datetime").datetime(2030, 1, 1))
+    later = forms()
+    assert sorted(made) == bidang and later == fresh() and later["koperasi"] != data["koperasi"]
+    # a snapshot read from a commit never uses stored forms
+    from generator.workflow.reuse import form_key
+
+    assert form_key(gather(office.root, 2025, ref="HEAD"), "koperasi", "x") is None

@@ -192,7 +192,7 @@ def form_bytes(snapshot: Snapshot, bidang: str) -> bytes:
     _as_text(wb)
     # The same form on every run (the website offers it; its files are compared): dated like
     # the document (from git), else the first day after the year, never the clock.
-    moment = _form_date(snapshot)
+    moment = form_date(snapshot)
     wb.properties.created = wb.properties.modified = moment
     buffer = io.BytesIO()
     # ExcelWriter, not Workbook.save: save() stamps `modified` with the clock
@@ -200,7 +200,10 @@ def form_bytes(snapshot: Snapshot, bidang: str) -> bytes:
     return reproducible_zip(buffer.getvalue(), moment)
 
 
-def _form_date(snapshot: Snapshot) -> dt.datetime:
+def form_date(snapshot: Snapshot) -> dt.datetime:
+    """The date a form carries (created and modified, UTC without a zone as xlsx stores it): the
+    document's date from git, else 1 January after the year; never the clock, so the same data
+    give the same bytes."""
     from generator.data.errors import LakipError
 
     try:

@@ -356,18 +356,30 @@ def _collecting(data) -> bool:
 
 def _forms(snapshot: Snapshot) -> dict[str, bytes]:
     """bidang id -> its step-4 Excel form (`lakip format-data`), for every bidang whose form can
-    be made (a bidang file that cannot be read gets none: Data Bidang shows its errors)."""
+    be made (a bidang file that cannot be read gets none: Data Bidang shows its errors). A form
+    whose inputs did not change since a build stored it is reused (reuse.form_key): writing a
+    workbook with openpyxl is most of the pages' work on a large office."""
+    from generator.store import blobs
     from generator.workflow.excel import form_bytes
+    from generator.workflow.reuse import form_key, inputs_digest
 
     forms: dict[str, bytes] = {}
     instansi = snapshot.repo.instansi
     if instansi is None or snapshot.repo.find_tahun(snapshot.tahun) is None:
         return forms
+    inputs = inputs_digest(snapshot)
+    stored = blobs()
     for bidang in instansi.bidang:
-        try:
-            forms[bidang.id] = form_bytes(snapshot, bidang.id)
-        except LakipError:
-            continue
+        key = form_key(snapshot, bidang.id, inputs)
+        data = stored.get(key) if key else None
+        if data is None:
+            try:
+                data = form_bytes(snapshot, bidang.id)
+            except LakipError:
+                continue
+            if key:
+                stored.put(key, data)
+        forms[bidang.id] = data
     return forms
 
 

@@ -195,6 +195,19 @@ def stored(job: Job, name: str) -> bool:
     return _stored(job) and blobs().get(output_key(job, name)) is not None
 
 
+def form_key(snapshot: Snapshot, bidang: str, inputs: str) -> str | None:
+    """The key of the step-4 Excel form of `bidang` that the website offers: the year's inputs
+    (`inputs`, the snapshot's `inputs_digest`, which covers the bidang file, the Renstra, the PK,
+    the roster and the SOP the form shows), the form's date, lakip itself and openpyxl. None when
+    no stored form may be used: `LAKIP_TANPA_CACHE=1`, or a snapshot read from a commit."""
+    from generator.workflow.excel import form_date
+
+    if os.environ.get("LAKIP_TANPA_CACHE") or snapshot.commit is not None:
+        return None
+    return digest("lakip-formulir", bidang, str(snapshot.tahun), inputs, form_date(snapshot).isoformat(),
+                  code_digest(), _versions(("openpyxl",)))
+
+
 def reuse_pages(job: Job, compute: Callable[[], dict[str, int]]) -> dict[str, int]:
     """The PDF's page of every anchor (for the DOCX's table of contents), kept beside the PDF
     under the PDF's key, so a DOCX built while the PDF is reused needs no PDF layout."""
