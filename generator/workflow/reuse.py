@@ -21,7 +21,9 @@ archive and its verification) always render: they make or check a manifest.
 The website (a folder of many files, most of them MkDocs' theme) is not stored: a build keeps the
 SHA-256 of every file of the site it made under the site's key (`site_key`, the `situs` cache),
 and the next build leaves `OUT/site` as it is when its key is unchanged and its files are still
-exactly those.
+exactly those. When the site is built again, the step-4 Excel forms it offers are stored outputs
+too (`form_key`): a workbook is written again only when the year's inputs or the form's date
+changed.
 """
 
 from __future__ import annotations
