@@ -164,6 +164,59 @@ def test_a_refused_decision_changes_nothing_and_keeps_the_text(office: Office) -
         desk.shutdown()
 
 
+def test_one_git_status_gives_the_files_the_branch_and_its_upstream(tmp_path: Path, git_home: Path) -> None:
+    from generator.git import Git
+    from generator.workflow.meja import _worktree
+
+    repo = tmp_path / "repo"
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=A", "-c", "user.email=a@contoh.go.id", "-C", str(repo),
+                        *args], check=True, capture_output=True)
+
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    for name in ("lama.txt", "dua kata.txt", "bentrok.txt"):
+        (repo / name).write_text(f"{name}\n", encoding="utf-8")
+    git("add", ".")
+    git("commit", "-q", "-m", "awal")
+    assert _worktree(Git(repo)) == ((), (), "main", None, 0)  # no upstream
+    git("mv", "lama.txt", "baru sekali.txt")  # a staged rename: the new path, its source skipped
+    (repo / "dua kata.txt").write_text("diubah\n", encoding="utf-8")
+    git("add", "dua kata.txt")
+    (repo / "dua kata.txt").write_text("diubah lagi\n", encoding="utf-8")  # staged and unstaged
+    (repo / "folder").mkdir()
+    (repo / "folder" / "belum dilacak.md").write_text("x\n", encoding="utf-8")
+    assert _worktree(Git(repo)) == (("baru sekali.txt", "dua kata.txt"),
+                                    ("dua kata.txt", "folder/belum dilacak.md"), "main", None, 0)
+    git("commit", "-q", "-am", "dua")
+    remote = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    git("remote", "add", "origin", str(remote))
+    git("push", "-q", "-u", "origin", "main")
+    git("commit", "-q", "--allow-empty", "-m", "tiga")
+    git("commit", "-q", "--allow-empty", "-m", "empat")
+    assert _worktree(Git(repo))[2:] == ("main", "origin/main", 2)
+    git("switch", "-q", "-c", "cabang", "HEAD~2")  # a conflict: unmerged is staged and unstaged
+    (repo / "bentrok.txt").write_text("dari cabang\n", encoding="utf-8")
+    git("commit", "-q", "-am", "cabang")
+    git("switch", "-q", "main")
+    (repo / "bentrok.txt").write_text("dari main\n", encoding="utf-8")
+    git("commit", "-q", "-am", "main")
+    subprocess.run(["git", "-c", "user.name=A", "-c", "user.email=a@contoh.go.id", "-C", str(repo), "merge",
+                    "-q", "cabang"], capture_output=True, check=False)
+    assert _worktree(Git(repo)) == (("bentrok.txt",), ("bentrok.txt", "folder/belum dilacak.md"),
+                                    "main", "origin/main", 3)
+    git("merge", "--abort")
+    # the upstream is set but this clone lacks its remote-tracking branch (a clone of an empty
+    # server): none of the branch's 5 commits is known to be there, a push sends them
+    git("update-ref", "-d", "refs/remotes/origin/main")
+    assert _worktree(Git(repo))[2:] == ("main", "origin/main", 5)
+    git("branch", "--unset-upstream")
+    assert _worktree(Git(repo))[2:] == ("main", None, 0)
+    git("switch", "-q", "--detach")
+    assert _worktree(Git(repo))[2:] == (None, None, 0)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                     reason="Debian chromium is not installed (CI installs it)")

@@ -72,11 +72,13 @@ class Keadaan:
 
 def keadaan(root: Path, tahun: int | None = None, env: dict | None = None) -> Keadaan:
     """The desk's view of `root` now (git's idea of now: GIT_AUTHOR_DATE when set). Raises
-    UsageError when `root` is not a git repository, Refused when it has no commit."""
-    git = open_repo(root)
-    if git.head() is None:
-        raise Refused("repositori belum punya commit: buat commit pertama dulu")
-    ident = identity(git, env)
+    UsageError when `root` is not a git repository, Refused when it has no commit.
+
+    A page view costs git processes (on Windows tens of milliseconds each): the repository and
+    its first commit are checked once, by `progress`, and one `git status` gives the files, the
+    branch and its upstream."""
+    git = Git(root)  # progress() below refuses a folder that is no repository or has no commit
+    ident = identity(git, env)  # None outside a repository too: progress() then refuses
     now = ident.waktu if ident else dt.datetime.now(dt.UTC)
     state: Progress = progress(root, tahun, now)
     sop, roster, status = state.sop, state.roster, state.status
@@ -104,8 +106,7 @@ def keadaan(root: Path, tahun: int | None = None, env: dict | None = None) -> Ke
                           bool(step.keputusan), step.no == sop.langkah[-1].no)
     signing = signing_problems(git, person, day, env) if person is not None else []
     repo_year = _reviu(root, git, tahun)
-    staged, unstaged = _changes(git)
-    branch, upstream, ahead = upstream_state(git)
+    staged, unstaged, branch, upstream, ahead = _worktree(git)
     return Keadaan(root, tahun, ident.nama if ident else None, ident.email if ident else None, person,
                    peran, tuple(signing), status, rows, giliran, repo_year, staged, unstaged, branch,
                    upstream, ahead)
@@ -121,36 +122,45 @@ def _reviu(root: Path, git: Git, tahun: int) -> tuple[m.Reviu, ...]:
     return tuple(sorted(year.reviu, key=lambda r: (r.tanggal or dt.date.min, r.path))) if year else ()
 
 
-def _changes(git: Git) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(staged paths, unstaged or untracked paths) from `git status --porcelain=v1 -z`."""
-    out = git.run("status", "--porcelain=v1", "-z", "--untracked-files=all").decode("utf-8", "replace")
+def _worktree(git: Git) -> tuple[tuple[str, ...], tuple[str, ...], str | None, str | None, int]:
+    """(staged paths, unstaged or untracked paths, current branch (None when detached), its upstream
+    such as origin/main (None when unset), commits on the branch that the upstream does not have),
+    from one `git status --porcelain=v2 --branch -z` (git-status(1), "Porcelain Format Version 2").
+    An upstream whose remote-tracking branch this clone does not have (a clone of an empty server)
+    has none of the branch's commits, as far as this computer knows: all are still to be sent."""
+    out = git.run("status", "--porcelain=v2", "--branch", "--ahead-behind", "-z",
+                  "--untracked-files=all").decode("utf-8", "replace")
     staged, unstaged = [], []
+    branch = upstream = None
+    ahead: int | None = None
     parts = out.split("\0")
     i = 0
     while i < len(parts):
         entry = parts[i]
         i += 1
-        if len(entry) < 4:
-            continue
-        x, y, path = entry[0], entry[1], entry[3:]
-        if x in "RC":
-            i += 1  # the rename's source path follows
-        if x not in " ?!":
-            staged.append(path)
-        if y != " " or x == "?":
-            unstaged.append(path)
-    return tuple(staged), tuple(unstaged)
-
-
-def upstream_state(git: Git) -> tuple[str | None, str | None, int]:
-    """(current branch, its upstream such as origin/main, commits not yet in the upstream)."""
-    branch = git.text("symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip() or None
-    upstream = git.text("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}",
-                        check=False).strip() or None
-    ahead = 0
-    if upstream:
-        ahead = int(git.text("rev-list", "--count", "@{upstream}..HEAD", check=False).strip() or 0)
-    return branch, upstream, ahead
+        if entry.startswith("# branch.head "):
+            name = entry.removeprefix("# branch.head ")
+            branch = None if name == "(detached)" else name
+        elif entry.startswith("# branch.upstream "):
+            upstream = entry.removeprefix("# branch.upstream ")
+        elif entry.startswith("# branch.ab "):  # only when the upstream's branch exists
+            ahead = int(entry.split()[2])
+        elif entry[:2] in ("1 ", "2 ", "u "):
+            # changed, renamed or copied (its source path follows), unmerged: the path is the last
+            # field and may hold spaces
+            fields = entry.split(" ", {"1": 8, "2": 9, "u": 10}[entry[0]])
+            xy, path = fields[1], fields[-1]
+            if entry[0] == "2":
+                i += 1
+            if xy[0] != ".":
+                staged.append(path)
+            if xy[1] != ".":
+                unstaged.append(path)
+        elif entry.startswith("? "):
+            unstaged.append(entry[2:])
+    if upstream is not None and ahead is None:
+        ahead = int(git.text("rev-list", "--count", "HEAD", check=False).strip() or 0)
+    return tuple(staged), tuple(unstaged), branch, upstream, ahead or 0
 
 
 def periksa_teks(label: str, text: str) -> str:
