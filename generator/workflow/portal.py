@@ -54,13 +54,12 @@ def _clone(url: str, into: Path) -> Path:
 
 def export_one(kantor: Kantor, base: Path, tahun: int | None) -> Hasil:
     """The export of one office, or the reason there is none. Never raises: one broken office
-    must not stop the city's portal."""
-    from generator.store import deferred
+    must not stop the city's portal. Callers that export many offices wrap them in
+    `store.deferred()` (see `_export_batch`)."""
     from generator.workflow.ekspor import export
 
     try:
-        # The caches are written once per office, not after each file of it (store.deferred).
-        with deferred(), tempfile.TemporaryDirectory(prefix="lakip-portal-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="lakip-portal-") as tmp:
             if is_url(kantor.repo):
                 root = _clone(kantor.repo, Path(tmp))
             else:
@@ -75,8 +74,22 @@ def export_one(kantor: Kantor, base: Path, tahun: int | None) -> Hasil:
         return Hasil(kantor, None, f"galat internal lakip ({type(e).__name__}: {e})")
 
 
-def _export_args(args: tuple[Kantor, Path, int | None]) -> Hasil:
-    return export_one(*args)
+def _export_batch(batch: list[tuple[Kantor, Path, int | None]]) -> list[Hasil]:
+    """The exports of a batch of offices in one worker. The caches are written once per batch
+    (store.deferred), not per office: a cache file is rewritten whole on each save and grows with
+    the offices exported, so saving after each office cost more than the git work of an export
+    (measured: 40 offices, ~0.15 s of JSON encoding per office)."""
+    from generator.store import deferred
+
+    with deferred():
+        return [export_one(*item) for item in batch]
+
+
+def _batches(work: list, jobs: int) -> list[list]:
+    """`work` cut into about four batches per worker, in order: few cache saves, and a worker
+    that finishes early still finds work."""
+    size = max(1, -(-len(work) // (4 * jobs)))
+    return [work[i:i + size] for i in range(0, len(work), size)]
 
 
 def read_export(kantor: Kantor, folder: Path, tahun: int | None) -> Hasil:
@@ -139,9 +152,10 @@ def collect(daftar: Daftar, jobs: int = 1, ekspor_dir: Path | None = None,
     work = [(k, daftar.base, daftar.tahun) for k in daftar.kantor]
     found: list[Hasil] = []
     if jobs == 1 or len(work) == 1:
-        for item in work:
-            found.append(_export_args(item))
-            report(f"{item[0].id}: {'ekspor dibuat' if found[-1].ekspor else found[-1].alasan}")
+        for batch in _batches(work, 1):
+            for item, hasil in zip(batch, _export_batch(batch), strict=True):
+                found.append(hasil)
+                report(f"{item[0].id}: {'ekspor dibuat' if hasil.ekspor else hasil.alasan}")
         return found
     # Import what every export needs before the workers fork: each inherits it instead of
     # importing it again (about a second per process on a loaded machine).
@@ -150,10 +164,12 @@ def collect(daftar: Daftar, jobs: int = 1, ekspor_dir: Path | None = None,
     import generator.workflow.ekspor
     import generator.workflow.snapshot  # noqa: F401
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-        for item, hasil in zip(work, pool.map(_export_args, work), strict=True):
-            found.append(hasil)
-            report(f"{item[0].id}: {'ekspor dibuat' if hasil.ekspor else hasil.alasan}")
+    batches = _batches(work, jobs)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(batches))) as pool:
+        for batch, done in zip(batches, pool.map(_export_batch, batches), strict=True):
+            for item, hasil in zip(batch, done, strict=True):
+                found.append(hasil)
+                report(f"{item[0].id}: {'ekspor dibuat' if hasil.ekspor else hasil.alasan}")
     return found
 
 
