@@ -7,31 +7,26 @@ from generator.git.runner import Git
 
 
 class GitSource:
-    """A git tree as a Source (see source.py): one `ls-tree` for the listing, one long-lived
-    `cat-file --batch` for the blobs."""
+    """A git tree as a Source (see source.py): the listing from the tree objects and the blobs,
+    both read through the `Git`'s one `cat-file --batch` reader."""
 
     def __init__(self, git: Git, treeish: str, prefixes: tuple[str, ...] = ("content", "sop")):
         self.git = git
         self.treeish = treeish
-        out = git.run("ls-tree", "-r", "-z", "--full-tree", treeish, "--", *prefixes)
         self.blobs: dict[str, str] = {}
         self.dirs: dict[str, set[tuple[str, bool]]] = {}
         self.links: list[str] = []
         self.bad: list[str] = []
-        for entry in out.split(b"\0"):
-            if not entry:
-                continue
-            meta, raw_path = entry.split(b"\t", 1)
-            mode, kind, oid = meta.decode("ascii").split()
+        for mode, oid, raw_path in list_tree(git, treeish, prefixes):
             try:
                 path = raw_path.decode("utf-8")
             except UnicodeDecodeError:  # not a name lakip can show or use: reported by bad_names()
                 self.bad.append(raw_path.decode("utf-8", "replace"))
                 continue
-            if mode == "120000":  # a symlink is data, never followed: reported by symlinks()
+            if mode == _LINK:  # a symlink is data, never followed: reported by symlinks()
                 self.links.append(path)
                 continue
-            if kind != "blob":
+            if mode == _SUBMODULE:
                 continue
             self.blobs[path] = oid
             parts = path.split("/")
@@ -69,42 +64,112 @@ class GitSource:
         if self._data is None:
             self._data = {}
         if oid not in self._data:
-            # One `cat-file --batch` per top-level folder: loading sop/ alone (status) does not
-            # fetch content/, and loading content/ fetches all of it at once.
-            top = rel.split("/", 1)[0] + "/"
-            group = sorted({o for path, o in self.blobs.items() if path.startswith(top)})
-            self._data.update(read_blobs(self.git, group))
+            # One file at a time: a read is a round trip on the `Git`'s reader, not a process,
+            # so an archive's PDFs are not read to find its manifest.
+            self._data.update(read_blobs(self.git, [oid]))
         return self._data[oid]
 
 
 def read_blobs(git: Git, oids: list[str]) -> dict[str, bytes]:
-    """Contents of several blobs with one `git cat-file --batch`. Raises Refused when the
-    repository lacks one of them (a damaged or partial copy)."""
-    out = git.run("cat-file", "--batch", input=("\n".join(oids) + "\n").encode())
+    """Contents of several objects by id, through the `Git`'s `cat-file --batch` reader. Raises
+    Refused when the repository lacks one of them (a damaged or partial copy)."""
     result: dict[str, bytes] = {}
-    pos = 0
-    for oid in oids:
-        header_end = out.index(b"\n", pos)
-        header = out[pos:header_end].split()
-        if len(header) != 3:  # "<oid> missing": the object is not in the repository
-            raise Refused(f"objek git {oid} tidak ada di repositori (repositori rusak atau tidak "
-                          "lengkap; petunjuk: git fsck, atau clone ulang)")
-        _, _, size = header
-        start = header_end + 1
-        result[oid] = out[start:start + int(size)]
-        pos = start + int(size) + 1
+    for oid, found in zip(oids, git.objects(oids), strict=True):
+        if found is None:
+            raise _missing(oid)
+        result[oid] = found[2]
     return result
 
 
+def _missing(oid: str) -> Refused:
+    return Refused(f"objek git {oid} tidak ada di repositori (repositori rusak atau tidak lengkap; "
+                   "petunjuk: git fsck, atau clone ulang)")
+
+
 def object_ids(git: Git, specs: list[str]) -> list[str | None]:
-    """`git cat-file --batch-check` for `rev:path` specs: the object id of each, None if missing."""
-    if not specs:
+    """The object id of each `rev:path` spec, None where there is none (as `cat-file
+    --batch-check`)."""
+    return [found[0] if found else None for found in git.objects(specs)] if specs else []
+
+
+_TREE, _LINK, _SUBMODULE = 0o040000, 0o120000, 0o160000
+
+
+def _tree(git: Git, oid: str) -> list[tuple[int, bytes, str]]:
+    """(mode, raw name, object id) of the entries of tree `oid`, read once per `Git`. The mode is
+    canonical as git reads it (tree.h canon_mode): 100644/100755, 120000 link, 040000 tree,
+    anything else a submodule. Raises Refused for a missing or malformed tree."""
+    raw = git.trees.get(oid)
+    if raw is None:
+        found = git.objects([oid])[0]
+        if found is None:
+            raise _missing(oid)
+        if found[1] != "tree":
+            raise Refused(f"objek git {oid} bukan tree (repositori rusak; petunjuk: git fsck)")
+        raw = git.trees[oid] = found[2]
+    width = len(oid) // 2
+    entries = []
+    pos = 0
+    try:
+        while pos < len(raw):
+            space = raw.index(b" ", pos)
+            nul = raw.index(b"\0", space)
+            mode = int(raw[pos:space], 8)
+            child = raw[nul + 1: nul + 1 + width]
+            if len(child) != width:
+                raise ValueError("short")
+            kind = mode & 0o170000
+            if kind == 0o100000:
+                mode = 0o100755 if mode & 0o100 else 0o100644
+            elif kind not in (_TREE, _LINK):
+                mode = _SUBMODULE
+            else:
+                mode = kind
+            entries.append((mode, raw[space + 1: nul], child.hex()))
+            pos = nul + 1 + width
+    except ValueError:
+        raise Refused(f"objek git {oid} rusak (tree tidak dapat dibaca; petunjuk: git fsck)") from None
+    return entries
+
+
+def folder_names(git: Git, treeish: str, folder: str) -> list[str]:
+    """The names in `folder` of the tree `treeish` names (what `git ls-tree --name-only treeish
+    folder/` lists, without the folder), [] when it is no folder there. Names that are not
+    UTF-8 keep their bytes as surrogates."""
+    found = git.objects([f"{treeish}:{folder}"])[0]
+    if found is None or found[1] != "tree":
         return []
-    out = git.text("cat-file", "--batch-check=%(objectname)", input=("\n".join(specs) + "\n").encode())
-    ids = []
-    for line in out.splitlines():
-        ids.append(None if line.endswith(" missing") or " " in line else line.strip())
-    return ids
+    git.trees.setdefault(found[0], found[2])
+    return [name.decode("utf-8", "surrogateescape") for _, name, _ in _tree(git, found[0])]
+
+
+def list_tree(git: Git, treeish: str, prefixes: tuple[str, ...] = ()) -> list[tuple[int, str, bytes]]:
+    """(mode, object id, raw path) of every file, symlink and submodule under `prefixes` of the
+    tree `treeish` names, in git's tree order: what `git ls-tree -r --full-tree treeish --
+    prefixes` lists (a prefix is a path, matched whole component by component, never a
+    pattern). No prefix: the whole tree. Raises Refused when `treeish` names no tree."""
+    root = git.objects([f"{treeish}^{{tree}}"])[0]
+    if root is None:
+        raise Refused(f"git ls-tree gagal: fatal: Not a valid object name {treeish}")
+    git.trees.setdefault(root[0], root[2])
+    wanted = [tuple(p.strip("/").encode("utf-8", "surrogateescape").split(b"/"))
+              for p in prefixes if p.strip("/")]
+    found: list[tuple[int, str, bytes]] = []
+
+    def walk(oid: str, parts: tuple[bytes, ...]) -> None:
+        for mode, name, child in _tree(git, oid):
+            path = (*parts, name)
+            depth = len(path)
+            inside = not wanted or any(w[:depth] == path[:len(w)] and len(w) <= depth for w in wanted)
+            above = any(len(w) > depth and w[:depth] == path for w in wanted)
+            if mode == _TREE:
+                if inside or above:
+                    walk(child, path)
+            elif inside:
+                found.append((mode, child, b"/".join(path)))
+
+    walk(root[0], ())
+    return found
 
 
 def _tree_entries(raw: bytes, width: int) -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from generator.git import (
     step_commits,
 )
 from generator.git.log import Graph, RawCommit, graph, path_commits
+from generator.git.objects import folder_names
 from generator.sop.engine import (
     MENUNGGU,
     Chain,
@@ -215,11 +216,12 @@ def _facts(git: Git, head: str, akar: str | None, tahun: int) -> tuple[_Facts, _
 
 
 def progress(root: Path, tahun: int | None = None, now: dt.datetime | None = None,
-             rev: str | None = None, akar: str | None = None) -> Progress:
+             rev: str | None = None, akar: str | None = None, git: Git | None = None) -> Progress:
     """The SOP's state for `tahun` as recorded at HEAD (or at commit `rev`), every step commit
     judged by the authorized SOP and roster of its parent, from the trust root `akar` (a commit;
-    default: trust.find_root). A shallow clone gives the single finding `riwayat-terpotong`."""
-    git = open_repo(root)
+    default: trust.find_root). A shallow clone gives the single finding `riwayat-terpotong`.
+    `git`: the repository `root` already opened by the caller (one reader per command)."""
+    git = git or open_repo(root)
     head = rev or git.head()
     if head is None:
         raise Refused("repositori belum punya commit: buat commit pertama dulu")
@@ -314,7 +316,7 @@ def _syarat_of(git: Git, commit: RawCommit, step: m.Langkah, keputusan: str, tah
     if needed == ["catatan-reviu"]:
         prefixes: tuple[str, ...] = (f"content/{tahun}/reviu", "sop")
     else:  # everything but the other years' folders (shared files such as the logo included)
-        names = git.text("ls-tree", "--name-only", commit.id, "content/").splitlines()
+        names = [f"content/{name}" for name in folder_names(git, commit.id, "content")]
         prefixes = (*(n for n in names if not (n.rsplit("/", 1)[-1].isdigit()
                                              and n != f"content/{tahun}")), "sop")
     source = GitSource(git, commit.id, prefixes)
@@ -338,25 +340,26 @@ def who_acts(sop: m.Sop, roster: m.Roster, no: int, day: dt.date) -> list[m.Pers
     return roster.holders(sop.find_langkah(no).pelaksana, day)
 
 
-def approval(root: Path, tahun: int, source, rev: str | None = None, known: Progress | None = None
-             ) -> tuple[bool, dt.datetime, tuple[str, ...]]:
+def approval(root: Path, tahun: int, source, rev: str | None = None, known: Progress | None = None,
+             git: Git | None = None) -> tuple[bool, dt.datetime, tuple[str, ...]]:
     """Is the content in `source` (the working tree) the approved, signed one? Returns (final,
     the document's date, notes). The date comes from git, never the clock, so rebuilding a commit
     gives identical files: the signing approval's time when final, else HEAD's commit time.
     `known` is the progress at `rev` (default HEAD) when the caller has it already. The notes say
-    why a document whose signing step is recorded is still DRAF (the finding codes)."""
+    why a document whose signing step is recorded is still DRAF (the finding codes). `git`: the
+    repository `root` already opened by the caller, with `rev` a commit in it."""
     import os
 
-    git = Git(root)
-    if git.is_repo() and git.head():
+    opened = git is not None and rev is not None
+    git = git or Git(root)
+    if opened or (git.is_repo() and git.head()):
         p = known if known is not None else progress(root, tahun, rev=rev)
         head = p.head
         same = rev is not None or _worktree_is_head(git, root, source, tahun, head)
         final = p.status.final and same
         signing = p.sop.signing_step
         record = p.status.find_langkah(signing.no).catatan if final and signing else None
-        when = record.waktu if record else dt.datetime.fromisoformat(
-            git.text("log", "-1", "--format=%cI", head).strip())
+        when = record.waktu if record else git.commit_time(head)
         notes = [] if same else ["folder kerja berisi perubahan konten yang belum di-commit: "
                                  "dokumen ditandai DRAF"]
         notes += draf_reasons(p)

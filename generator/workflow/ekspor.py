@@ -83,8 +83,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def _resolve(git, ref: str | None) -> str:
-    wanted = ref or "HEAD"
-    commit = git.text("rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}", check=False).strip()
+    commit = git.commit_id(ref or "HEAD")
     if not commit:
         if ref is None:
             raise Refused("repositori belum punya commit: tidak ada yang dapat diekspor")
@@ -106,14 +105,15 @@ def export(root: Path, tahun: int | None = None, ref: str | None = None,
     from generator.sop.progress import approval, open_repo, progress
     from generator.workflow.snapshot import gather
 
+    # One `Git` for the whole export: one `cat-file` reader, each answer about a commit asked once.
     git = open_repo(root)
     commit = _resolve(git, ref)
-    when = dt.datetime.fromisoformat(git.text("log", "-1", "--format=%cI", commit).strip())
-    snapshot = gather(root, tahun, ref=commit, now=when)
+    when = git.commit_time(commit)
+    snapshot = gather(root, tahun, ref=commit, now=when, git=git)
     tahun = snapshot.tahun
     repo = snapshot.repo
-    state = progress(root, tahun, now=when, rev=commit, akar=akar)
-    final, _, alasan = approval(root, tahun, snapshot.source, commit, known=state)
+    state = progress(root, tahun, now=when, rev=commit, akar=akar, git=git)
+    final, _, alasan = approval(root, tahun, snapshot.source, commit, known=state, git=git)
     year_issues = for_year(snapshot.issues, tahun)
     figures = figures_error = None
     if snapshot.invalid() is None:
@@ -230,7 +230,8 @@ def _arsip(root: Path, git) -> list[dict]:
             problem = e.pesan
         else:
             problem = None
-        raw = git.run("cat-file", "blob", f"{tag.commit}:{manifest_path(int(year))}", check=False)
+        stored = git.objects([f"{tag.commit}:{manifest_path(int(year))}"])[0]
+        raw = stored[2] if stored and stored[1] == "blob" else b""
         found.append({
             "tahun": int(year), "tag": tag.name, "commit": tag.commit,
             "sah": not findings and manifest is not None and problem is None,

@@ -22,6 +22,7 @@ from generator.data.validate import validate
 
 if TYPE_CHECKING:
     from generator.figures.capaian import Figures
+    from generator.git import Git
     from generator.render.document import DocumentState
     from generator.sop.progress import Progress
 
@@ -37,7 +38,9 @@ class Snapshot:
     all files, sorted. `tahun` is the year asked for, else the newest year folder. `templates`
     holds the commit's own `site_templates/` (name -> text) when read from a commit, so an
     archived year renders with the templates it was archived with. `now` is the moment the
-    command reasons about (elapsed working time of the running step)."""
+    command reasons about (elapsed working time of the running step). `git` is the repository
+    the commit was read from (one `Git` per command: its object reader serves the progress and
+    the approval too)."""
 
     root: Path
     source: Source
@@ -47,6 +50,7 @@ class Snapshot:
     commit: str | None = None
     templates: dict[str, str] | None = None
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    git: Git | None = None
     _figures: dict[int, Figures | str] = field(default_factory=dict, init=False, repr=False)
 
     # ------------------------------------------------------------ the year's data
@@ -79,6 +83,8 @@ class Snapshot:
         """The folder is a git repository with at least one commit."""
         from generator.git import Git
 
+        if self.git is not None and self.commit is not None:
+            return True  # read from a commit of this repository
         git = Git(self.root)
         return bool(git.is_repo() and git.head())
 
@@ -91,7 +97,7 @@ class Snapshot:
 
         if not self.is_git:
             return None
-        return progress(self.root, self.tahun, self.now, rev=self.commit)
+        return progress(self.root, self.tahun, self.now, rev=self.commit, git=self.git)
 
     @cached_property
     def state(self) -> DocumentState:
@@ -102,7 +108,7 @@ class Snapshot:
         from generator.sop.progress import approval
 
         final, moment, notes = approval(self.root, self.tahun, self.source, self.commit,
-                                        known=self.progress)
+                                        known=self.progress, git=self.git)
         signing = self.repo.sop.signing_step if self.repo.sop else None
         return DocumentState(not final, bool(self.repo.instansi and self.repo.instansi.contoh),
                              moment, signing.no if signing else None, notes)
@@ -131,10 +137,12 @@ class Snapshot:
 
 
 def gather(root: Path, tahun: int | None = None, ref: str | None = None,
-           now: dt.datetime | None = None, source: Source | None = None) -> Snapshot:
+           now: dt.datetime | None = None, source: Source | None = None,
+           git: Git | None = None) -> Snapshot:
     """Load and validate the repository at `root` once: from the working tree, from the commit
     `ref` names (its tree, templates included; the working tree is not read), or from `source`
-    (e.g. the index written as a tree). `tahun` defaults to the newest year folder.
+    (e.g. the index written as a tree). `tahun` defaults to the newest year folder. `git`: the
+    repository `root` already opened by the caller (else opened here when `ref` is given).
 
     Raises UsageError when `ref` names no commit, when there is no year folder, or when `tahun`
     has no folder."""
@@ -143,8 +151,8 @@ def gather(root: Path, tahun: int | None = None, ref: str | None = None,
         from generator.git import GitSource
         from generator.sop.progress import open_repo
 
-        git = open_repo(root)
-        commit = git.text("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).strip()
+        git = git or open_repo(root)
+        commit = git.commit_id(ref)
         if not commit:
             raise UsageError(f"ref '{ref}' tidak ditemukan di repositori")
         source = GitSource(git, commit, ("content", "sop", TEMPLATES))
@@ -163,4 +171,4 @@ def gather(root: Path, tahun: int | None = None, ref: str | None = None,
         known = ", ".join(str(t.tahun) for t in repo.tahun) or "(belum ada)"
         raise UsageError(f"folder content/{tahun}/ tidak ada; tahun yang ada: {known}")
     return Snapshot(root, source, repo, tuple(sorted_issues(issues)), tahun, commit, templates,
-                    now or dt.datetime.now(dt.UTC))
+                    now or dt.datetime.now(dt.UTC), git if commit is not None else None)
