@@ -42,11 +42,15 @@ class Meja:
     def __init__(self, root: Path, tahun: int | None = None, env: dict | None = None,
                  log: Callable[[str], None] = lambda _: None):
         from generator.render.templates import environment
+        from generator.sop.progress import progress
 
         self.root = root
         self.env = env
         self.log = log
-        self.tahun = meja.keadaan(root, tahun, env).tahun  # refuses a folder that is no repository
+        # The year (default the newest), and the refusals of the page's own state (no repository,
+        # no commit, a broken SOP or roster) before the address is printed; the rest of a page's
+        # state (signing, notes, files, upstream) is gathered by each page.
+        self.tahun = progress(root, tahun).status.tahun
         self.templates = environment()  # lakip's own templates only: the repository's never run here
         self._token: str | None = secrets.token_urlsafe(32)
         self.session = secrets.token_urlsafe(32)
