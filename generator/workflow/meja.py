@@ -74,13 +74,13 @@ def keadaan(root: Path, tahun: int | None = None, env: dict | None = None) -> Ke
     """The desk's view of `root` now (git's idea of now: GIT_AUTHOR_DATE when set). Raises
     UsageError when `root` is not a git repository, Refused when it has no commit.
 
-    A page view costs git processes (on Windows tens of milliseconds each): the repository and
-    its first commit are checked once, by `progress`, and one `git status` gives the files, the
+    A page view costs git processes (on Windows tens of milliseconds each): one `Git` (one object
+    reader) serves the SOP's progress and the notes, and one `git status` gives the files, the
     branch and its upstream."""
-    git = Git(root)  # progress() below refuses a folder that is no repository or has no commit
-    ident = identity(git, env)  # None outside a repository too: progress() then refuses
+    git = open_repo(root)
+    ident = identity(git, env)
     now = ident.waktu if ident else dt.datetime.now(dt.UTC)
-    state: Progress = progress(root, tahun, now)
+    state: Progress = progress(root, tahun, now, git=git)  # refuses a repository without a commit
     sop, roster, status = state.sop, state.roster, state.status
     tahun = status.tahun
     day = local_day(now, sop)
@@ -234,7 +234,7 @@ def putuskan(root: Path, no: int, keputusan: str, tahun: int, catatan: str = "",
     if ident is None:  # record() says the same in its own words; the note needs the e-mail first
         raise Refused("identitas git belum diatur (petunjuk: git config user.name \"Nama Anda\" "
                       "dan git config user.email email@kantor.go.id)")
-    state = progress(root, tahun, ident.waktu)
+    state = progress(root, tahun, ident.waktu, git=git)
     step = state.sop.find_langkah(no)
     if step is None:
         raise UsageError(f"langkah {no} tidak ada di SOP {state.sop.id}")
