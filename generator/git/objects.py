@@ -143,6 +143,41 @@ def folder_names(git: Git, treeish: str, folder: str) -> list[str]:
     return [name.decode("utf-8", "surrogateescape") for _, name, _ in _tree(git, found[0])]
 
 
+def changed_paths(git: Git, old: str, new: str) -> list[str]:
+    """The files (blobs, symlinks, submodules) that differ between the trees of commits `old`
+    and `new`: added, removed or changed, as `git diff-tree -r --name-only old new` lists them
+    (no rename detection). Unchanged subtrees are skipped by their ids."""
+    roots = git.objects([f"{old}^{{tree}}", f"{new}^{{tree}}"])
+    if roots[0] is None or roots[1] is None:
+        raise Refused(f"git diff-tree gagal: fatal: bad object {old if roots[0] is None else new}")
+    for found in roots:
+        git.trees.setdefault(found[0], found[2])
+    changed: list[bytes] = []
+
+    def files(oid: str, path: bytes) -> list[bytes]:
+        out = []
+        for mode, name, child in _tree(git, oid):
+            out += files(child, path + name + b"/") if mode == _TREE else [path + name]
+        return out
+
+    def compare(a: str | None, b: str | None, path: bytes) -> None:
+        left = {name: (mode, oid) for mode, name, oid in _tree(git, a)} if a else {}
+        right = {name: (mode, oid) for mode, name, oid in _tree(git, b)} if b else {}
+        for name in sorted(left.keys() | right.keys()):
+            x, y = left.get(name), right.get(name)
+            if x == y:
+                continue
+            sub_a = x[1] if x and x[0] == _TREE else None
+            sub_b = y[1] if y and y[0] == _TREE else None
+            if (x and not sub_a) or (y and not sub_b):
+                changed.append(path + name)  # a file on either side (removed, added, changed)
+            if sub_a or sub_b:
+                compare(sub_a, sub_b, path + name + b"/")
+
+    compare(roots[0][0], roots[1][0], b"")
+    return [p.decode("utf-8", "surrogateescape") for p in changed]
+
+
 def list_tree(git: Git, treeish: str, prefixes: tuple[str, ...] = ()) -> list[tuple[int, str, bytes]]:
     """(mode, object id, raw path) of every file, symlink and submodule under `prefixes` of the
     tree `treeish` names, in git's tree order: what `git ls-tree -r --full-tree treeish --

@@ -23,7 +23,7 @@ from generator.git import (
     step_commits,
 )
 from generator.git.log import Graph, RawCommit, graph, path_commits
-from generator.git.objects import folder_names
+from generator.git.objects import changed_paths, folder_names
 from generator.sop.engine import (
     MENUNGGU,
     Chain,
@@ -309,8 +309,7 @@ def _syarat_of(git: Git, commit: RawCommit, step: m.Langkah, keputusan: str, tah
     if "catatan-reviu" in needed:
         parent = commit.parents[0] if commit.parents else None
         if parent:
-            out = git.text("diff-tree", "-r", "--name-only", "--no-commit-id", parent, commit.id)
-            changed = tuple(line for line in out.splitlines() if line)
+            changed = tuple(changed_paths(git, parent, commit.id))
     # Only the review notes when nothing else is required (a revisi at steps 6-8): reading the
     # whole tree for every revision round would make a cold status read every year's data.
     if needed == ["catatan-reviu"]:
