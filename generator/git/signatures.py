@@ -152,25 +152,18 @@ def verify_here(git: Git, commits: list[str], signers: str) -> dict[str, Signatu
     """The commits among `commits` whose signature is a good Ed25519 SSHSIG over the commit by a
     key `signers` lists, with what git would say of them: ("G", the key's first principal, its
     SHA256 fingerprint). Commits not in the result are for git to verify (see module docstring).
-    Uses one `git cat-file --batch` for all the commits."""
+    The commits are read through the Git's one `cat-file --batch` reader."""
     import sshsig
 
     listed = _listed_keys(signers)
     if not listed or not commits or any(len(c) != 40 for c in commits):
         return {}  # no Ed25519 key to match, or a SHA-256 repository (gpgsig-sha256): git decides
-    out = git.run("cat-file", "--batch", input=("\n".join(commits) + "\n").encode())
     found: dict[str, Signature] = {}
-    pos = 0
-    for cid in commits:
-        header_end = out.index(b"\n", pos)
-        header = out[pos:header_end].split()
-        if len(header) != 3:  # missing: git says why
-            pos = header_end + 1
+    for cid, obj in zip(commits, git.objects(commits), strict=True):
+        if obj is None:  # missing: git says why
             continue
-        start = header_end + 1
-        raw = out[start:start + int(header[2])]
-        pos = start + int(header[2]) + 1
-        split = split_signed(raw) if header[1] == b"commit" else None
+        raw = obj[2]
+        split = split_signed(raw) if obj[1] == "commit" else None
         if split is None or not _ARMOR.fullmatch(split[1]):
             continue
         payload, armored = split
