@@ -116,8 +116,12 @@ class Kota:
         (ed25519 signatures are deterministic), but the n-th step commits of all offices are
         signed in one `ssh-keygen -Y sign` per key (a process per signature is most of the cost
         of a city) and each office's commits are written by one `git hash-object`."""
-        made = [self._plan(i, target, rencana or Rencana.untuk(i)) for i, target, rencana in wanted]
-        self._sign(made)
+        from generator.store import deferred
+
+        # The fingerprint caches are written once, not after each tree (a save rewrites the file).
+        with deferred():
+            made = [self._plan(i, target, rencana or Rencana.untuk(i)) for i, target, rencana in wanted]
+            self._sign(made)
         return [o.target for o in made]
 
     def _sign(self, made: list[_Office]) -> None:
@@ -293,8 +297,9 @@ class _Office:
         self.objects.append((self.head, body))
 
     def write(self, tmp: Path) -> None:
-        """Store the commits (git checks each one's format), point the branch at the last and
-        make the work tree follow it."""
+        """Store the commits (git checks each one's format) and point the branch at the last.
+        The index and the work tree already hold its tree: every file the steps change was
+        written and added (`_lay_out`), so no checkout is needed."""
         folder = tmp / self.target.name
         folder.mkdir()
         paths = []
@@ -305,7 +310,6 @@ class _Office:
                             input="\n".join(map(str, paths)).encode() + b"\n")
         assert out.split() == [c for c, _ in self.objects], (self.target, out)
         self.git.run("update-ref", "HEAD", self.head)
-        self.git.run("reset", "-q", "--hard")
 
 
 def _crud(c: str) -> bool:
