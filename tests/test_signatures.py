@@ -98,3 +98,21 @@ def test_split_signed_reads_the_header_as_git_does() -> None:
     assert split_signed(raw.replace(b"\n\npesan", b"\ngpgsig x\n\npesan")) is None  # two signatures
     assert split_signed(raw.replace(b"gpgsig -----", b"gpgsig-sha256 -----")) is None
     assert split_signed(raw.replace(b"gpgsig", b"mergetag")) is None  # unsigned
+
+
+def test_one_config_listing_reads_what_git_config_get_reads(tmp_path: Path, git_home: Path) -> None:
+    """signing_overrides and the step's signing check read a whole config file at once: each name
+    gives what `git config --get` gives (last value wins, a name without value is "")."""
+    from generator.git.runner import _canonical, parse_config_list
+
+    config = tmp_path / "config"
+    config.write_text('[gpg]\n\tprogram = satu\n\tprogram = dua\n'
+                      '[gpg "ssh"]\n\tdefaultKeyCommand = "ssh-add -L"\n'
+                      '[gpg "SSH"]\n\tprogram = besar\n[user]\n\tsigningkey\n', encoding="utf-8")
+    listed = parse_config_list(subprocess.run(["git", "config", "--file", str(config), "--list", "-z"],
+                                              capture_output=True, check=True).stdout)
+    for key in ("gpg.program", "gpg.ssh.defaultKeyCommand", "gpg.ssh.program", "gpg.SSH.program",
+                "user.signingkey"):
+        got = subprocess.run(["git", "config", "--file", str(config), "--get", key], capture_output=True)
+        expected = got.stdout.decode().strip() if got.returncode == 0 else None
+        assert listed.get(_canonical(key)) == expected, key

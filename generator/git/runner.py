@@ -304,21 +304,42 @@ class Git:
         args: list[str] = []
         notes: list[str] = []
         defaults = dict(SAFE_CONFIG) | {"gpg.ssh.defaultKeyCommand": ""}
+        own, repository = self._configs("--global", env), self._configs("--local", env)
         for key in _SIGNING_KEYS:
-            mine = self._config(key, "--global", env)
+            mine, theirs = own.get(_canonical(key)), repository.get(_canonical(key))
             args += ["-c", f"{key}={mine if mine is not None else defaults[key]}"]
-            theirs = self._config(key, "--local", env)
             if theirs is not None and theirs != mine:
                 notes.append(f"repositori mengatur {key}={theirs}; diabaikan: lakip menandatangani "
                              f"dengan program dari konfigurasi git Anda sendiri "
                              f"({mine if mine is not None else defaults[key] or 'bawaan git'})")
         return args, notes
 
-    def _config(self, key: str, scope: str, env: dict | None) -> str | None:
-        done = subprocess.run(["git", "-C", str(self.root), "config", scope, "--get", key],
+    def _configs(self, scope: str, env: dict | None) -> dict[str, str]:
+        """Every setting of one configuration file (`--global`, `--local`) as `git config --get`
+        reads it, from one `git config --list -z`: the last value of a repeated name, stripped;
+        names as git prints them (`_canonical`). {} when git cannot read the file."""
+        done = subprocess.run(["git", "-C", str(self.root), "config", scope, "--list", "-z"],
                               capture_output=True, env=_environment(env), check=False)
-        value = done.stdout.decode("utf-8", "replace").strip()
-        return value if done.returncode == 0 else None
+        return parse_config_list(done.stdout) if done.returncode == 0 else {}
+
+
+def parse_config_list(out: bytes) -> dict[str, str]:
+    """`git config --list -z` output (`name NL value NUL`, or `name NUL` for a name without a
+    value) as name -> value, the last value of a repeated name winning as in `git config --get`;
+    values stripped of surrounding white space."""
+    found: dict[str, str] = {}
+    for entry in out.split(b"\0"):
+        if entry:
+            name, _, value = entry.partition(b"\n")
+            found[name.decode("utf-8", "replace")] = value.decode("utf-8", "replace").strip()
+    return found
+
+
+def _canonical(key: str) -> str:
+    """A configuration name as `git config --list` prints it: section and variable in lower case,
+    a subsection as written (`gpg.ssh.defaultKeyCommand` -> `gpg.ssh.defaultkeycommand`)."""
+    parts = key.split(".")
+    return ".".join([parts[0].lower(), *parts[1:-1], parts[-1].lower()])
 
 
 def _committer_date(found: tuple[str, str, bytes] | None) -> dt.datetime | None:

@@ -17,6 +17,7 @@ from generator.data.errors import Issue, Refused, UsageError
 from generator.data.source import Source
 from generator.git import Git
 from generator.git.ident import Identity
+from generator.git.runner import parse_config_list
 from generator.sop.engine import KEPUTUSAN_TANPA_PILIHAN, Status
 from generator.sop.fingerprint import fingerprint
 from generator.sop.progress import Progress, _require, progress, who_acts
@@ -168,9 +169,13 @@ def signing_problems(git: Git, person: m.Personil, day: dt.date, env: dict | Non
 
 
 def _signing_problems(git: Git, person: m.Personil, day: dt.date, env: dict | None) -> list[str]:
+    settings: dict[str, str] = {}
+
     def config(key: str) -> str | None:
-        out = git.text("config", "--get", key, env=env, check=False).strip()
-        return out or None
+        if not settings:  # one `git config --list` for every setting asked for below
+            settings.update(parse_config_list(git.run("config", "--list", "-z", env=env, check=False)))
+            settings.setdefault("", "")  # read, even when git printed nothing
+        return settings.get(key.lower()) or None
 
     if not person.kunci_ssh:
         return [f"langkah ini wajib ditandatangani, tetapi kunci SSH {person.nama} belum terdaftar "
