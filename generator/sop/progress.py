@@ -346,13 +346,15 @@ def approval(root: Path, tahun: int, source, rev: str | None = None, known: Prog
     gives identical files: the signing approval's time when final, else HEAD's commit time.
     `known` is the progress at `rev` (default HEAD) when the caller has it already. The notes say
     why a document whose signing step is recorded is still DRAF (the finding codes). `git`: the
-    repository `root` already opened by the caller, with `rev` a commit in it."""
+    repository `root` already opened by the caller."""
     import os
 
-    opened = git is not None and rev is not None
+    # A known progress, or a commit in a repository the caller opened, is a repository with a
+    # commit: git need not be asked again.
+    opened = known is not None or (git is not None and rev is not None)
     git = git or Git(root)
     if opened or (git.is_repo() and git.head()):
-        p = known if known is not None else progress(root, tahun, rev=rev)
+        p = known if known is not None else progress(root, tahun, rev=rev, git=git)
         head = p.head
         same = rev is not None or _worktree_is_head(git, root, source, tahun, head)
         final = p.status.final and same

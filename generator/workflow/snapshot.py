@@ -79,14 +79,19 @@ class Snapshot:
     # ------------------------------------------------------------ derived once
 
     @cached_property
-    def is_git(self) -> bool:
-        """The folder is a git repository with at least one commit."""
+    def _git(self) -> Git:
+        """The repository of this snapshot: the one its commit was read from, else one `Git`
+        shared by `is_git`, `progress` and `state` (one reader)."""
         from generator.git import Git
 
+        return self.git if self.git is not None else Git(self.root)
+
+    @cached_property
+    def is_git(self) -> bool:
+        """The folder is a git repository with at least one commit."""
         if self.git is not None and self.commit is not None:
             return True  # read from a commit of this repository
-        git = Git(self.root)
-        return bool(git.is_repo() and git.head())
+        return bool(self._git.is_repo() and self._git.head())
 
     @cached_property
     def progress(self) -> Progress | None:
@@ -97,7 +102,7 @@ class Snapshot:
 
         if not self.is_git:
             return None
-        return progress(self.root, self.tahun, self.now, rev=self.commit, git=self.git)
+        return progress(self.root, self.tahun, self.now, rev=self.commit, git=self._git)
 
     @cached_property
     def state(self) -> DocumentState:
@@ -108,7 +113,7 @@ class Snapshot:
         from generator.sop.progress import approval
 
         final, moment, notes = approval(self.root, self.tahun, self.source, self.commit,
-                                        known=self.progress, git=self.git)
+                                        known=self.progress, git=self._git)
         signing = self.repo.sop.signing_step if self.repo.sop else None
         return DocumentState(not final, bool(self.repo.instansi and self.repo.instansi.contoh),
                              moment, signing.no if signing else None, notes)
