@@ -99,14 +99,22 @@ def _tree(git: Git, oid: str) -> list[tuple[int, bytes, str]]:
     """(mode, raw name, object id) of the entries of tree `oid`, read once per `Git`. The mode is
     canonical as git reads it (tree.h canon_mode): 100644/100755, 120000 link, 040000 tree,
     anything else a submodule. Raises Refused for a missing or malformed tree."""
-    raw = git.trees.get(oid)
-    if raw is None:
-        found = git.objects([oid])[0]
-        if found is None:
-            raise _missing(oid)
-        if found[1] != "tree":
-            raise Refused(f"objek git {oid} bukan tree (repositori rusak; petunjuk: git fsck)")
-        raw = git.trees[oid] = found[2]
+    known = git.trees.get(oid)
+    if known is not None:
+        return known
+    found = git.objects([oid])[0]
+    if found is None:
+        raise _missing(oid)
+    if found[1] != "tree":
+        raise Refused(f"objek git {oid} bukan tree (repositori rusak; petunjuk: git fsck)")
+    return _remember(git, oid, found[2])
+
+
+def _remember(git: Git, oid: str, raw: bytes) -> list[tuple[int, bytes, str]]:
+    """Parse the raw tree `oid` and keep its entries in `git.trees` (a tree id names its
+    entries for good)."""
+    if oid in git.trees:
+        return git.trees[oid]
     width = len(oid) // 2
     entries = []
     pos = 0
@@ -129,6 +137,7 @@ def _tree(git: Git, oid: str) -> list[tuple[int, bytes, str]]:
             pos = nul + 1 + width
     except ValueError:
         raise Refused(f"objek git {oid} rusak (tree tidak dapat dibaca; petunjuk: git fsck)") from None
+    git.trees[oid] = entries
     return entries
 
 
@@ -139,7 +148,7 @@ def folder_names(git: Git, treeish: str, folder: str) -> list[str]:
     found = git.objects([f"{treeish}:{folder}"])[0]
     if found is None or found[1] != "tree":
         return []
-    git.trees.setdefault(found[0], found[2])
+    _remember(git, found[0], found[2])
     return [name.decode("utf-8", "surrogateescape") for _, name, _ in _tree(git, found[0])]
 
 
@@ -151,7 +160,7 @@ def changed_paths(git: Git, old: str, new: str) -> list[str]:
     if roots[0] is None or roots[1] is None:
         raise Refused(f"git diff-tree gagal: fatal: bad object {old if roots[0] is None else new}")
     for found in roots:
-        git.trees.setdefault(found[0], found[2])
+        _remember(git, found[0], found[2])
     changed: list[bytes] = []
 
     def files(oid: str, path: bytes) -> list[bytes]:
@@ -186,7 +195,7 @@ def list_tree(git: Git, treeish: str, prefixes: tuple[str, ...] = ()) -> list[tu
     root = git.objects([f"{treeish}^{{tree}}"])[0]
     if root is None:
         raise Refused(f"git ls-tree gagal: fatal: Not a valid object name {treeish}")
-    git.trees.setdefault(root[0], root[2])
+    _remember(git, root[0], root[2])
     wanted = [tuple(p.strip("/").encode("utf-8", "surrogateescape").split(b"/"))
               for p in prefixes if p.strip("/")]
     found: list[tuple[int, str, bytes]] = []

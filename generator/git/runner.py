@@ -204,13 +204,13 @@ class Git:
 
     One `Git` serves one command: it keeps one `cat-file --batch` reader (`objects`) and the
     answers that are functions of immutable object ids alone (`commit_id` of a full id, a
-    commit's time, raw trees): never anything a ref, the index or the work tree decides."""
+    commit's time, parsed trees): never anything a ref, the index or the work tree decides."""
 
     def __init__(self, root: Path):
         self.root = root
         self._reader: _Reader | None = None
         self._closer: weakref.finalize | None = None
-        self.trees: dict[str, bytes] = {}  # raw tree objects by id (immutable)
+        self.trees: dict[str, list] = {}  # tree id -> its entries, objects.py (immutable)
         self._ids: dict[str, str | None] = {}  # full commit id -> itself if it is a commit
         self._times: dict[str, dt.datetime] = {}  # commit id -> its committer date
 
