@@ -17,6 +17,7 @@ from generator.data.errors import Issue, Refused, UsageError
 from generator.data.source import Source
 from generator.git import Git
 from generator.git.ident import Identity
+from generator.git.objects import changed_paths
 from generator.git.runner import parse_config_list
 from generator.sop.engine import KEPUTUSAN_TANPA_PILIHAN, Status
 from generator.sop.fingerprint import fingerprint
@@ -144,7 +145,7 @@ def record(staged: Staged, no: int, keputusan: str, catatan: str | None = None,
 
 
 def _commit_time(git: Git, commit: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(git.text("log", "-1", "--format=%cI", commit).strip())
+    return git.commit_time(commit)
 
 
 def _not_due(sop: m.Sop, roster: m.Roster, status: Status, day: dt.date) -> str:
@@ -157,8 +158,10 @@ def _not_due(sop: m.Sop, roster: m.Roster, status: Status, day: dt.date) -> str:
 
 
 def _changed(git: Git, head: str, tree: str) -> tuple[str, ...]:
-    out = git.text("diff-tree", "-r", "--name-only", "--no-commit-id", head, tree)
-    return tuple(line for line in out.splitlines() if line)
+    """The files `tree` changes against `head` (as `git diff-tree -r --name-only`, read through
+    the git reader); a name that is not UTF-8 shows U+FFFD."""
+    return tuple(p.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                 for p in changed_paths(git, head, tree))
 
 
 def signing_problems(git: Git, person: m.Personil, day: dt.date, env: dict | None = None) -> list[str]:

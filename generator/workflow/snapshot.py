@@ -39,8 +39,8 @@ class Snapshot:
     holds the commit's own `site_templates/` (name -> text) when read from a commit, so an
     archived year renders with the templates it was archived with. `now` is the moment the
     command reasons about (elapsed working time of the running step). `git` is the repository
-    the commit was read from (one `Git` per command: its object reader serves the progress and
-    the approval too)."""
+    the commit or the source was read from, when the caller opened it (one `Git` per command:
+    its object reader serves the progress and the approval too)."""
 
     root: Path
     source: Source
@@ -147,7 +147,8 @@ def gather(root: Path, tahun: int | None = None, ref: str | None = None,
     """Load and validate the repository at `root` once: from the working tree, from the commit
     `ref` names (its tree, templates included; the working tree is not read), or from `source`
     (e.g. the index written as a tree). `tahun` defaults to the newest year folder. `git`: the
-    repository `root` already opened by the caller (else opened here when `ref` is given).
+    repository `root` already opened by the caller (else opened here when `ref` is given), kept
+    for the snapshot's progress and state.
 
     Raises UsageError when `ref` names no commit, when there is no year folder, or when `tahun`
     has no folder."""
@@ -176,4 +177,4 @@ def gather(root: Path, tahun: int | None = None, ref: str | None = None,
         known = ", ".join(str(t.tahun) for t in repo.tahun) or "(belum ada)"
         raise UsageError(f"folder content/{tahun}/ tidak ada; tahun yang ada: {known}")
     return Snapshot(root, source, repo, tuple(sorted_issues(issues)), tahun, commit, templates,
-                    now or dt.datetime.now(dt.UTC), git if commit is not None else None)
+                    now or dt.datetime.now(dt.UTC), git)

@@ -27,7 +27,7 @@ def gather_staged(root: Path, tahun: int | None = None, env: dict | None = None)
         raise Refused("identitas git belum diatur (petunjuk: git config user.name \"Nama Anda\" "
                       "dan git config user.email email@kantor.go.id)")
     tree = git.text("write-tree", env=env).strip()  # the index; fails on unresolved conflicts
-    snapshot = gather(root, tahun, now=ident.waktu, source=GitSource(git, tree))
+    snapshot = gather(root, tahun, now=ident.waktu, source=GitSource(git, tree), git=git)
     return Staged(git, root, head, tree, snapshot.source, snapshot.repo, snapshot.issues,
                   snapshot.tahun, ident, snapshot.progress)
 
