@@ -100,14 +100,21 @@ def _tree(git: Git, oid: str) -> list[tuple[int, bytes, str]]:
     canonical as git reads it (tree.h canon_mode): 100644/100755, 120000 link, 040000 tree,
     anything else a submodule. Raises Refused for a missing or malformed tree."""
     known = git.trees.get(oid)
-    if known is not None:
-        return known
-    found = git.objects([oid])[0]
-    if found is None:
-        raise _missing(oid)
-    if found[1] != "tree":
-        raise Refused(f"objek git {oid} bukan tree (repositori rusak; petunjuk: git fsck)")
-    return _remember(git, oid, found[2])
+    return known if known is not None else tree_entries(git, [oid])[oid]
+
+
+def tree_entries(git: Git, oids: list[str]) -> dict[str, list[tuple[int, bytes, str]]]:
+    """The entries (as `_tree` gives them) of each tree in `oids`; the trees this `Git` has not
+    read yet are read in one request to its reader. Raises Refused for a missing or malformed
+    tree."""
+    unknown = [oid for oid in dict.fromkeys(oids) if oid not in git.trees]
+    for oid, found in zip(unknown, git.objects(unknown) if unknown else [], strict=True):
+        if found is None:
+            raise _missing(oid)
+        if found[1] != "tree":
+            raise Refused(f"objek git {oid} bukan tree (repositori rusak; petunjuk: git fsck)")
+        _remember(git, oid, found[2])
+    return {oid: git.trees[oid] for oid in oids}
 
 
 def _remember(git: Git, oid: str, raw: bytes) -> list[tuple[int, bytes, str]]:
@@ -214,16 +221,3 @@ def list_tree(git: Git, treeish: str, prefixes: tuple[str, ...] = ()) -> list[tu
 
     walk(root[0], ())
     return found
-
-
-def _tree_entries(raw: bytes, width: int) -> list[tuple[str, str]]:
-    """(name, object id) of a raw git tree object: `mode SP name NUL oid` entries, where the oid
-    is `width` bytes (20 for SHA-1 repositories, 32 for SHA-256)."""
-    entries = []
-    pos = 0
-    while pos < len(raw):
-        nul = raw.index(b"\0", pos)
-        _, name = raw[pos:nul].split(b" ", 1)
-        entries.append((name.decode("utf-8", "surrogateescape"), raw[nul + 1: nul + 1 + width].hex()))
-        pos = nul + 1 + width
-    return entries

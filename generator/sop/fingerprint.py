@@ -17,8 +17,8 @@ from typing import Any
 from generator.data.load import CONTENT
 from generator.data.source import Source, normalize
 from generator.data.yamlpos import decode, parse_text, split_front_matter
-from generator.git import Git, GitSource, object_ids, read_blobs
-from generator.git.objects import _tree_entries
+from generator.git import Git, GitSource, object_ids
+from generator.git.objects import tree_entries
 from generator.store import digest, store
 
 PREFIX = "sha256:"
@@ -109,19 +109,19 @@ def content_fingerprints(git: Git, commits: list[str], tahun: int) -> dict[str, 
     """The SOP-Konten fingerprint of the content at each commit.
 
     Cached (store.py) by a key made of the object ids the fingerprint covers, read for all commits
-    with two git processes; only content never seen before is loaded and hashed.
+    with two requests to the `Git`'s reader; only content never seen before is loaded and hashed.
     """
     if not commits:
         return {}
     year = f"content/{tahun}"
     specs = [f"{c}:{p}" for c in commits for p in ("content/instansi.yaml", "content/renstra", year)]
     oids = object_ids(git, specs)
-    trees = sorted({o for o in oids[2::3] if o})
-    raw_trees = read_blobs(git, trees) if trees else {}
+    trees = tree_entries(git, sorted({o for o in oids[2::3] if o}))
     keys = {}
     for i, commit in enumerate(commits):
         instansi, renstra, year_tree = oids[3 * i: 3 * i + 3]
-        entries = _tree_entries(raw_trees[year_tree], len(year_tree) // 2) if year_tree else []
+        entries = [(name.decode("utf-8", "surrogateescape"), oid)
+                   for _, name, oid in (trees[year_tree] if year_tree else [])]
         kept = [e for e in entries if e[0] not in _EXCLUDED]
         keys[commit] = digest("sidik-jari", json.dumps([tahun, instansi, renstra, kept, _EXCLUDED]))
 
