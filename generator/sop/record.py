@@ -108,7 +108,7 @@ def record(staged: Staged, no: int, keputusan: str, catatan: str | None = None,
         problems.append(f"perubahan sop/ ({', '.join(rules)}) tidak boleh ikut di commit langkah: "
                         "commit-kan dulu secara terpisah, ditandatangani pengelola "
                         f"({', '.join(sop.pengelola)}) (petunjuk: git restore --staged sop/)")
-    latest = max([c.waktu for c in status.riwayat] + [_commit_time(git, head)])
+    latest = max([c.waktu for c in status.riwayat] + [git.commit_time(head)])
     if when < latest:
         problems.append(f"waktu commit {when.isoformat()} lebih awal dari langkah atau commit "
                         f"sebelumnya ({latest.isoformat()}): periksa jam komputer atau "
@@ -144,10 +144,6 @@ def record(staged: Staged, no: int, keputusan: str, catatan: str | None = None,
     return Recorded(new, subject, changed, sop, roster, root, tahun, when, tuple(notes))
 
 
-def _commit_time(git: Git, commit: str) -> dt.datetime:
-    return git.commit_time(commit)
-
-
 def _not_due(sop: m.Sop, roster: m.Roster, status: Status, day: dt.date) -> str:
     if status.berjalan is None:
         return f"SOP {sop.id} tahun {status.tahun} sudah selesai ({len(sop.langkah)} langkah tercatat)"
@@ -172,21 +168,15 @@ def signing_problems(git: Git, person: m.Personil, day: dt.date, env: dict | Non
 
 
 def _signing_problems(git: Git, person: m.Personil, day: dt.date, env: dict | None) -> list[str]:
-    settings: dict[str, str] = {}
-
-    def config(key: str) -> str | None:
-        if not settings:  # one `git config --list` for every setting asked for below
-            settings.update(parse_config_list(git.run("config", "--list", "-z", env=env, check=False)))
-            settings.setdefault("", "")  # read, even when git printed nothing
-        return settings.get(key.lower()) or None
-
     if not person.kunci_ssh:
         return [f"langkah ini wajib ditandatangani, tetapi kunci SSH {person.nama} belum terdaftar "
                 "di sop/personil.yaml (kunci_ssh)"]
-    if config("gpg.format") != "ssh" or not config("user.signingkey"):
+    # one `git config --list` instead of a `git config --get` per setting
+    settings = parse_config_list(git.run("config", "--list", "-z", env=env, check=False))
+    setting = settings.get("user.signingkey", "")
+    if settings.get("gpg.format") != "ssh" or not setting:
         return ["penandatanganan SSH belum diatur (petunjuk: git config gpg.format ssh dan "
                 "git config user.signingkey ~/.ssh/id_ed25519.pub)"]
-    setting = config("user.signingkey") or ""
     key = _public_key(setting)
     if key is None and not setting.startswith("key::") and not any(
             p.is_file() for p in (Path(setting).expanduser(), Path(setting + ".pub").expanduser())):
