@@ -201,4 +201,4 @@ def test_the_websites_excel_forms_are_reused_until_their_inputs_change(
     # a snapshot read from a commit never uses stored forms
     from generator.workflow.reuse import form_key
 
-    assert form_key(gather(office.root, 2025, ref="HEAD"), "koperasi", "x") is None
+    assert form_key(gather(office.root, 2025, ref="HEAD"), "koperasi") is None

@@ -361,16 +361,15 @@ def _forms(snapshot: Snapshot) -> dict[str, bytes]:
     workbook with openpyxl is most of the pages' work on a large office."""
     from generator.store import blobs
     from generator.workflow.excel import form_bytes
-    from generator.workflow.reuse import form_key, inputs_digest
+    from generator.workflow.reuse import form_key
 
     forms: dict[str, bytes] = {}
     instansi = snapshot.repo.instansi
     if instansi is None or snapshot.repo.find_tahun(snapshot.tahun) is None:
         return forms
-    inputs = inputs_digest(snapshot)
     stored = blobs()
     for bidang in instansi.bidang:
-        key = form_key(snapshot, bidang.id, inputs)
+        key = form_key(snapshot, bidang.id)
         data = stored.get(key) if key else None
         if data is None:
             try:

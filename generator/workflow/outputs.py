@@ -43,7 +43,6 @@ class Job:
     progress: Callable[[str], None] = lambda _: None
     notes: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)  # outputs served from the store (reuse.py)
-    keys: dict[str, str] = field(default_factory=dict)  # digests shared by the outputs' keys
     # In a builder process of a parallel build, the page numbers come from the process that lays
     # the PDF out (`_run_lanes`); None: from this process's own layout.
     pages_from: Callable[[], dict[str, int]] | None = None
@@ -322,14 +321,14 @@ def _run_lanes(job: Job, formats: tuple[str, ...]) -> dict[str, list[Path]]:
     import threading
 
     from generator.data.errors import InternalError, LakipError
-    from generator.workflow.reuse import inputs_digest, reuse_pages
+    from generator.workflow.reuse import reuse_pages
 
     # Worked out once, before the fork, so that no child repeats it: the document state (git
     # history), the digest of the inputs (reuse.py keys) and the year's figures. A year whose
     # data cannot give figures fails later, in its builder, as it would in one process.
     snap = job.snapshot
     snap.state  # noqa: B018
-    job.keys.setdefault("inputs", inputs_digest(snap))
+    snap.inputs  # noqa: B018
     with contextlib.suppress(ValueError, KeyError, AttributeError):
         snap.figures()
         if "surat" in formats or "docx" in formats:

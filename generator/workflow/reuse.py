@@ -149,9 +149,7 @@ def _stored(job: Job) -> bool:
 def output_key(job: Job, name: str) -> str:
     """The key of output `name` of this build (module docstring)."""
     snap = job.snapshot
-    if "inputs" not in job.keys:
-        job.keys["inputs"] = inputs_digest(snap)
-    return digest("lakip-keluaran", name, str(snap.tahun), repr(snap.state), job.keys["inputs"],
+    return digest("lakip-keluaran", name, str(snap.tahun), repr(snap.state), snap.inputs,
                   code_digest(), library_versions(), fonts_digest(), system_digest())
 
 
@@ -197,17 +195,17 @@ def stored(job: Job, name: str) -> bool:
     return _stored(job) and blobs().get(output_key(job, name)) is not None
 
 
-def form_key(snapshot: Snapshot, bidang: str, inputs: str) -> str | None:
+def form_key(snapshot: Snapshot, bidang: str) -> str | None:
     """The key of the step-4 Excel form of `bidang` that the website offers: the year's inputs
-    (`inputs`, the snapshot's `inputs_digest`, which covers the bidang file, the Renstra, the PK,
+    (`Snapshot.inputs`, the `inputs_digest` that covers the bidang file, the Renstra, the PK,
     the roster and the SOP the form shows), the form's date, lakip itself and openpyxl. None when
     no stored form may be used: `LAKIP_TANPA_CACHE=1`, or a snapshot read from a commit."""
     from generator.workflow.excel import form_date
 
     if os.environ.get("LAKIP_TANPA_CACHE") or snapshot.commit is not None:
         return None
-    return digest("lakip-formulir", bidang, str(snapshot.tahun), inputs, form_date(snapshot).isoformat(),
-                  code_digest(), _versions(("openpyxl",)))
+    return digest("lakip-formulir", bidang, str(snapshot.tahun), snapshot.inputs,
+                  form_date(snapshot).isoformat(), code_digest(), _versions(("openpyxl",)))
 
 
 def reuse_pages(job: Job, compute: Callable[[], dict[str, int]]) -> dict[str, int]:

@@ -87,6 +87,14 @@ class Snapshot:
         return self.git if self.git is not None else Git(self.root)
 
     @cached_property
+    def inputs(self) -> str:
+        """The digest of every input file of the documents (reuse.inputs_digest), worked out once
+        per snapshot: the documents' keys and the website's Excel forms share it."""
+        from generator.workflow.reuse import inputs_digest
+
+        return inputs_digest(self)
+
+    @cached_property
     def is_git(self) -> bool:
         """The folder is a git repository with at least one commit."""
         if self.git is not None and self.commit is not None:
